@@ -1,0 +1,103 @@
+//! Return on investment, Leicestershire Table 2 style: what delivery costs per family beyond what
+//! the family's services would have cost anyway, against the fiscal benefit per family.
+
+use crate::ledger::StudyLedger;
+use rust_decimal::Decimal;
+
+/// A study's per-family figures and its return on investment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appraisal {
+    pub families: u64,
+    /// `None` when the study has no families to average over.
+    pub delivery_cost_per_family: Option<Decimal>,
+    pub counterfactual_cost_per_family: Decimal,
+    /// Delivery less counterfactual.
+    pub net_cost_per_family: Option<Decimal>,
+    pub benefit_per_family: Option<Decimal>,
+    pub roi: Roi,
+}
+
+/// The return on investment: fiscal benefit for every £1 of net cost.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Roi {
+    Ratio(Decimal),
+    /// There are no families, so there is nothing per family to compare.
+    NoFamilies,
+    /// The counterfactual costs as much as delivery or more, so there is no net cost to return on.
+    NoNetCost {
+        net_cost_per_family: Decimal,
+    },
+}
+
+impl Roi {
+    pub fn ratio(&self) -> Option<Decimal> {
+        match self {
+            Roi::Ratio(ratio) => Some(*ratio),
+            _ => None,
+        }
+    }
+
+    /// Why there is no ratio, in words for a report.
+    pub fn explanation(&self) -> Option<String> {
+        match self {
+            Roi::Ratio(_) => None,
+            Roi::NoFamilies => Some("undefined: the study has no families".to_string()),
+            Roi::NoNetCost {
+                net_cost_per_family,
+            } => Some(format!(
+                "undefined: the net cost per family is {}, so there is no net cost to set the benefit against",
+                crate::money::Pounds(*net_cost_per_family)
+            )),
+        }
+    }
+}
+
+impl Appraisal {
+    pub fn of(ledger: &StudyLedger) -> Appraisal {
+        let families = ledger.family_count;
+        let per_family = |total: Decimal| {
+            (families > 0)
+                .then(|| total.checked_div(Decimal::from(families)))
+                .flatten()
+        };
+        // A summary study states delivery per family directly; averaging the total would only
+        // reintroduce rounding.
+        let delivery_cost_per_family = if ledger.is_summary {
+            (families > 0).then(|| {
+                ledger
+                    .intervention_items
+                    .iter()
+                    .map(|item| item.per_family)
+                    .sum()
+            })
+        } else {
+            per_family(ledger.totals.intervention)
+        };
+        let counterfactual = ledger.counterfactual_cost_per_family;
+        let net_cost_per_family =
+            delivery_cost_per_family.and_then(|delivery| delivery.checked_sub(counterfactual));
+        let benefit_per_family = per_family(ledger.totals.benefit);
+        let roi = match (net_cost_per_family, benefit_per_family) {
+            (Some(net_cost), Some(benefit)) if net_cost > Decimal::ZERO => {
+                match benefit.checked_div(net_cost) {
+                    Some(ratio) => Roi::Ratio(ratio),
+                    None => Roi::NoNetCost {
+                        net_cost_per_family: net_cost,
+                    },
+                }
+            }
+            (Some(net_cost), Some(_)) => Roi::NoNetCost {
+                net_cost_per_family: net_cost,
+            },
+            _ => Roi::NoFamilies,
+        };
+        Appraisal {
+            families,
+            delivery_cost_per_family,
+            counterfactual_cost_per_family: counterfactual,
+            net_cost_per_family,
+            benefit_per_family,
+            roi,
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The command line: commands and options only. What they do is in [`crate::commands`].
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Cost-savings calculator for family-intervention programmes (Troubled Families / Supporting Families)";
+
+const LONG_ABOUT: &str = "\
+Costs families' use of public services before and after a keyworker intervention, from published unit
+costs, and reports the saving per family, the benefit to each agency, and the return on investment, in
+the styles councils publish.";
+
+const AFTER_HELP: &str = "\
+STUDY is a study .toml file, or a folder holding study.toml. Without one, give --before and --after
+service-use CSVs for a quick run. With no --costs, the reference unit costs built into tfcalc are used.
+
+Exit codes:
+  0  success
+  1  reconcile --strict: a computed figure differs from its published value
+  2  bad input or bad usage (the message names the file, the line and how to fix it)
+
+Examples:
+  tfcalc report examples/hertfordshire-family-e
+  tfcalc family examples/hertfordshire-family-e --summary
+  tfcalc family --before before.csv --after after.csv --intervention 6208";
+
+#[derive(Debug, Parser)]
+#[command(name = "tfcalc", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Output format [default: table]
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<Format>,
+
+    /// Write the output to FILE instead of the terminal
+    #[arg(long, short = 'o', value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
+    /// Show money to the penny instead of whole pounds
+    #[arg(long, global = true)]
+    pub pence: bool,
+
+    /// Unit-cost table(s) to use, in load order (repeatable). Added after a study's own tables;
+    /// without a study, used instead of the built-in reference tables
+    #[arg(long = "costs", value_name = "TABLE.toml", global = true)]
+    pub costs: Vec<PathBuf>,
+
+    /// Do not print warnings
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for the terminal
+    Table,
+    /// Exact figures as JSON, money as decimal strings
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Everything: statements, totals and the reconciliation with published figures
+    Report(StudyArgs),
+
+    /// Hertfordshire-style itemised statement for each family (--summary: one row each)
+    Family(FamilyArgs),
+}
+
+/// Which studies to cost: study files, or a quick run from two CSVs.
+#[derive(Debug, Args, Clone)]
+pub struct StudyArgs {
+    /// Study file(s), or folder(s) holding study.toml
+    #[arg(value_name = "STUDY")]
+    pub studies: Vec<PathBuf>,
+
+    /// Quick run: service use in the window before the intervention (CSV)
+    #[arg(
+        long,
+        value_name = "CSV",
+        requires = "after",
+        conflicts_with = "studies"
+    )]
+    pub before: Option<PathBuf>,
+
+    /// Quick run: service use in the window after the intervention (CSV)
+    #[arg(
+        long,
+        value_name = "CSV",
+        requires = "before",
+        conflicts_with = "studies"
+    )]
+    pub after: Option<PathBuf>,
+
+    /// Quick run: intervention cost per family, e.g. 6208
+    #[arg(long, value_name = "AMOUNT", requires = "before")]
+    pub intervention: Option<String>,
+
+    /// Quick run: counterfactual cost per family (services used anyway), e.g. 4105
+    #[arg(long, value_name = "AMOUNT", requires = "before")]
+    pub counterfactual: Option<String>,
+
+    /// Quick run: length of the before and after windows in months
+    #[arg(long, value_name = "MONTHS", requires = "before")]
+    pub window_months: Option<u64>,
+
+    /// Quick run: a name for the study in reports
+    #[arg(long, requires = "before")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FamilyArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+
+    /// One row per family instead of itemised statements
+    #[arg(long)]
+    pub summary: bool,
+}

@@ -1,0 +1,397 @@
+//! The cost book: every loaded table merged, checked across tables, with composites resolved.
+
+use super::builtin;
+use super::table::parse_table;
+use super::{CostBasis, TableInfo, UnitCost};
+use crate::diagnostic::{Diagnostics, Location, display_path};
+use crate::suggest;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// An index into [`CostBook::services`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServiceId(pub u32);
+
+/// An index into [`CostBook::agencies`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AgencyId(pub u32);
+
+/// A unit cost ready to use: its definition, its cost per unit, and who bears that cost.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub definition: UnitCost,
+    /// Index into [`CostBook::tables`] of the table that defines it.
+    pub table: usize,
+    /// The cost of one unit. For a composite, the sum of its components.
+    pub unit_cost: Decimal,
+    /// How the cost of one unit splits across agencies, in agency order. Sums to `unit_cost`.
+    pub agency_split: Vec<(AgencyId, Decimal)>,
+}
+
+/// A reference cost replaced by a local one (a table with `overrides = true`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub id: String,
+    pub replaced: Location,
+    pub replaced_cost: CostBasis,
+    pub by: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct CostBook {
+    tables: Vec<TableInfo>,
+    services: Vec<Service>,
+    by_id: HashMap<String, ServiceId>,
+    agencies: Vec<String>,
+    overrides: Vec<Override>,
+}
+
+/// Composites nested deeper than this are refused rather than risk the stack on hostile input.
+const MAX_COMPOSITE_DEPTH: usize = 64;
+
+impl CostBook {
+    /// Loads the named table files in order, or the built-in reference tables if none are named.
+    pub fn load(paths: &[PathBuf], diagnostics: &mut Diagnostics) -> Option<CostBook> {
+        let mut tables = Vec::new();
+        if paths.is_empty() {
+            for (name, text) in builtin::TABLES {
+                tables.extend(parse_table(
+                    &builtin::display_name(name),
+                    text,
+                    true,
+                    diagnostics,
+                ));
+            }
+        }
+        for path in paths {
+            let shown = display_path(path);
+            match crate::text_file::read_to_string(path) {
+                Ok(text) => tables.extend(parse_table(&shown, &text, false, diagnostics)),
+                Err(error) => {
+                    diagnostics
+                        .error(Some(Location::file(&shown)), format!("cannot read unit-cost table: {error}"))
+                        .hint("check the path: in a study file it is relative to the study file's folder");
+                }
+            }
+        }
+        CostBook::from_tables(tables, diagnostics)
+    }
+
+    /// Merges tables read with [`parse_table`], in order. Returns `None` if any error was found,
+    /// here or before.
+    pub fn from_tables(
+        parsed: Vec<(TableInfo, Vec<UnitCost>)>,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<CostBook> {
+        let mut tables = Vec::new();
+        let mut definitions: Vec<(UnitCost, usize)> = Vec::new();
+        let mut position_of: HashMap<String, usize> = HashMap::new();
+        let mut overrides = Vec::new();
+
+        for (table_index, (info, costs)) in parsed.into_iter().enumerate() {
+            let mut seen_in_this_table: HashMap<String, Location> = HashMap::new();
+            for cost in costs {
+                if let Some(first) = seen_in_this_table.get(&cost.id) {
+                    diagnostics
+                        .error(
+                            Some(cost.origin.clone()),
+                            format!(
+                                "duplicate unit-cost id `{}`: it is already defined at {first}",
+                                cost.id
+                            ),
+                        )
+                        .hint("each id may appear once in a table: rename or remove one of them");
+                    continue;
+                }
+                seen_in_this_table.insert(cost.id.clone(), cost.origin.clone());
+                match position_of.get(&cost.id) {
+                    Some(&existing) if info.overrides => {
+                        let (replaced, _) = &definitions[existing];
+                        overrides.push(Override {
+                            id: cost.id.clone(),
+                            replaced: replaced.origin.clone(),
+                            replaced_cost: replaced.basis.clone(),
+                            by: cost.origin.clone(),
+                        });
+                        definitions[existing] = (cost, table_index);
+                    }
+                    Some(&existing) => {
+                        let first = &definitions[existing].0.origin;
+                        diagnostics
+                            .error(
+                                Some(cost.origin.clone()),
+                                format!("duplicate unit-cost id `{}`: it is already defined at {first}", cost.id),
+                            )
+                            .hint(
+                                "rename one of them, or, to replace the earlier cost with a local one, \
+                                 put `overrides = true` in the [table] header of the later file",
+                            );
+                    }
+                    None => {
+                        position_of.insert(cost.id.clone(), definitions.len());
+                        definitions.push((cost, table_index));
+                    }
+                }
+            }
+            tables.push(info);
+        }
+
+        let mut agencies: Vec<String> = Vec::new();
+        let mut agency_ids: HashMap<String, AgencyId> = HashMap::new();
+        for (definition, _) in &definitions {
+            if let (CostBasis::Amount(_), Some(agency)) = (&definition.basis, &definition.agency)
+                && !agency_ids.contains_key(agency)
+            {
+                agency_ids.insert(agency.clone(), AgencyId(agencies.len() as u32));
+                agencies.push(agency.clone());
+            }
+        }
+
+        let mut resolver = Resolver {
+            definitions: &definitions,
+            position_of: &position_of,
+            agency_ids: &agency_ids,
+            states: vec![State::Unvisited; definitions.len()],
+            stack: Vec::new(),
+            diagnostics,
+        };
+        for index in 0..definitions.len() {
+            resolver.resolve(index);
+        }
+        let states = resolver.states;
+
+        if diagnostics.has_errors() {
+            return None;
+        }
+        let services = definitions
+            .into_iter()
+            .zip(states)
+            .map(|((definition, table), state)| {
+                let State::Done(resolved) = state else {
+                    unreachable!("every definition resolves when no error was recorded")
+                };
+                Service {
+                    definition,
+                    table,
+                    unit_cost: resolved.unit_cost,
+                    agency_split: resolved.split.into_iter().collect(),
+                }
+            })
+            .collect::<Vec<_>>();
+        let by_id = services
+            .iter()
+            .enumerate()
+            .map(|(index, service)| (service.definition.id.clone(), ServiceId(index as u32)))
+            .collect();
+        Some(CostBook {
+            tables,
+            services,
+            by_id,
+            agencies,
+            overrides,
+        })
+    }
+
+    pub fn lookup(&self, id: &str) -> Option<ServiceId> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn service(&self, id: ServiceId) -> &Service {
+        &self.services[id.0 as usize]
+    }
+
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    pub fn agencies(&self) -> &[String] {
+        &self.agencies
+    }
+
+    pub fn agency_name(&self, id: AgencyId) -> &str {
+        &self.agencies[id.0 as usize]
+    }
+
+    pub fn tables(&self) -> &[TableInfo] {
+        &self.tables
+    }
+
+    pub fn overrides(&self) -> &[Override] {
+        &self.overrides
+    }
+
+    /// "did you mean ...?" for an unknown service id.
+    pub fn suggest(&self, unknown: &str) -> Option<String> {
+        suggest::did_you_mean(
+            unknown,
+            self.services.iter().map(|s| s.definition.id.as_str()),
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Resolved {
+    unit_cost: Decimal,
+    split: BTreeMap<AgencyId, Decimal>,
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    Unvisited,
+    InProgress,
+    Done(Resolved),
+    Failed,
+}
+
+/// Works out each composite's cost from its components, depth first, catching cycles.
+struct Resolver<'a> {
+    definitions: &'a [(UnitCost, usize)],
+    position_of: &'a HashMap<String, usize>,
+    agency_ids: &'a HashMap<String, AgencyId>,
+    states: Vec<State>,
+    /// The composites being resolved, outermost first: the path shown when a cycle is found.
+    stack: Vec<usize>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Resolver<'_> {
+    fn resolve(&mut self, index: usize) -> Option<Resolved> {
+        match &self.states[index] {
+            State::Done(resolved) => return Some(resolved.clone()),
+            State::Failed => return None,
+            State::InProgress => {
+                self.report_cycle(index);
+                return None;
+            }
+            State::Unvisited => {}
+        }
+        let definition = &self.definitions[index].0;
+        let result = match &definition.basis {
+            CostBasis::Amount(amount) => {
+                let agency = definition
+                    .agency
+                    .as_ref()
+                    .and_then(|name| self.agency_ids.get(name));
+                agency.map(|&agency| Resolved {
+                    unit_cost: *amount,
+                    split: BTreeMap::from([(agency, *amount)]),
+                })
+            }
+            CostBasis::Components(components) => {
+                if self.stack.len() >= MAX_COMPOSITE_DEPTH {
+                    self.diagnostics
+                        .error(
+                            Some(definition.origin.clone()),
+                            format!("composite `{}` is nested more than {MAX_COMPOSITE_DEPTH} levels deep", definition.id),
+                        )
+                        .hint("flatten the chain of composites");
+                    self.states[index] = State::Failed;
+                    return None;
+                }
+                self.states[index] = State::InProgress;
+                self.stack.push(index);
+                let result = self.resolve_components(definition, components);
+                self.stack.pop();
+                result
+            }
+        };
+        // A cycle found deeper down may already have marked this one as failed.
+        if matches!(self.states[index], State::Failed) {
+            return None;
+        }
+        self.states[index] = match &result {
+            Some(resolved) => State::Done(resolved.clone()),
+            None => State::Failed,
+        };
+        result
+    }
+
+    fn resolve_components(
+        &mut self,
+        definition: &UnitCost,
+        components: &[super::Component],
+    ) -> Option<Resolved> {
+        let mut total = Resolved {
+            unit_cost: Decimal::ZERO,
+            split: BTreeMap::new(),
+        };
+        let mut complete = true;
+        for component in components {
+            let Some(&position) = self.position_of.get(&component.id) else {
+                let hint = suggest::did_you_mean(
+                    &component.id,
+                    self.definitions.iter().map(|(d, _)| d.id.as_str()),
+                )
+                .unwrap_or_else(|| {
+                    "components must be unit-cost ids defined in a loaded table".to_string()
+                });
+                self.diagnostics
+                    .error(
+                        Some(component.location.clone()),
+                        format!(
+                            "composite `{}` uses unknown unit cost `{}`",
+                            definition.id, component.id
+                        ),
+                    )
+                    .hint(hint);
+                complete = false;
+                continue;
+            };
+            let Some(part) = self.resolve(position) else {
+                complete = false;
+                continue;
+            };
+            let Some(cost) = part.unit_cost.checked_mul(component.quantity) else {
+                self.overflow(definition);
+                return None;
+            };
+            total.unit_cost = total.unit_cost.checked_add(cost).or_else(|| {
+                self.overflow(definition);
+                None
+            })?;
+            for (agency, amount) in part.split {
+                let share = amount.checked_mul(component.quantity)?;
+                let entry = total.split.entry(agency).or_insert(Decimal::ZERO);
+                *entry = entry.checked_add(share)?;
+            }
+        }
+        complete.then_some(total)
+    }
+
+    fn overflow(&mut self, definition: &UnitCost) {
+        self.diagnostics
+            .error(
+                Some(definition.origin.clone()),
+                format!(
+                    "the cost of composite `{}` is too large to hold exactly",
+                    definition.id
+                ),
+            )
+            .hint("check the component quantities");
+    }
+
+    fn report_cycle(&mut self, repeated: usize) {
+        let start = self
+            .stack
+            .iter()
+            .position(|&index| index == repeated)
+            .unwrap_or(0);
+        let cycle: Vec<usize> = self.stack[start..].to_vec();
+        let mut path: Vec<&str> = cycle
+            .iter()
+            .map(|&index| self.definitions[index].0.id.as_str())
+            .collect();
+        path.push(&self.definitions[repeated].0.id);
+        let first = &self.definitions[repeated].0;
+        self.diagnostics
+            .error(
+                Some(first.origin.clone()),
+                format!("composite unit costs form a cycle: {}", path.join(" → ")),
+            )
+            .hint("a composite cannot contain itself, directly or through other composites");
+        for index in cycle {
+            self.states[index] = State::Failed;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Per-family intervention costs from a CSV of `family_id,item,amount`, for studies whose families
+//! did not all cost the same to work with.
+
+use crate::csv_input;
+use crate::diagnostic::{Diagnostics, Location, display_path};
+use crate::money::parse_money;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use std::path::Path;
+
+/// Each family's intervention items, in the order first seen.
+pub type FamilyInterventions = IndexMap<String, Vec<(String, Decimal)>>;
+
+pub fn read_intervention_file(path: &Path, diagnostics: &mut Diagnostics) -> FamilyInterventions {
+    let shown = display_path(path);
+    let mut result = FamilyInterventions::new();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diagnostics
+                .error(
+                    Some(Location::file(&shown)),
+                    crate::text_file::describe_io_error(path, &error),
+                )
+                .hint("the intervention file is relative to the study file's folder");
+            return result;
+        }
+    };
+    let mut reader = csv_input::reader(&bytes);
+    let mut record = csv::ByteRecord::new();
+    let columns = match reader.read_byte_record(&mut record) {
+        Ok(true) => csv_input::find_columns(
+            &shown,
+            &record,
+            &["family_id", "item", "amount"],
+            &[],
+            diagnostics,
+        ),
+        Ok(false) => {
+            diagnostics
+                .error(
+                    Some(Location::file(&shown)),
+                    "the file is empty: it has no header row",
+                )
+                .hint("the first row must name the columns: family_id,item,amount");
+            None
+        }
+        Err(error) => {
+            diagnostics.error(
+                Some(Location::line(&shown, 1)),
+                format!("cannot read the header row: {error}"),
+            );
+            None
+        }
+    };
+    let Some((columns, _)) = columns else {
+        return result;
+    };
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                let line = error.position().map_or(0, csv::Position::line);
+                diagnostics.error(
+                    Some(Location::line(&shown, line)),
+                    format!("cannot read the CSV: {error}"),
+                );
+                break;
+            }
+        }
+        if csv_input::is_blank(&record) {
+            continue;
+        }
+        let location = Location::line(&shown, csv_input::line_of(&record));
+        let fields: Vec<Option<&str>> = columns
+            .iter()
+            .map(|&index| csv_input::text_field(&record, index).ok().flatten())
+            .collect();
+        let [Some(family_id), Some(item), Some(amount)] = fields[..] else {
+            diagnostics
+                .error(
+                    Some(location),
+                    "the row is missing a family_id, item or amount, or is not UTF-8 text",
+                )
+                .hint("every row needs family_id,item,amount");
+            continue;
+        };
+        if family_id.is_empty() {
+            diagnostics.error(Some(location), "the `family_id` is empty");
+            continue;
+        }
+        match parse_money(amount) {
+            Ok(value) if value.is_sign_negative() && !value.is_zero() => {
+                diagnostics
+                    .error(Some(location), format!("the amount {amount:?} is negative"))
+                    .hint("intervention costs are zero or more");
+            }
+            Ok(value) => result
+                .entry(family_id.to_string())
+                .or_default()
+                .push((item.to_string(), value)),
+            Err(error) => {
+                diagnostics
+                    .error(Some(location), format!("bad `amount`: {error}"))
+                    .hint("write an amount such as 2419 or £2,419.50");
+            }
+        }
+    }
+    result
+}

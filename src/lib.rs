@@ -1,0 +1,47 @@
+//! tfcalc: a cost-savings calculator for family-intervention programmes.
+//!
+//! Data flows one way: input files ([`costs`], [`study`], [`usage`]) are read and checked, the
+//! [`ledger`] computes every exact figure, [`appraisal`] and [`reconcile`] derive the return on
+//! investment and the checks against published figures, and [`report`] builds views of those
+//! figures and renders them. Nothing after the ledger computes money; nothing before a renderer
+//! formats it.
+
+pub mod appraisal;
+pub mod cli;
+pub mod commands;
+pub mod costs;
+pub mod csv_input;
+pub mod diagnostic;
+pub mod intervention_file;
+pub mod ledger;
+pub mod money;
+pub mod output;
+pub mod price_year;
+pub mod reconcile;
+pub mod report;
+pub mod study;
+pub mod suggest;
+pub mod text_file;
+pub mod toml_input;
+pub mod usage;
+
+use cli::{Cli, Command};
+use std::process::ExitCode;
+
+/// Runs one command. Errors are returned for `main` to print; bad input is a
+/// [`diagnostic::InputErrors`].
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Report(args) => commands::report::run(args, &cli.global),
+        Command::Family(args) => commands::family::run(args, &cli.global),
+    }
+}
+
+/// Whether an error is a closed pipe (`tfcalc report | head`), which is not a failure.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,20 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // A bug must never show a user a backtrace, whatever RUST_BACKTRACE says.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "internal error: {info}\nThis is a bug in tfcalc; please report it with the command you ran."
+        );
+    }));
+    let cli = tfcalc::cli::Cli::parse();
+    match tfcalc::run(cli) {
+        Ok(code) => code,
+        Err(error) if tfcalc::is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! Money and quantities: parsing from text, rounding for display, and display itself.
+//!
+//! All arithmetic in tfcalc is exact `Decimal` arithmetic. Rounding happens only here, and only when a
+//! figure is about to be shown to a person. Parsing accepts what spreadsheets write (`£1,930.00`,
+//! `"1,930"`, `-36978`), but rejects anything ambiguous, such as `1,5` (a European decimal comma?) or
+//! `1e3`, instead of guessing.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt;
+
+/// Why a piece of text is not an amount of money or a quantity.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("it is empty")]
+    Empty,
+    #[error("{0:?} is not a number")]
+    NotANumber(String),
+    #[error("{0:?} has a misplaced thousands separator (write 1,930 or 1930)")]
+    BadGrouping(String),
+    #[error("{0:?} has more digits than tfcalc can hold exactly (28 significant digits)")]
+    TooLarge(String),
+    #[error("{0:?} is negative, and quantities must be zero or more")]
+    Negative(String),
+}
+
+/// Parses an amount of money such as `1930`, `1930.00`, `£1,930.00`, `1,930`, `-36978`, `-£36,978`,
+/// `£-36,978` or ` £511 ` (surrounding spaces are ignored, as spreadsheet exports pad them).
+pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let not_a_number = || NumberError::NotANumber(trimmed.to_string());
+
+    // A sign may come before or after the pound sign: -£5 and £-5 both mean minus five pounds.
+    let mut rest = trimmed;
+    let mut negative = false;
+    let mut take_sign = |rest: &mut &str| {
+        if let Some(after) = rest.strip_prefix('-') {
+            *rest = after;
+            negative = true;
+            true
+        } else if let Some(after) = rest.strip_prefix('+') {
+            *rest = after;
+            true
+        } else {
+            false
+        }
+    };
+    let signed_first = take_sign(&mut rest);
+    if let Some(after) = rest.strip_prefix('£') {
+        rest = after.trim_start();
+    }
+    if !signed_first {
+        take_sign(&mut rest);
+    }
+
+    let (integer_part, fraction_part) = match rest.split_once('.') {
+        Some((integer, fraction)) => (integer, Some(fraction)),
+        None => (rest, None),
+    };
+    if integer_part.is_empty() && fraction_part.is_none_or(str::is_empty) {
+        return Err(not_a_number());
+    }
+    let integer_digits = strip_thousands_separators(integer_part)
+        .ok_or_else(|| classify_bad_integer(trimmed, integer_part))?;
+    if let Some(fraction) = fraction_part
+        && !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(not_a_number());
+    }
+
+    let mut plain = String::with_capacity(rest.len() + 2);
+    if negative {
+        plain.push('-');
+    }
+    plain.push_str(if integer_digits.is_empty() {
+        "0"
+    } else {
+        &integer_digits
+    });
+    if let Some(fraction) = fraction_part.filter(|f| !f.is_empty()) {
+        plain.push('.');
+        plain.push_str(fraction);
+    }
+    Decimal::from_str_exact(&plain).map_err(|_| NumberError::TooLarge(trimmed.to_string()))
+}
+
+/// Parses a quantity of service use: the same forms as money, but never negative.
+pub fn parse_quantity(text: &str) -> Result<Decimal, NumberError> {
+    let value = parse_money(text)?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(NumberError::Negative(text.trim().to_string()));
+    }
+    Ok(value)
+}
+
+/// Returns the digits of `integer_part` with correctly placed thousands separators removed, or
+/// `None` if it holds anything other than digits and well-placed commas.
+fn strip_thousands_separators(integer_part: &str) -> Option<String> {
+    if !integer_part.contains(',') {
+        return integer_part
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| integer_part.to_string());
+    }
+    let mut groups = integer_part.split(',');
+    let first = groups.next()?;
+    let first_ok = (1..=3).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_digit());
+    let mut digits = first.to_string();
+    for group in groups {
+        if group.len() != 3 || !group.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.push_str(group);
+    }
+    first_ok.then_some(digits)
+}
+
+fn classify_bad_integer(whole: &str, integer_part: &str) -> NumberError {
+    let only_digits_and_commas = integer_part
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b',');
+    if only_digits_and_commas && integer_part.contains(',') {
+        NumberError::BadGrouping(whole.to_string())
+    } else {
+        NumberError::NotANumber(whole.to_string())
+    }
+}
+
+/// How many decimal places money is shown with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// Whole pounds, as councils publish.
+    #[default]
+    Pounds,
+    /// Two decimal places (`--pence`).
+    Pence,
+}
+
+impl Precision {
+    pub fn places(self) -> u32 {
+        match self {
+            Precision::Pounds => 0,
+            Precision::Pence => 2,
+        }
+    }
+}
+
+/// Rounds for display: half away from zero (£0.50 becomes £1, -£0.50 becomes -£1), as councils publish.
+/// A rounded zero never keeps a minus sign.
+pub fn round_for_display(value: Decimal, places: u32) -> Decimal {
+    let mut rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+    if rounded.is_zero() {
+        rounded.set_sign_positive(true);
+    }
+    rounded
+}
+
+/// Formats money for people: `£2,046`, `-£36,978`, or with pence `£2,046.00`.
+pub fn format_money(value: Decimal, precision: Precision) -> String {
+    let rounded = round_for_display(value, precision.places());
+    let sign = if rounded.is_sign_negative() { "-" } else { "" };
+    format!(
+        "{sign}£{}",
+        group_thousands(rounded.abs(), precision.places())
+    )
+}
+
+/// Formats money as a plain number for spreadsheets: `-36978`, or `-36978.00` with pence.
+pub fn format_money_plain(value: Decimal, precision: Precision) -> String {
+    let rounded = round_for_display(value, precision.places());
+    format!("{:.*}", precision.places() as usize, rounded)
+}
+
+/// Formats a quantity as it was counted: `62`, `1.5`, `1,200`; never in scientific notation.
+pub fn format_quantity(value: Decimal) -> String {
+    let normalized = value.normalize();
+    let sign = if normalized.is_sign_negative() && !normalized.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!(
+        "{sign}{}",
+        group_thousands(normalized.abs(), normalized.scale())
+    )
+}
+
+/// Formats a return on investment as `£0.39 : £1.00`: the benefit for every pound of net cost.
+pub fn format_ratio(ratio: Decimal) -> String {
+    format!("{} : £1.00", format_money(ratio, Precision::Pence))
+}
+
+/// Formats a fraction as a percentage with two decimal places: `0.069768` becomes `6.98%`.
+/// Two places, because reconciliation differences are often small: £3 in £42,999 is 0.01%.
+pub fn format_percent(fraction: Decimal) -> String {
+    let percent = round_for_display(fraction * Decimal::ONE_HUNDRED, 2);
+    format!("{percent:.2}%")
+}
+
+/// Writes the digits of a non-negative value with commas between thousands and exactly `places`
+/// decimal places. `value` must already be rounded to `places`.
+fn group_thousands(value: Decimal, places: u32) -> String {
+    let text = format!("{:.*}", places as usize, value);
+    let (integer, fraction) = match text.split_once('.') {
+        Some((integer, fraction)) => (integer, Some(fraction)),
+        None => (text.as_str(), None),
+    };
+    let mut grouped = String::with_capacity(text.len() + text.len() / 3);
+    for (index, digit) in integer.chars().enumerate() {
+        if index > 0 && (integer.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        grouped.push('.');
+        grouped.push_str(fraction);
+    }
+    grouped
+}
+
+/// A Decimal that displays as `£2,046` (whole pounds): handy in messages.
+pub struct Pounds(pub Decimal);
+
+impl fmt::Display for Pounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_money(self.0, Precision::Pounds))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn parses_the_forms_spreadsheets_write() {
+        assert_eq!(parse_money("1930").unwrap(), dec("1930"));
+        assert_eq!(parse_money("1930.00").unwrap(), dec("1930.00"));
+        assert_eq!(parse_money("£1,930.00").unwrap(), dec("1930.00"));
+        assert_eq!(parse_money("1,930").unwrap(), dec("1930"));
+        assert_eq!(parse_money("-36978").unwrap(), dec("-36978"));
+        assert_eq!(parse_money("-£36,978").unwrap(), dec("-36978"));
+        assert_eq!(parse_money("£-36,978").unwrap(), dec("-36978"));
+        assert_eq!(parse_money(" £511 ").unwrap(), dec("511"));
+        assert_eq!(parse_money("£ 1,234,567.891").unwrap(), dec("1234567.891"));
+        assert_eq!(parse_money(".5").unwrap(), dec("0.5"));
+        assert_eq!(
+            parse_money("327.8333333333").unwrap(),
+            dec("327.8333333333")
+        );
+    }
+
+    #[test]
+    fn rejects_ambiguous_or_broken_numbers() {
+        assert_eq!(parse_money(""), Err(NumberError::Empty));
+        assert_eq!(parse_money("   "), Err(NumberError::Empty));
+        assert!(matches!(
+            parse_money("1,5"),
+            Err(NumberError::BadGrouping(_))
+        ));
+        assert!(matches!(
+            parse_money("1,9300"),
+            Err(NumberError::BadGrouping(_))
+        ));
+        assert!(matches!(
+            parse_money(",930"),
+            Err(NumberError::BadGrouping(_))
+        ));
+        for bad in [
+            "abc", "1e3", "NaN", "£", "-", "1.2.3", "1.5e2", "12 34", "0x10", "£1.a",
+        ] {
+            assert!(
+                matches!(parse_money(bad), Err(NumberError::NotANumber(_))),
+                "{bad} should not parse"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_numbers_beyond_decimal_range_without_panicking() {
+        let huge = "9".repeat(40);
+        assert!(matches!(parse_money(&huge), Err(NumberError::TooLarge(_))));
+        let long_fraction = format!("1.{}", "1".repeat(40));
+        assert!(matches!(
+            parse_money(&long_fraction),
+            Err(NumberError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn quantities_must_not_be_negative() {
+        assert_eq!(parse_quantity("62").unwrap(), dec("62"));
+        assert_eq!(parse_quantity("1,200").unwrap(), dec("1200"));
+        assert_eq!(parse_quantity("-0").unwrap(), dec("0"));
+        assert!(matches!(
+            parse_quantity("-1"),
+            Err(NumberError::Negative(_))
+        ));
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(round_for_display(dec("2.5"), 0), dec("3"));
+        assert_eq!(round_for_display(dec("-2.5"), 0), dec("-3"));
+        assert_eq!(round_for_display(dec("2.4999"), 0), dec("2"));
+        assert_eq!(round_for_display(dec("0.125"), 2), dec("0.13"));
+        assert_eq!(round_for_display(dec("-0.4"), 0), dec("0"));
+        assert!(!round_for_display(dec("-0.4"), 0).is_sign_negative());
+    }
+
+    #[test]
+    fn displays_money_as_councils_publish_it() {
+        assert_eq!(format_money(dec("2046"), Precision::Pounds), "£2,046");
+        assert_eq!(format_money(dec("-36978"), Precision::Pounds), "-£36,978");
+        assert_eq!(format_money(dec("857.9333"), Precision::Pounds), "£858");
+        assert_eq!(format_money(dec("0.5"), Precision::Pounds), "£1");
+        assert_eq!(format_money(dec("-0.4"), Precision::Pounds), "£0");
+        assert_eq!(format_money(dec("999"), Precision::Pounds), "£999");
+        assert_eq!(
+            format_money(dec("1000000"), Precision::Pounds),
+            "£1,000,000"
+        );
+        assert_eq!(format_money(dec("2046"), Precision::Pence), "£2,046.00");
+        assert_eq!(
+            format_money(dec("-1234.565"), Precision::Pence),
+            "-£1,234.57"
+        );
+        assert_eq!(format_money(dec("0.005"), Precision::Pence), "£0.01");
+    }
+
+    #[test]
+    fn displays_plain_money_for_spreadsheets() {
+        assert_eq!(
+            format_money_plain(dec("-36978"), Precision::Pounds),
+            "-36978"
+        );
+        assert_eq!(
+            format_money_plain(dec("-36978"), Precision::Pence),
+            "-36978.00"
+        );
+        assert_eq!(format_money_plain(dec("2.5"), Precision::Pounds), "3");
+    }
+
+    #[test]
+    fn displays_ratios_quantities_and_percentages() {
+        assert_eq!(format_ratio(dec("0.393397")), "£0.39 : £1.00");
+        assert_eq!(format_ratio(dec("1.469886")), "£1.47 : £1.00");
+        assert_eq!(format_quantity(dec("62")), "62");
+        assert_eq!(format_quantity(dec("62.50")), "62.5");
+        assert_eq!(format_quantity(dec("1200")), "1,200");
+        assert_eq!(format_percent(dec("0.069768")), "6.98%");
+        assert_eq!(format_percent(dec("-0.5")), "-50.00%");
+        assert_eq!(format_percent(dec("0.0000697")), "0.01%");
+    }
+}

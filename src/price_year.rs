@@ -1,0 +1,69 @@
+//! Financial years as unit-cost tables write them: `2013/14` is April 2013 to March 2014.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A UK financial year, named by the calendar year it starts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PriceYear {
+    pub start: u16,
+}
+
+impl FromStr for PriceYear {
+    type Err = String;
+
+    /// Accepts `2013/14`, `2013-14`, `2013/2014` and `2013`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let bad = || format!("{text:?} is not a financial year; write it like \"2013/14\"");
+        let (first, second) = match text.split_once(['/', '-']) {
+            Some((first, second)) => (first, Some(second)),
+            None => (text, None),
+        };
+        if first.len() != 4 || !first.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let start: u16 = first.parse().map_err(|_| bad())?;
+        if let Some(second) = second {
+            let end: u16 = second.parse().map_err(|_| bad())?;
+            let expected = match second.len() {
+                2 => (start + 1) % 100,
+                4 => start + 1,
+                _ => return Err(bad()),
+            };
+            if end != expected {
+                return Err(format!(
+                    "{text:?} is not a financial year: the year after {start} is {}",
+                    PriceYear { start }
+                ));
+            }
+        }
+        Ok(PriceYear { start })
+    }
+}
+
+impl fmt::Display for PriceYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{:02}", self.start, (self.start + 1) % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_writes_financial_years() {
+        for text in ["2013/14", "2013-14", "2013/2014", "2013"] {
+            assert_eq!(
+                text.parse::<PriceYear>().unwrap(),
+                PriceYear { start: 2013 }
+            );
+        }
+        assert_eq!(PriceYear { start: 1999 }.to_string(), "1999/00");
+        assert_eq!("1999/00".parse::<PriceYear>().unwrap().start, 1999);
+        assert!("2013/15".parse::<PriceYear>().is_err());
+        assert!("13/14".parse::<PriceYear>().is_err());
+        assert!("soon".parse::<PriceYear>().is_err());
+    }
+}

@@ -1,0 +1,161 @@
+//! Reconciliation: every published figure beside the computed one, and the checks that the
+//! computed figures agree with each other.
+
+use crate::appraisal::Appraisal;
+use crate::diagnostic::Location;
+use crate::ledger::StudyLedger;
+use crate::study::Figure;
+use rust_decimal::Decimal;
+
+/// What kind of figure a check compares, which decides how close counts as agreeing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Pounds: agree within the tolerance (by default £0.50, the rounding of whole-pound tables).
+    Money,
+    /// A count of families: must agree exactly.
+    Count,
+    /// A ratio such as an ROI: agrees if it rounds to the published figure at its published precision.
+    Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub study: String,
+    /// What is compared, in words.
+    pub subject: String,
+    /// The figure's key, for JSON and CSV (`before`, `agency:Police`, `consistency:agencies`).
+    pub key: String,
+    pub measure: Measure,
+    pub expected: Decimal,
+    /// `None` when the figure cannot be computed (an ROI with no net cost).
+    pub computed: Option<Decimal>,
+    /// Computed less expected.
+    pub difference: Option<Decimal>,
+    /// The difference as a fraction of the expected figure.
+    pub relative_difference: Option<Decimal>,
+    pub agrees: bool,
+    /// Where the expected figure was written, for a published figure.
+    pub location: Option<Location>,
+    /// Why the two might differ, or why the check could not be made.
+    pub note: Option<String>,
+}
+
+/// The default tolerance for money: half a pound, the rounding of tables in whole pounds.
+pub fn default_tolerance() -> Decimal {
+    Decimal::new(50, 2)
+}
+
+/// Compares each published figure of a study with the computed one.
+pub fn reconcile(ledger: &StudyLedger, appraisal: &Appraisal, tolerance: Decimal) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for published in &ledger.published.figures {
+        let figure = published.figure;
+        let measure = match figure {
+            Figure::Families => Measure::Count,
+            Figure::Roi => Measure::Ratio,
+            _ => Measure::Money,
+        };
+        let computed = computed_figure(figure, ledger, appraisal);
+        let note = match (figure, computed) {
+            (Figure::Roi, None) => appraisal.roi.explanation(),
+            (_, None) => Some("not available for this study".to_string()),
+            _ => None,
+        };
+        checks.push(compare(
+            ledger,
+            figure.label().to_string(),
+            figure.key().to_string(),
+            measure,
+            published.value.value,
+            computed,
+            tolerance,
+            Some(published.value.location.clone()),
+            note,
+        ));
+    }
+    for (agency, published) in &ledger.published.agencies {
+        let computed = ledger
+            .agencies
+            .iter()
+            .find(|row| &row.agency == agency)
+            .map(|row| row.benefit);
+        let note = computed
+            .is_none()
+            .then(|| format!("no agency named {agency:?} bears any cost in this study"));
+        checks.push(compare(
+            ledger,
+            format!("Benefit to {agency}"),
+            format!("agency:{agency}"),
+            Measure::Money,
+            published.value,
+            Some(computed.unwrap_or_default()),
+            tolerance,
+            Some(published.location.clone()),
+            note,
+        ));
+    }
+    checks
+}
+
+/// The computed value of a figure that can be published.
+pub fn computed_figure(
+    figure: Figure,
+    ledger: &StudyLedger,
+    appraisal: &Appraisal,
+) -> Option<Decimal> {
+    let totals = &ledger.totals;
+    match figure {
+        Figure::Families => Some(Decimal::from(ledger.family_count)),
+        Figure::Before => totals.before,
+        Figure::Intervention => Some(totals.intervention),
+        Figure::After => totals.after,
+        Figure::GrossSaving | Figure::Benefit => Some(totals.benefit),
+        Figure::NetSaving => Some(totals.net_saving),
+        Figure::DeliveryCostPerFamily => appraisal.delivery_cost_per_family,
+        Figure::CounterfactualCostPerFamily => Some(appraisal.counterfactual_cost_per_family),
+        Figure::NetCostPerFamily => appraisal.net_cost_per_family,
+        Figure::BenefitPerFamily => appraisal.benefit_per_family,
+        Figure::Roi => appraisal.roi.ratio(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compare(
+    ledger: &StudyLedger,
+    subject: String,
+    key: String,
+    measure: Measure,
+    expected: Decimal,
+    computed: Option<Decimal>,
+    tolerance: Decimal,
+    location: Option<Location>,
+    note: Option<String>,
+) -> Check {
+    let difference = computed.and_then(|computed| computed.checked_sub(expected));
+    let relative_difference = difference
+        .filter(|_| !expected.is_zero())
+        .and_then(|difference| difference.checked_div(expected.abs()));
+    let agrees = match (difference, measure) {
+        (None, _) => false,
+        (Some(difference), Measure::Money) => difference.abs() <= tolerance,
+        (Some(difference), Measure::Count) => difference.is_zero(),
+        (Some(_), Measure::Ratio) => {
+            let places = expected.scale();
+            computed.map(|computed| crate::money::round_for_display(computed, places))
+                == Some(expected)
+        }
+    };
+    Check {
+        study: ledger.name.clone(),
+        subject,
+        key,
+        measure,
+        expected,
+        computed,
+        difference,
+        relative_difference,
+        agrees,
+        location,
+        note,
+    }
+}

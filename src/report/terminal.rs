@@ -1,0 +1,52 @@
+//! The default renderer: tables for a terminal, drawn with comfy-table.
+
+use super::format::{Style, cell_text};
+use super::view::{Document, RowKind, TableView};
+use crate::money::Precision;
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+
+pub fn render(document: &Document, precision: Precision) -> String {
+    let mut output = String::new();
+    for (index, table) in document.tables.iter().enumerate() {
+        if index > 0 {
+            output.push('\n');
+        }
+        output.push_str(&render_table(table, precision));
+    }
+    output
+}
+
+fn render_table(view: &TableView, precision: Precision) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(view.columns.iter().map(comfy_table::Cell::new));
+    // In a table with block headings (a statement), items are indented under their heading.
+    let has_headings = view.rows.iter().any(|row| row.kind == RowKind::Heading);
+    for row in &view.rows {
+        let cells = row.cells.iter().enumerate().map(|(column, cell)| {
+            let mut text = cell_text(cell, precision, Style::Display);
+            if has_headings && column == 0 && row.kind == RowKind::Item {
+                text.insert_str(0, "  ");
+            }
+            let mut drawn = comfy_table::Cell::new(text);
+            if cell.is_numeric() {
+                drawn = drawn.set_alignment(CellAlignment::Right);
+            }
+            drawn
+        });
+        table.add_row(cells);
+    }
+    for (index, column) in table.column_iter_mut().enumerate() {
+        if view.is_numeric_column(index) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut output = format!("{}\n{table}\n", view.title);
+    for note in &view.notes {
+        output.push_str(note);
+        output.push('\n');
+    }
+    output
+}

@@ -1,0 +1,396 @@
+//! Builders of report tables from the ledger. Nothing here computes money: every figure is read
+//! from a [`StudyLedger`], an [`Appraisal`] or a reconciliation [`Check`].
+
+use super::view::{Cell, Piece, Row, TableView};
+use crate::costs::{CostBasis, ServiceId};
+use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
+use crate::reconcile::{Check, Measure};
+use std::collections::BTreeSet;
+
+fn window_heading(ledger: &StudyLedger, when: &str) -> String {
+    match ledger.window_months {
+        Some(1) => format!("Costs in the month {when}"),
+        Some(months) => format!("Costs in the {months} months {when}"),
+        None => format!("Costs {when}"),
+    }
+}
+
+/// The Hertfordshire-style statement of one family: costs before, the intervention, costs after,
+/// and the saving.
+pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
+    // A one-family study is usually named after its family ("Family E"): don't say it twice.
+    let named_after_family =
+        ledger.name == family.family_id || ledger.name.ends_with(&format!(" {}", family.family_id));
+    let title = if named_after_family {
+        format!("{}: costs before and after the intervention", ledger.name)
+    } else {
+        format!("{}: family {}", ledger.name, family.family_id)
+    };
+    let mut table = TableView::new(
+        format!("statement-{}", family.family_id),
+        title,
+        &["Item", "Amount", "Unit cost"],
+    );
+
+    table.rows.push(Row::heading(vec![
+        Cell::text(window_heading(ledger, "before")),
+        Cell::Money(family.before),
+        Cell::Empty,
+    ]));
+    for line in &family.before_lines {
+        push_cost_line(&mut table, ledger, line);
+    }
+
+    table.rows.push(Row::heading(vec![
+        Cell::text("Intervention cost"),
+        Cell::Money(family.intervention),
+        Cell::Empty,
+    ]));
+    for line in &family.intervention_lines {
+        let item = &line.item;
+        let mut pieces = vec![Piece::text(format!("{}: ", item.name))];
+        if let Some(derivation) = &item.derivation {
+            pieces.extend([
+                Piece::Money(derivation.running_costs),
+                Piece::text(" running costs ÷ "),
+                Piece::Quantity(derivation.families_per_year),
+                Piece::text(" families a year = "),
+            ]);
+        }
+        pieces.push(Piece::Money(item.per_family));
+        table.rows.push(Row::item(vec![
+            Cell::Phrase(pieces),
+            Cell::Money(item.per_family),
+            Cell::Empty,
+        ]));
+    }
+
+    table.rows.push(Row::heading(vec![
+        Cell::text(window_heading(ledger, "after")),
+        Cell::Money(family.after),
+        Cell::Empty,
+    ]));
+    for line in &family.after_lines {
+        push_cost_line(&mut table, ledger, line);
+    }
+
+    let period = match ledger.window_months {
+        Some(1) => " for 1 month".to_string(),
+        Some(months) => format!(" for {months} months"),
+        None => String::new(),
+    };
+    table.rows.push(Row::total(vec![
+        Cell::Phrase(vec![
+            Piece::text(format!("Savings{period}: ")),
+            Piece::Money(family.before),
+            Piece::text(" less "),
+            Piece::Money(family.intervention),
+            Piece::text(" less "),
+            Piece::Money(family.after),
+            Piece::text(" = "),
+            Piece::Money(family.net_saving),
+        ]),
+        Cell::Money(family.net_saving),
+        Cell::Empty,
+    ]));
+    table
+        .notes
+        .push("Savings are costs before less intervention costs less costs after.".to_string());
+    table
+}
+
+/// "Police call outs: 62 hours at £33 per hour = £2,046", and for a composite the line it is built from.
+fn push_cost_line(table: &mut TableView, ledger: &StudyLedger, line: &CostLine) {
+    let service = ledger.book.service(line.service);
+    let definition = &service.definition;
+    let mut pieces = vec![
+        Piece::text(format!("{}: ", definition.name)),
+        Piece::Quantity(line.quantity),
+        Piece::text(format!(" {} at ", definition.unit_for(line.quantity))),
+        Piece::UnitCost(line.unit_cost),
+        Piece::text(format!(" per {} = ", definition.unit)),
+        Piece::Money(line.amount),
+    ];
+    if !line.notes.is_empty() {
+        pieces.push(Piece::text(format!(" ({})", line.notes.join("; "))));
+    }
+    table.rows.push(Row::item(vec![
+        Cell::Phrase(pieces),
+        Cell::Money(line.amount),
+        Cell::text(definition.id.clone()),
+    ]));
+    if let CostBasis::Components(components) = &definition.basis {
+        for component in components {
+            let Some(part_id) = ledger.book.lookup(&component.id) else {
+                continue;
+            };
+            let part = ledger.book.service(part_id);
+            let part_total = component.quantity * part.unit_cost;
+            table.rows.push(Row::item(vec![
+                Cell::Phrase(vec![
+                    Piece::text(format!("    each {} is ", definition.unit)),
+                    Piece::Quantity(component.quantity),
+                    Piece::text(format!(
+                        " {} of {} at ",
+                        part.definition.unit_for(component.quantity),
+                        part.definition.name
+                    )),
+                    Piece::UnitCost(part.unit_cost),
+                    Piece::text(format!(" per {} = ", part.definition.unit)),
+                    Piece::UnitCost(part_total),
+                ]),
+                Cell::Empty,
+                Cell::text(part.definition.id.clone()),
+            ]));
+        }
+    }
+}
+
+/// One row per family: before, intervention, after, gross and net saving, with a total row.
+pub fn family_summary(ledger: &StudyLedger) -> TableView {
+    let mut table = TableView::new(
+        "families",
+        format!("{}: savings per family", ledger.name),
+        &[
+            "Family",
+            "Before",
+            "Intervention",
+            "After",
+            "Gross saving",
+            "Net saving",
+        ],
+    );
+    for family in &ledger.families {
+        table.rows.push(Row::item(vec![
+            Cell::text(family.family_id.clone()),
+            Cell::Money(family.before),
+            Cell::Money(family.intervention),
+            Cell::Money(family.after),
+            Cell::Money(family.gross_saving),
+            Cell::Money(family.net_saving),
+        ]));
+    }
+    let totals = &ledger.totals;
+    table.rows.push(Row::total(vec![
+        Cell::text(match ledger.family_count {
+            1 => "Total (1 family)".to_string(),
+            count => format!("Total ({count} families)"),
+        }),
+        totals.before.map_or(Cell::Empty, Cell::Money),
+        Cell::Money(totals.intervention),
+        totals.after.map_or(Cell::Empty, Cell::Money),
+        Cell::Money(totals.benefit),
+        Cell::Money(totals.net_saving),
+    ]));
+    table.notes.push(
+        "Gross saving is before less after; net saving also takes off the intervention cost."
+            .to_string(),
+    );
+    table
+}
+
+/// The study totals, one column per study.
+pub fn totals(ledgers: &[StudyLedger]) -> TableView {
+    let mut columns = vec!["Figure"];
+    columns.extend(ledgers.iter().map(|ledger| ledger.name.as_str()));
+    let mut table = TableView::new("totals", "Study totals", &columns);
+    let money_row = |label: &str, value: &dyn Fn(&StudyLedger) -> Option<rust_decimal::Decimal>| {
+        let mut cells = vec![Cell::text(label)];
+        cells.extend(
+            ledgers
+                .iter()
+                .map(|ledger| value(ledger).map_or(Cell::Empty, Cell::Money)),
+        );
+        cells
+    };
+    let mut families = vec![Cell::text("Families")];
+    families.extend(
+        ledgers
+            .iter()
+            .map(|ledger| Cell::Count(ledger.family_count)),
+    );
+    table.rows.push(Row::item(families));
+    table
+        .rows
+        .push(Row::item(money_row("Costs before", &|l| l.totals.before)));
+    table
+        .rows
+        .push(Row::item(money_row("Intervention cost", &|l| {
+            Some(l.totals.intervention)
+        })));
+    table
+        .rows
+        .push(Row::item(money_row("Costs after", &|l| l.totals.after)));
+    table.rows.push(Row::item(money_row(
+        "Gross saving (before less after)",
+        &|l| Some(l.totals.benefit),
+    )));
+    table.rows.push(Row::total(money_row(
+        "Net saving (before less intervention less after)",
+        &|l| Some(l.totals.net_saving),
+    )));
+    table
+}
+
+/// Published figures beside computed ones.
+pub fn reconciliation(checks: &[Check]) -> TableView {
+    let mut table = TableView::new(
+        "reconciliation",
+        "Reconciliation with published figures",
+        &[
+            "Study",
+            "Figure",
+            "Published",
+            "Computed",
+            "Difference",
+            "Difference %",
+            "Result",
+        ],
+    );
+    for check in checks {
+        let figure = |value: rust_decimal::Decimal| match check.measure {
+            Measure::Money => Cell::Money(value),
+            Measure::Count => {
+                Cell::Count(u64::try_from(value.trunc().mantissa()).unwrap_or_default())
+            }
+            Measure::Ratio => Cell::Ratio(value),
+        };
+        let difference = match (check.difference, check.measure) {
+            (None, _) => Cell::Empty,
+            (Some(difference), Measure::Ratio) => Cell::Number {
+                value: difference,
+                places: 4,
+            },
+            (Some(difference), Measure::Money) => Cell::MoneyDifference(difference),
+            (Some(difference), Measure::Count) => Cell::Number {
+                value: difference,
+                places: 0,
+            },
+        };
+        let result = match (&check.note, check.agrees) {
+            (_, true) => "agrees".to_string(),
+            (Some(note), false) => format!("DIFFERS: {note}"),
+            (None, false) => "DIFFERS".to_string(),
+        };
+        table.rows.push(Row::item(vec![
+            Cell::text(check.study.clone()),
+            Cell::text(check.subject.clone()),
+            figure(check.expected),
+            check.computed.map_or(Cell::Empty, figure),
+            difference,
+            check.relative_difference.map_or(Cell::Empty, Cell::Percent),
+            Cell::text(result),
+        ]));
+    }
+    let differing = checks.iter().filter(|check| !check.agrees).count();
+    table.notes.push(match (checks.len(), differing) {
+        (0, _) => {
+            "No published figures to check: add a [published] section to the study.".to_string()
+        }
+        (_, 0) => format!(
+            "All {} published figures agree with the computed ones.",
+            checks.len()
+        ),
+        (_, 1) => "1 published figure differs from the computed one.".to_string(),
+        (_, n) => format!("{n} published figures differ from the computed ones."),
+    });
+    table
+}
+
+/// How many rows of each input were read, used, blank and rejected.
+pub fn inputs(ledgers: &[StudyLedger]) -> TableView {
+    let mut table = TableView::new(
+        "inputs",
+        "Inputs read",
+        &["Study", "File", "Rows read", "Used", "Blank", "Rejected"],
+    );
+    for ledger in ledgers {
+        for account in &ledger.inputs {
+            table.rows.push(Row::item(vec![
+                Cell::text(ledger.name.clone()),
+                Cell::text(account.file.clone()),
+                Cell::Count(account.rows_read),
+                Cell::Count(account.rows_used),
+                Cell::Count(account.rows_blank),
+                Cell::Count(account.rows_rejected),
+            ]));
+        }
+    }
+    table
+}
+
+/// Every unit cost the studies used (and the parts of composites), with its source.
+pub fn sources(ledgers: &[StudyLedger]) -> TableView {
+    let mut table = TableView::new(
+        "sources",
+        "Unit costs used",
+        &[
+            "Unit cost",
+            "Name",
+            "Cost",
+            "Per",
+            "Agency",
+            "Price year",
+            "Confidence",
+            "Source",
+        ],
+    );
+    for ledger in ledgers {
+        let book = &ledger.book;
+        let mut used: BTreeSet<ServiceId> = BTreeSet::new();
+        let mut pending: Vec<ServiceId> = ledger
+            .families
+            .iter()
+            .flat_map(|family| family.before_lines.iter().chain(&family.after_lines))
+            .map(|line| line.service)
+            .collect();
+        while let Some(service) = pending.pop() {
+            if !used.insert(service) {
+                continue;
+            }
+            if let CostBasis::Components(components) = &book.service(service).definition.basis {
+                pending.extend(
+                    components
+                        .iter()
+                        .filter_map(|component| book.lookup(&component.id)),
+                );
+            }
+        }
+        for service_id in used {
+            let service = book.service(service_id);
+            let definition = &service.definition;
+            let agency = match &definition.basis {
+                CostBasis::Components(_) => {
+                    let names: Vec<&str> = service
+                        .agency_split
+                        .iter()
+                        .map(|(agency, _)| book.agency_name(*agency))
+                        .collect();
+                    names.join(", ")
+                }
+                CostBasis::Amount(_) => definition.agency.clone().unwrap_or_default(),
+            };
+            table.rows.push(Row::item(vec![
+                Cell::text(definition.id.clone()),
+                Cell::text(definition.name.clone()),
+                Cell::Money(service.unit_cost),
+                Cell::text(definition.unit.clone()),
+                Cell::text(agency),
+                Cell::text(
+                    definition
+                        .price_year
+                        .map(|year| year.to_string())
+                        .unwrap_or_default(),
+                ),
+                Cell::text(
+                    definition
+                        .confidence
+                        .map(|grade| grade.to_string())
+                        .unwrap_or_default(),
+                ),
+                Cell::text(definition.source.clone().unwrap_or_default()),
+            ]));
+        }
+    }
+    table
+}

@@ -1,0 +1,781 @@
+//! Study files: one programme, cohort or year, with its inputs and the figures it published.
+//!
+//! A study either points at service-use records (before and after CSVs) or is a summary of
+//! published programme-level figures (`families` and `[benefit]`). Paths inside a study are relative
+//! to the study file's folder.
+
+use crate::diagnostic::{Diagnostics, Location, display_path};
+use crate::price_year::PriceYear;
+use crate::toml_input::{RawNumber, Source, whole_number};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub name: String,
+    /// The study file, or `None` for a quick run from the command line.
+    pub path: Option<PathBuf>,
+    pub window_months: Option<u64>,
+    /// Unit-cost tables to load, in order. Empty means the built-in reference tables.
+    pub unit_cost_tables: Vec<PathBuf>,
+    pub price_year: Option<PriceYear>,
+    pub data: StudyData,
+    pub intervention: Intervention,
+    pub funding: Funding,
+    /// What the families' services would have cost anyway, per family (Leicestershire "pre-SLF").
+    pub counterfactual_per_family: Decimal,
+    pub published: Published,
+}
+
+#[derive(Debug, Clone)]
+pub enum StudyData {
+    /// Service-use records for each family.
+    Records {
+        before: PathBuf,
+        after: PathBuf,
+        /// The number of families the study says it covers, checked against the records.
+        declared_families: Option<(u64, Location)>,
+    },
+    /// Published programme-level figures, for when the records are not available.
+    Summary {
+        families: u64,
+        benefit: SummaryBenefit,
+    },
+}
+
+/// A summary study's benefit: per family, by agency (study totals), or both.
+#[derive(Debug, Clone, Default)]
+pub struct SummaryBenefit {
+    pub per_family: Option<Decimal>,
+    pub by_agency: IndexMap<String, Decimal>,
+}
+
+/// The cost of delivering the intervention.
+#[derive(Debug, Clone, Default)]
+pub struct Intervention {
+    /// Items every family costs.
+    pub items: Vec<InterventionItem>,
+    /// A CSV of `family_id,item,amount` with amounts for individual families.
+    pub per_family_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterventionItem {
+    pub name: String,
+    pub per_family: Decimal,
+    /// How the amount was worked out, when it was: "£1,705,050 running costs ÷ 450 families a year".
+    pub derivation: Option<Derivation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derivation {
+    pub running_costs: Decimal,
+    pub families_per_year: Decimal,
+}
+
+/// Who pays for delivery.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Funding {
+    /// Not stated.
+    #[default]
+    Unstated,
+    /// Shares of the delivery cost that sum to exactly 1.
+    Shares(IndexMap<String, Decimal>),
+    /// Contributions to a pooled budget; each agency pays in proportion to its contribution.
+    Amounts(IndexMap<String, Decimal>),
+}
+
+/// Figures printed in the source document, to check the computed ones against.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    pub figures: Vec<PublishedFigure>,
+    /// Published benefit by agency (study totals).
+    pub agencies: IndexMap<String, PublishedValue>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublishedFigure {
+    pub figure: Figure,
+    pub value: PublishedValue,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublishedValue {
+    pub value: Decimal,
+    pub location: Location,
+}
+
+/// The study-level figures that can be published and reconciled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    Families,
+    Before,
+    Intervention,
+    After,
+    GrossSaving,
+    NetSaving,
+    Benefit,
+    DeliveryCostPerFamily,
+    CounterfactualCostPerFamily,
+    NetCostPerFamily,
+    BenefitPerFamily,
+    Roi,
+}
+
+impl Figure {
+    /// The key used in `[published]`, JSON and CSV.
+    pub fn key(self) -> &'static str {
+        match self {
+            Figure::Families => "families",
+            Figure::Before => "before",
+            Figure::Intervention => "intervention",
+            Figure::After => "after",
+            Figure::GrossSaving => "gross_saving",
+            Figure::NetSaving => "net_saving",
+            Figure::Benefit => "benefit",
+            Figure::DeliveryCostPerFamily => "delivery_cost_per_family",
+            Figure::CounterfactualCostPerFamily => "counterfactual_cost_per_family",
+            Figure::NetCostPerFamily => "net_cost_per_family",
+            Figure::BenefitPerFamily => "benefit_per_family",
+            Figure::Roi => "roi",
+        }
+    }
+
+    /// The figure in words, for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Figure::Families => "Families",
+            Figure::Before => "Costs before",
+            Figure::Intervention => "Intervention cost",
+            Figure::After => "Costs after",
+            Figure::GrossSaving => "Gross saving (before less after)",
+            Figure::NetSaving => "Net saving (before less intervention less after)",
+            Figure::Benefit => "Total benefit",
+            Figure::DeliveryCostPerFamily => "Average cost per family of delivering the service",
+            Figure::CounterfactualCostPerFamily => {
+                "Average estimated cost per family pre-programme"
+            }
+            Figure::NetCostPerFamily => "Average net cost per family",
+            Figure::BenefitPerFamily => "Average benefit per family",
+            Figure::Roi => "Return on investment",
+        }
+    }
+
+    pub const ALL: [Figure; 12] = [
+        Figure::Families,
+        Figure::Before,
+        Figure::Intervention,
+        Figure::After,
+        Figure::GrossSaving,
+        Figure::NetSaving,
+        Figure::Benefit,
+        Figure::DeliveryCostPerFamily,
+        Figure::CounterfactualCostPerFamily,
+        Figure::NetCostPerFamily,
+        Figure::BenefitPerFamily,
+        Figure::Roi,
+    ];
+}
+
+// ---- The file format -------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStudyFile {
+    study: Option<RawStudyHeader>,
+    intervention: Option<RawIntervention>,
+    counterfactual: Option<RawCounterfactual>,
+    benefit: Option<RawBenefit>,
+    published: Option<RawPublished>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStudyHeader {
+    name: Option<String>,
+    description: Option<String>,
+    window_months: Option<Spanned<RawNumber>>,
+    unit_costs: Option<Vec<String>>,
+    price_year: Option<Spanned<String>>,
+    before: Option<Spanned<String>>,
+    after: Option<Spanned<String>>,
+    families: Option<Spanned<RawNumber>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIntervention {
+    per_family: Option<Spanned<RawNumber>>,
+    items: Option<Vec<Spanned<RawItem>>>,
+    file: Option<Spanned<String>>,
+    funding: Option<Spanned<IndexMap<String, Spanned<RawNumber>>>>,
+    funding_amounts: Option<Spanned<IndexMap<String, Spanned<RawNumber>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    name: Option<String>,
+    per_family: Option<Spanned<RawNumber>>,
+    running_costs: Option<Spanned<RawNumber>>,
+    families_per_year: Option<Spanned<RawNumber>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCounterfactual {
+    per_family: Option<Spanned<RawNumber>>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBenefit {
+    per_family: Option<Spanned<RawNumber>>,
+    by_agency: Option<IndexMap<String, Spanned<RawNumber>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublished {
+    source: Option<String>,
+    families: Option<Spanned<RawNumber>>,
+    before: Option<Spanned<RawNumber>>,
+    intervention: Option<Spanned<RawNumber>>,
+    after: Option<Spanned<RawNumber>>,
+    gross_saving: Option<Spanned<RawNumber>>,
+    net_saving: Option<Spanned<RawNumber>>,
+    benefit: Option<Spanned<RawNumber>>,
+    delivery_cost_per_family: Option<Spanned<RawNumber>>,
+    counterfactual_cost_per_family: Option<Spanned<RawNumber>>,
+    net_cost_per_family: Option<Spanned<RawNumber>>,
+    benefit_per_family: Option<Spanned<RawNumber>>,
+    roi: Option<Spanned<RawNumber>>,
+    agencies: Option<IndexMap<String, Spanned<RawNumber>>>,
+}
+
+impl RawPublished {
+    fn figure(&self, figure: Figure) -> Option<&Spanned<RawNumber>> {
+        match figure {
+            Figure::Families => self.families.as_ref(),
+            Figure::Before => self.before.as_ref(),
+            Figure::Intervention => self.intervention.as_ref(),
+            Figure::After => self.after.as_ref(),
+            Figure::GrossSaving => self.gross_saving.as_ref(),
+            Figure::NetSaving => self.net_saving.as_ref(),
+            Figure::Benefit => self.benefit.as_ref(),
+            Figure::DeliveryCostPerFamily => self.delivery_cost_per_family.as_ref(),
+            Figure::CounterfactualCostPerFamily => self.counterfactual_cost_per_family.as_ref(),
+            Figure::NetCostPerFamily => self.net_cost_per_family.as_ref(),
+            Figure::BenefitPerFamily => self.benefit_per_family.as_ref(),
+            Figure::Roi => self.roi.as_ref(),
+        }
+    }
+}
+
+/// The study file a STUDY argument means: the file itself, or `study.toml` in a folder.
+pub fn study_file(argument: &Path) -> PathBuf {
+    if argument.is_dir() {
+        argument.join("study.toml")
+    } else {
+        argument.to_path_buf()
+    }
+}
+
+/// Reads a study file. Returns `None` if it has errors, which are in `diagnostics`.
+pub fn load_study(argument: &Path, diagnostics: &mut Diagnostics) -> Option<Study> {
+    let path = study_file(argument);
+    let shown = display_path(&path);
+    let text = match crate::text_file::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            let hint = if argument.is_dir() {
+                format!(
+                    "the folder {} has no study.toml; name the study file itself",
+                    argument.display()
+                )
+            } else {
+                "STUDY is a study .toml file, or a folder that holds study.toml".to_string()
+            };
+            diagnostics
+                .error(Some(Location::file(&shown)), error)
+                .hint(hint);
+            return None;
+        }
+    };
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse_study(&shown, &text, &folder, Some(path.clone()), diagnostics)
+}
+
+/// Reads a study from its text. `folder` is where relative paths start.
+pub fn parse_study(
+    name: &str,
+    text: &str,
+    folder: &Path,
+    path: Option<PathBuf>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Study> {
+    let source = Source { name, text };
+    let raw: RawStudyFile = source.parse(diagnostics)?;
+    let errors_before = diagnostics.error_count();
+    let file_location = Location::file(name);
+
+    let Some(header) = raw.study else {
+        diagnostics
+            .error(Some(file_location), "the study file has no [study] section")
+            .hint("start it with [study] and a name; the README shows a complete example");
+        return None;
+    };
+    let resolve = |relative: &str| folder.join(relative);
+
+    let window_months = header
+        .window_months
+        .as_ref()
+        .and_then(|months| whole_number(&source, months, "window_months", diagnostics));
+    let price_year =
+        header
+            .price_year
+            .as_ref()
+            .and_then(|year| match year.get_ref().parse::<PriceYear>() {
+                Ok(year) => Some(year),
+                Err(message) => {
+                    diagnostics.error(Some(source.location(year)), message);
+                    None
+                }
+            });
+    let declared_families = header.families.as_ref().and_then(|families| {
+        Some((
+            whole_number(&source, families, "families", diagnostics)?,
+            source.location(families),
+        ))
+    });
+
+    let data = match (&header.before, &header.after, &raw.benefit) {
+        (Some(before), Some(after), benefit) => {
+            if benefit.is_some() {
+                diagnostics
+                    .error(
+                        Some(file_location.clone()),
+                        "the study has service-use records and a [benefit] section",
+                    )
+                    .hint("the benefit is computed from the records; remove [benefit], or the before/after files for a summary study");
+            }
+            Some(StudyData::Records {
+                before: resolve(before.get_ref()),
+                after: resolve(after.get_ref()),
+                declared_families,
+            })
+        }
+        (Some(only), None, _) | (None, Some(only), _) => {
+            let missing = if header.before.is_some() {
+                "after"
+            } else {
+                "before"
+            };
+            diagnostics
+                .error(
+                    Some(source.location(only)),
+                    format!("the study names one records file but not `{missing}`"),
+                )
+                .hint(
+                    "a study compares two windows: give both before = \"...\" and after = \"...\"",
+                );
+            None
+        }
+        (None, None, Some(benefit)) => {
+            summary_data(&source, declared_families, benefit, diagnostics)
+                .map(|(families, benefit)| StudyData::Summary { families, benefit })
+        }
+        (None, None, None) => {
+            diagnostics
+                .error(Some(file_location.clone()), "the study has neither service-use records nor a [benefit] section")
+                .hint(
+                    "give before = \"before.csv\" and after = \"after.csv\" in [study], or, for published \
+                     programme figures, families = N and a [benefit] section",
+                );
+            None
+        }
+    };
+
+    let (intervention, funding) = match &raw.intervention {
+        Some(raw_intervention) => (
+            read_intervention(&source, raw_intervention, &resolve, diagnostics),
+            read_funding(&source, raw_intervention, diagnostics),
+        ),
+        None => (Intervention::default(), Funding::Unstated),
+    };
+    let counterfactual_per_family = raw
+        .counterfactual
+        .as_ref()
+        .and_then(|counterfactual| counterfactual.per_family.as_ref())
+        .and_then(|amount| {
+            source.decimal(amount, "the counterfactual cost per family", diagnostics)
+        })
+        .unwrap_or_default();
+    let published = raw
+        .published
+        .as_ref()
+        .map(|published| read_published(&source, published, diagnostics))
+        .unwrap_or_default();
+
+    if diagnostics.error_count() > errors_before {
+        return None;
+    }
+    let _ = (
+        &header.description,
+        raw.counterfactual.as_ref().map(|c| &c.description),
+    );
+    Some(Study {
+        name: header.name.unwrap_or_else(|| default_name(path.as_deref())),
+        path,
+        window_months,
+        unit_cost_tables: header
+            .unit_costs
+            .unwrap_or_default()
+            .iter()
+            .map(|table| resolve(table))
+            .collect(),
+        price_year,
+        data: data?,
+        intervention,
+        funding,
+        counterfactual_per_family,
+        published,
+    })
+}
+
+fn default_name(path: Option<&Path>) -> String {
+    let Some(path) = path else {
+        return "Study".to_string();
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or("Study");
+    if stem == "study" {
+        path.parent()
+            .and_then(|folder| folder.file_name())
+            .and_then(|name| name.to_str())
+            .unwrap_or(stem)
+            .to_string()
+    } else {
+        stem.to_string()
+    }
+}
+
+fn summary_data(
+    source: &Source<'_>,
+    declared_families: Option<(u64, Location)>,
+    benefit: &RawBenefit,
+    diagnostics: &mut Diagnostics,
+) -> Option<(u64, SummaryBenefit)> {
+    let Some((families, _)) = declared_families else {
+        diagnostics
+            .error(
+                Some(Location::file(source.name)),
+                "a summary study needs `families` in [study]",
+            )
+            .hint("add families = N: the number of families the published figures cover");
+        return None;
+    };
+    let per_family = benefit
+        .per_family
+        .as_ref()
+        .and_then(|amount| source.decimal(amount, "the benefit per family", diagnostics));
+    let by_agency = read_agency_amounts(source, benefit.by_agency.as_ref(), "benefit", diagnostics);
+    if benefit.per_family.is_none() && by_agency.is_empty() {
+        diagnostics
+            .error(
+                Some(Location::file(source.name)),
+                "[benefit] gives neither `per_family` nor `by_agency`",
+            )
+            .hint("give per_family = \"858\", or a [benefit.by_agency] table of agency totals");
+        return None;
+    }
+    Some((
+        families,
+        SummaryBenefit {
+            per_family,
+            by_agency,
+        },
+    ))
+}
+
+fn read_agency_amounts(
+    source: &Source<'_>,
+    amounts: Option<&IndexMap<String, Spanned<RawNumber>>>,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> IndexMap<String, Decimal> {
+    let mut result = IndexMap::new();
+    for (agency, amount) in amounts.into_iter().flatten() {
+        let description = format!("the {what} for {agency:?}");
+        if let Some(value) = source.decimal(amount, &description, diagnostics) {
+            result.insert(agency.trim().to_string(), value);
+        }
+    }
+    result
+}
+
+fn read_intervention(
+    source: &Source<'_>,
+    raw: &RawIntervention,
+    resolve: &dyn Fn(&str) -> PathBuf,
+    diagnostics: &mut Diagnostics,
+) -> Intervention {
+    let mut items = Vec::new();
+    if let (Some(per_family), Some(_)) = (&raw.per_family, &raw.items) {
+        diagnostics
+            .error(
+                Some(source.location(per_family)),
+                "[intervention] gives both `per_family` and `items`",
+            )
+            .hint("use per_family for one amount, or items for an itemised cost, not both");
+    }
+    if let Some(per_family) = &raw.per_family
+        && let Some(amount) =
+            source.decimal(per_family, "the intervention cost per family", diagnostics)
+    {
+        items.push(InterventionItem {
+            name: "Delivery cost per family".to_string(),
+            per_family: amount,
+            derivation: None,
+        });
+    }
+    for item in raw.items.iter().flatten() {
+        items.extend(read_item(source, item, diagnostics));
+    }
+    for item in &items {
+        if item.per_family.is_sign_negative() && !item.per_family.is_zero() {
+            diagnostics
+                .error(
+                    Some(Location::file(source.name)),
+                    format!("intervention item {:?} is negative", item.name),
+                )
+                .hint("intervention items are costs, so zero or more");
+        }
+    }
+    Intervention {
+        items,
+        per_family_file: raw.file.as_ref().map(|file| resolve(file.get_ref())),
+    }
+}
+
+fn read_item(
+    source: &Source<'_>,
+    item: &Spanned<RawItem>,
+    diagnostics: &mut Diagnostics,
+) -> Option<InterventionItem> {
+    let raw = item.get_ref();
+    let location = source.location(item);
+    let Some(name) = raw.name.clone().filter(|name| !name.trim().is_empty()) else {
+        diagnostics
+            .error(Some(location), "an intervention item has no `name`")
+            .hint("name it as the report should show it, e.g. name = \"Keyworker time, 9 months\"");
+        return None;
+    };
+    match (&raw.per_family, &raw.running_costs, &raw.families_per_year) {
+        (Some(per_family), None, None) => {
+            let per_family =
+                source.decimal(per_family, &format!("the amount of {name:?}"), diagnostics)?;
+            Some(InterventionItem {
+                name,
+                per_family,
+                derivation: None,
+            })
+        }
+        (None, Some(running_costs), Some(families_per_year)) => {
+            let running_costs = source.decimal(
+                running_costs,
+                &format!("the running costs of {name:?}"),
+                diagnostics,
+            )?;
+            let location = source.location(families_per_year);
+            let families = source.decimal(
+                families_per_year,
+                &format!("families_per_year of {name:?}"),
+                diagnostics,
+            )?;
+            if families <= Decimal::ZERO {
+                diagnostics
+                    .error(
+                        Some(location),
+                        format!("families_per_year of {name:?} must be more than 0"),
+                    )
+                    .hint(
+                        "the running costs are shared between the families worked with in a year",
+                    );
+                return None;
+            }
+            Some(InterventionItem {
+                name,
+                per_family: running_costs.checked_div(families)?,
+                derivation: Some(Derivation {
+                    running_costs,
+                    families_per_year: families,
+                }),
+            })
+        }
+        _ => {
+            diagnostics
+                .error(Some(location), format!("intervention item {name:?} needs an amount"))
+                .hint("give per_family = \"2419\", or running_costs = \"...\" with families_per_year = 450");
+            None
+        }
+    }
+}
+
+fn read_funding(
+    source: &Source<'_>,
+    raw: &RawIntervention,
+    diagnostics: &mut Diagnostics,
+) -> Funding {
+    match (&raw.funding, &raw.funding_amounts) {
+        (Some(shares), None) => {
+            let location = source.location(shares);
+            let shares =
+                read_agency_amounts(source, Some(shares.get_ref()), "funding share", diagnostics);
+            if let Some((agency, share)) = shares
+                .iter()
+                .find(|(_, share)| **share < Decimal::ZERO || **share > Decimal::ONE)
+            {
+                diagnostics
+                    .error(Some(location.clone()), format!("the funding share of {agency:?} is {share}; shares are between 0 and 1"))
+                    .hint("write 0.25 for a quarter, or give contributions in pounds with funding_amounts");
+            }
+            let total: Decimal = shares.values().copied().sum();
+            if !shares.is_empty() && total != Decimal::ONE {
+                diagnostics
+                    .error(Some(location), format!("the funding shares sum to {total}, not 1"))
+                    .hint("make the shares add up to exactly 1, or give the contributions in pounds as funding_amounts, which tfcalc turns into shares");
+            }
+            Funding::Shares(shares)
+        }
+        (None, Some(amounts)) => {
+            let location = source.location(amounts);
+            let amounts = read_agency_amounts(
+                source,
+                Some(amounts.get_ref()),
+                "funding amount",
+                diagnostics,
+            );
+            if amounts
+                .values()
+                .any(|amount| amount.is_sign_negative() && !amount.is_zero())
+            {
+                diagnostics.error(Some(location.clone()), "a funding amount is negative");
+            }
+            if amounts.values().all(Decimal::is_zero) {
+                diagnostics
+                    .error(
+                        Some(location),
+                        "the funding amounts sum to 0, so they cannot split the delivery cost",
+                    )
+                    .hint("give each agency's contribution to the pooled budget in pounds");
+            }
+            Funding::Amounts(amounts)
+        }
+        (Some(shares), Some(_)) => {
+            diagnostics
+                .error(
+                    Some(source.location(shares)),
+                    "[intervention] gives both `funding` and `funding_amounts`",
+                )
+                .hint(
+                    "give shares (funding) or contributions in pounds (funding_amounts), not both",
+                );
+            Funding::Unstated
+        }
+        (None, None) => Funding::Unstated,
+    }
+}
+
+fn read_published(
+    source: &Source<'_>,
+    raw: &RawPublished,
+    diagnostics: &mut Diagnostics,
+) -> Published {
+    let mut figures = Vec::new();
+    for figure in Figure::ALL {
+        if let Some(value) = raw.figure(figure)
+            && let Some(amount) =
+                source.decimal(value, &format!("published `{}`", figure.key()), diagnostics)
+        {
+            figures.push(PublishedFigure {
+                figure,
+                value: PublishedValue {
+                    value: amount,
+                    location: source.location(value),
+                },
+            });
+        }
+    }
+    let mut agencies = IndexMap::new();
+    for (agency, value) in raw.agencies.iter().flatten() {
+        if let Some(amount) = source.decimal(
+            value,
+            &format!("the published benefit for {agency:?}"),
+            diagnostics,
+        ) {
+            agencies.insert(
+                agency.trim().to_string(),
+                PublishedValue {
+                    value: amount,
+                    location: source.location(value),
+                },
+            );
+        }
+    }
+    Published {
+        figures,
+        agencies,
+        source: raw.source.clone(),
+    }
+}
+
+/// A study made from command-line options, with no study file.
+pub struct QuickStudy {
+    pub before: PathBuf,
+    pub after: PathBuf,
+    pub unit_cost_tables: Vec<PathBuf>,
+    pub intervention_per_family: Option<Decimal>,
+    pub counterfactual_per_family: Option<Decimal>,
+    pub window_months: Option<u64>,
+    pub name: Option<String>,
+}
+
+impl QuickStudy {
+    pub fn into_study(self) -> Study {
+        Study {
+            name: self.name.unwrap_or_else(|| "Quick run".to_string()),
+            path: None,
+            window_months: self.window_months,
+            unit_cost_tables: self.unit_cost_tables,
+            price_year: None,
+            data: StudyData::Records {
+                before: self.before,
+                after: self.after,
+                declared_families: None,
+            },
+            intervention: Intervention {
+                items: self
+                    .intervention_per_family
+                    .map(|amount| InterventionItem {
+                        name: "Intervention cost per family".to_string(),
+                        per_family: amount,
+                        derivation: None,
+                    })
+                    .into_iter()
+                    .collect(),
+                per_family_file: None,
+            },
+            funding: Funding::Unstated,
+            counterfactual_per_family: self.counterfactual_per_family.unwrap_or_default(),
+            published: Published::default(),
+        }
+    }
+}
