@@ -54,9 +54,15 @@ pub fn find_columns(
         .collect();
     for (name, position) in required.iter().zip(&positions) {
         if position.is_none() {
-            let guess = crate::suggest::did_you_mean(name, found.iter().copied());
-            let hint = match guess {
-                Some(guess) => format!("{guess} The header must name {expected} (in any order)."),
+            let unclaimed = names
+                .iter()
+                .enumerate()
+                .filter(|(index, name)| !name.is_empty() && !positions.contains(&Some(*index)))
+                .map(|(_, name)| name.as_str());
+            let hint = match likely_meant(name, unclaimed) {
+                Some(column) => format!(
+                    "rename the column `{column}` to `{name}`; the header must name {expected}"
+                ),
                 None => format!("the first row must name the columns {expected} (in any order)"),
             };
             let listed = if found.is_empty() {
@@ -86,6 +92,40 @@ pub fn find_columns(
     ))
 }
 
+/// Names people give our columns in their own exports.
+const ALIASES: &[(&str, &[&str])] = &[
+    (
+        "family_id",
+        &[
+            "family",
+            "familyid",
+            "family id",
+            "family_ref",
+            "case_id",
+            "case",
+            "id",
+        ],
+    ),
+    (
+        "service",
+        &["service_id", "unit_cost", "cost_id", "item", "code"],
+    ),
+    ("quantity", &["qty", "count", "units", "number", "amount"]),
+    ("amount", &["cost", "value", "per_family"]),
+];
+
+/// The found column most likely meant as the missing `wanted` one.
+fn likely_meant<'a>(wanted: &str, found: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    let aliases = ALIASES
+        .iter()
+        .find(|(name, _)| *name == wanted)
+        .map_or(&[][..], |(_, aliases)| *aliases);
+    found
+        .clone()
+        .find(|column| aliases.contains(column))
+        .or_else(|| crate::suggest::nearest(wanted, found, 1).first().copied())
+}
+
 /// Whether every field of a row is empty or spaces: a blank row, counted but not used.
 pub fn is_blank(record: &csv::ByteRecord) -> bool {
     record
@@ -93,9 +133,64 @@ pub fn is_blank(record: &csv::ByteRecord) -> bool {
         .all(|field| field.iter().all(u8::is_ascii_whitespace))
 }
 
-/// The line a record starts on (1-based).
-pub fn line_of(record: &csv::ByteRecord) -> u64 {
-    record.position().map_or(0, csv::Position::line)
+/// Finds the true line each record starts on, and counts the empty lines the csv crate skips
+/// without a word. (The crate's own record positions are taken before it skips empty lines, and
+/// before the `\n` of a CRLF, so they drift from the line an editor shows.)
+pub struct LineTracker<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    newlines_before: u64,
+}
+
+impl<'a> LineTracker<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        LineTracker {
+            bytes,
+            counted_to: 0,
+            newlines_before: 0,
+        }
+    }
+
+    /// The 1-based line of a byte offset. Offsets must not go backwards.
+    fn line_at(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.bytes.len());
+        if offset > self.counted_to {
+            self.newlines_before += memchr_count(b'\n', &self.bytes[self.counted_to..offset]);
+            self.counted_to = offset;
+        }
+        self.newlines_before + 1
+    }
+
+    /// Where the reader stood before reading a record, past the `\n` of a CRLF it stopped inside.
+    fn normalise(&self, cursor: usize) -> usize {
+        let at_crlf_middle = cursor > 0
+            && self.bytes.get(cursor) == Some(&b'\n')
+            && self.bytes.get(cursor - 1) == Some(&b'\r');
+        cursor + usize::from(at_crlf_middle)
+    }
+
+    /// For a record read from reader position `cursor` (its byte offset before the read): the line
+    /// it starts on, and how many empty lines came before it since the last record.
+    pub fn record(&mut self, cursor: u64) -> (u64, u64) {
+        let cursor = self.normalise(cursor as usize);
+        let mut start = cursor;
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let cursor_line = self.line_at(cursor);
+        let start_line = self.line_at(start);
+        (start_line, start_line - cursor_line)
+    }
+
+    /// Empty lines after the last record, from reader position `cursor` at the end.
+    pub fn trailing_blank_lines(&self, cursor: u64) -> u64 {
+        let cursor = self.normalise(cursor as usize).min(self.bytes.len());
+        memchr_count(b'\n', &self.bytes[cursor..])
+    }
+}
+
+fn memchr_count(needle: u8, haystack: &[u8]) -> u64 {
+    haystack.iter().filter(|&&byte| byte == needle).count() as u64
 }
 
 /// A field as trimmed text, `Ok(None)` if the row is too short to have it.
@@ -115,4 +210,43 @@ pub fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (line of each record, empty lines before it), and the empty lines at the end.
+    fn lines_of(input: &str) -> (Vec<(u64, u64)>, u64) {
+        let mut reader = reader(input.as_bytes());
+        let mut tracker = LineTracker::new(input.as_bytes());
+        let mut record = csv::ByteRecord::new();
+        let mut found = Vec::new();
+        loop {
+            let cursor = reader.position().byte();
+            if !reader.read_byte_record(&mut record).unwrap() {
+                return (found, tracker.trailing_blank_lines(cursor));
+            }
+            found.push(tracker.record(cursor));
+        }
+    }
+
+    #[test]
+    fn tracks_lines_across_empty_lines_crlf_and_quoted_newlines() {
+        assert_eq!(lines_of("h\na\n\n\nb\n"), (vec![(1, 0), (2, 0), (5, 2)], 0));
+        assert_eq!(
+            lines_of("h\na\n\n\nb\n\n\n"),
+            (vec![(1, 0), (2, 0), (5, 2)], 2)
+        );
+        assert_eq!(lines_of("h\na\n\n\nb"), (vec![(1, 0), (2, 0), (5, 2)], 0));
+        assert_eq!(
+            lines_of("h\r\na\r\n\r\nb\r\n\r\n"),
+            (vec![(1, 0), (2, 0), (4, 1)], 1)
+        );
+        assert_eq!(
+            lines_of("h\n\"x\ny\"\n\nb\n"),
+            (vec![(1, 0), (2, 0), (5, 1)], 0)
+        );
+        assert_eq!(lines_of("\n\nh\na\n"), (vec![(3, 2), (4, 0)], 0));
+    }
 }

@@ -83,6 +83,8 @@ pub fn display_path(path: &Path) -> String {
     let shown = path
         .strip_prefix(std::env::current_dir().unwrap_or_default())
         .unwrap_or(path);
+    // "./before.csv" reads better as "before.csv".
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
     shown.display().to_string()
 }
 

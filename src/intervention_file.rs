@@ -2,31 +2,30 @@
 //! did not all cost the same to work with.
 
 use crate::csv_input;
-use crate::diagnostic::{Diagnostics, Location, display_path};
+use crate::diagnostic::{Diagnostics, Location};
+use crate::input_path::InputPath;
 use crate::money::parse_money;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use std::path::Path;
 
 /// Each family's intervention items, in the order first seen.
 pub type FamilyInterventions = IndexMap<String, Vec<(String, Decimal)>>;
 
-pub fn read_intervention_file(path: &Path, diagnostics: &mut Diagnostics) -> FamilyInterventions {
-    let shown = display_path(path);
+pub fn read_intervention_file(
+    input: &InputPath,
+    diagnostics: &mut Diagnostics,
+) -> FamilyInterventions {
+    let shown = input.shown();
     let mut result = FamilyInterventions::new();
-    let bytes = match std::fs::read(path) {
+    let bytes = match std::fs::read(&input.path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            diagnostics
-                .error(
-                    Some(Location::file(&shown)),
-                    crate::text_file::describe_io_error(path, &error),
-                )
-                .hint("the intervention file is relative to the study file's folder");
+            diagnostics.push(input.unreadable("intervention file", &error));
             return result;
         }
     };
     let mut reader = csv_input::reader(&bytes);
+    let mut lines = csv_input::LineTracker::new(&bytes);
     let mut record = csv::ByteRecord::new();
     let columns = match reader.read_byte_record(&mut record) {
         Ok(true) => csv_input::find_columns(
@@ -57,11 +56,12 @@ pub fn read_intervention_file(path: &Path, diagnostics: &mut Diagnostics) -> Fam
         return result;
     };
     loop {
+        let cursor = reader.position().byte();
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => {
-                let line = error.position().map_or(0, csv::Position::line);
+                let (line, _) = lines.record(cursor);
                 diagnostics.error(
                     Some(Location::line(&shown, line)),
                     format!("cannot read the CSV: {error}"),
@@ -72,7 +72,7 @@ pub fn read_intervention_file(path: &Path, diagnostics: &mut Diagnostics) -> Fam
         if csv_input::is_blank(&record) {
             continue;
         }
-        let location = Location::line(&shown, csv_input::line_of(&record));
+        let location = Location::line(&shown, lines.record(cursor).0);
         let fields: Vec<Option<&str>> = columns
             .iter()
             .map(|&index| csv_input::text_field(&record, index).ok().flatten())

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod costs;
 pub mod csv_input;
 pub mod diagnostic;
+pub mod input_path;
 pub mod intervention_file;
 pub mod ledger;
 pub mod money;

@@ -5,6 +5,7 @@
 //! to the study file's folder.
 
 use crate::diagnostic::{Diagnostics, Location, display_path};
+use crate::input_path::InputPath;
 use crate::price_year::PriceYear;
 use crate::toml_input::{RawNumber, Source, whole_number};
 use indexmap::IndexMap;
@@ -20,7 +21,7 @@ pub struct Study {
     pub path: Option<PathBuf>,
     pub window_months: Option<u64>,
     /// Unit-cost tables to load, in order. Empty means the built-in reference tables.
-    pub unit_cost_tables: Vec<PathBuf>,
+    pub unit_cost_tables: Vec<InputPath>,
     pub price_year: Option<PriceYear>,
     pub data: StudyData,
     pub intervention: Intervention,
@@ -34,8 +35,8 @@ pub struct Study {
 pub enum StudyData {
     /// Service-use records for each family.
     Records {
-        before: PathBuf,
-        after: PathBuf,
+        before: InputPath,
+        after: InputPath,
         /// The number of families the study says it covers, checked against the records.
         declared_families: Option<(u64, Location)>,
     },
@@ -59,7 +60,7 @@ pub struct Intervention {
     /// Items every family costs.
     pub items: Vec<InterventionItem>,
     /// A CSV of `family_id,item,amount` with amounts for individual families.
-    pub per_family_file: Option<PathBuf>,
+    pub per_family_file: Option<InputPath>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -199,7 +200,7 @@ struct RawStudyHeader {
     name: Option<String>,
     description: Option<String>,
     window_months: Option<Spanned<RawNumber>>,
-    unit_costs: Option<Vec<String>>,
+    unit_costs: Option<Vec<Spanned<String>>>,
     price_year: Option<Spanned<String>>,
     before: Option<Spanned<String>>,
     after: Option<Spanned<String>>,
@@ -330,7 +331,10 @@ pub fn parse_study(
             .hint("start it with [study] and a name; the README shows a complete example");
         return None;
     };
-    let resolve = |relative: &str| folder.join(relative);
+    let resolve = |written: &Spanned<String>| InputPath {
+        path: folder.join(written.get_ref()),
+        named_at: Some(source.location(written)),
+    };
 
     let window_months = header
         .window_months
@@ -365,8 +369,8 @@ pub fn parse_study(
                     .hint("the benefit is computed from the records; remove [benefit], or the before/after files for a summary study");
             }
             Some(StudyData::Records {
-                before: resolve(before.get_ref()),
-                after: resolve(after.get_ref()),
+                before: resolve(before),
+                after: resolve(after),
                 declared_families,
             })
         }
@@ -437,7 +441,7 @@ pub fn parse_study(
             .unit_costs
             .unwrap_or_default()
             .iter()
-            .map(|table| resolve(table))
+            .map(resolve)
             .collect(),
         price_year,
         data: data?,
@@ -524,7 +528,7 @@ fn read_agency_amounts(
 fn read_intervention(
     source: &Source<'_>,
     raw: &RawIntervention,
-    resolve: &dyn Fn(&str) -> PathBuf,
+    resolve: &dyn Fn(&Spanned<String>) -> InputPath,
     diagnostics: &mut Diagnostics,
 ) -> Intervention {
     let mut items = Vec::new();
@@ -561,7 +565,7 @@ fn read_intervention(
     }
     Intervention {
         items,
-        per_family_file: raw.file.as_ref().map(|file| resolve(file.get_ref())),
+        per_family_file: raw.file.as_ref().map(resolve),
     }
 }
 
@@ -741,7 +745,7 @@ fn read_published(
 pub struct QuickStudy {
     pub before: PathBuf,
     pub after: PathBuf,
-    pub unit_cost_tables: Vec<PathBuf>,
+    pub unit_cost_tables: Vec<InputPath>,
     pub intervention_per_family: Option<Decimal>,
     pub counterfactual_per_family: Option<Decimal>,
     pub window_months: Option<u64>,
@@ -757,8 +761,8 @@ impl QuickStudy {
             unit_cost_tables: self.unit_cost_tables,
             price_year: None,
             data: StudyData::Records {
-                before: self.before,
-                after: self.after,
+                before: InputPath::given(self.before),
+                after: InputPath::given(self.after),
                 declared_families: None,
             },
             intervention: Intervention {

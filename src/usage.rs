@@ -6,12 +6,12 @@
 
 use crate::costs::{CostBook, ServiceId};
 use crate::csv_input;
-use crate::diagnostic::{Diagnostics, Location, display_path};
+use crate::diagnostic::{Diagnostics, Location};
+use crate::input_path::InputPath;
 use crate::money::{NumberError, parse_quantity};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::fmt;
-use std::path::Path;
 
 /// The two windows a study compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -93,8 +93,12 @@ impl Columns {
 }
 
 /// Reads one service-use file. Problems go to `diagnostics`, each with its file and line.
-pub fn read_usage_file(path: &Path, book: &CostBook, diagnostics: &mut Diagnostics) -> UsageFile {
-    let shown = display_path(path);
+pub fn read_usage_file(
+    input: &InputPath,
+    book: &CostBook,
+    diagnostics: &mut Diagnostics,
+) -> UsageFile {
+    let shown = input.shown();
     let mut usage = UsageFile {
         account: FileAccount {
             file: shown.clone(),
@@ -102,15 +106,10 @@ pub fn read_usage_file(path: &Path, book: &CostBook, diagnostics: &mut Diagnosti
         },
         ..UsageFile::default()
     };
-    let bytes = match std::fs::read(path) {
+    let bytes = match std::fs::read(&input.path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            diagnostics
-                .error(
-                    Some(Location::file(&shown)),
-                    crate::text_file::describe_io_error(path, &error),
-                )
-                .hint("check the path: in a study file it is relative to the study file's folder");
+            diagnostics.push(input.unreadable("service-use file", &error));
             return usage;
         }
     };
@@ -136,6 +135,7 @@ pub fn read_usage_bytes(
         return;
     }
     let mut reader = csv_input::reader(bytes);
+    let mut lines = csv_input::LineTracker::new(bytes);
     let mut record = csv::ByteRecord::new();
 
     let columns = match reader.read_byte_record(&mut record) {
@@ -153,11 +153,17 @@ pub fn read_usage_bytes(
 
     let mut errors_in_file = 0u64;
     loop {
+        let cursor = reader.position().byte();
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
-            Ok(false) => break,
+            Ok(false) => {
+                let trailing = lines.trailing_blank_lines(cursor);
+                usage.account.rows_read += trailing;
+                usage.account.rows_blank += trailing;
+                break;
+            }
             Err(error) => {
-                let line = error.position().map_or(0, |position| position.line());
+                let (line, _) = lines.record(cursor);
                 diagnostics
                     .error(
                         Some(Location::line(file, line)),
@@ -169,8 +175,10 @@ pub fn read_usage_bytes(
                 break;
             }
         }
-        usage.account.rows_read += 1;
-        let line = csv_input::line_of(&record);
+        // Empty lines the CSV reader skipped are rows read, and blank.
+        let (line, empty_lines_before) = lines.record(cursor);
+        usage.account.rows_read += empty_lines_before + 1;
+        usage.account.rows_blank += empty_lines_before;
         if csv_input::is_blank(&record) {
             usage.account.rows_blank += 1;
             continue;

@@ -8,6 +8,7 @@ use crate::appraisal::Appraisal;
 use crate::cli::{GlobalArgs, StudyArgs};
 use crate::costs::CostBook;
 use crate::diagnostic::{Diagnostics, InputErrors, Problem};
+use crate::input_path::InputPath;
 use crate::intervention_file::read_intervention_file;
 use crate::ledger::{self, RecordInputs, StudyInputs, StudyLedger};
 use crate::money::{Precision, parse_money};
@@ -113,7 +114,7 @@ pub fn read_inputs(
     diagnostics: &mut Diagnostics,
 ) -> Option<StudyInputs> {
     let mut tables = study.unit_cost_tables.clone();
-    tables.extend(global.costs.iter().cloned());
+    tables.extend(global.costs.iter().map(InputPath::given));
     let book = CostBook::load(&tables, diagnostics);
     let records = match (&study.data, &book) {
         (StudyData::Records { before, after, .. }, Some(book)) => {
@@ -122,7 +123,7 @@ pub fn read_inputs(
             let interventions = study
                 .intervention
                 .per_family_file
-                .as_deref()
+                .as_ref()
                 .map(|path| read_intervention_file(path, diagnostics))
                 .unwrap_or_default();
             Some(RecordInputs {

@@ -3,11 +3,11 @@
 use super::builtin;
 use super::table::parse_table;
 use super::{CostBasis, TableInfo, UnitCost};
-use crate::diagnostic::{Diagnostics, Location, display_path};
+use crate::diagnostic::{Diagnostics, Location};
+use crate::input_path::InputPath;
 use crate::suggest;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 
 /// An index into [`CostBook::services`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,7 +52,7 @@ const MAX_COMPOSITE_DEPTH: usize = 64;
 
 impl CostBook {
     /// Loads the named table files in order, or the built-in reference tables if none are named.
-    pub fn load(paths: &[PathBuf], diagnostics: &mut Diagnostics) -> Option<CostBook> {
+    pub fn load(paths: &[InputPath], diagnostics: &mut Diagnostics) -> Option<CostBook> {
         let mut tables = Vec::new();
         if paths.is_empty() {
             for (name, text) in builtin::TABLES {
@@ -64,15 +64,19 @@ impl CostBook {
                 ));
             }
         }
-        for path in paths {
-            let shown = display_path(path);
-            match crate::text_file::read_to_string(path) {
-                Ok(text) => tables.extend(parse_table(&shown, &text, false, diagnostics)),
-                Err(error) => {
-                    diagnostics
-                        .error(Some(Location::file(&shown)), format!("cannot read unit-cost table: {error}"))
-                        .hint("check the path: in a study file it is relative to the study file's folder");
-                }
+        for input in paths {
+            match std::fs::read(&input.path) {
+                Ok(bytes) => match crate::text_file::decode(bytes) {
+                    Ok(text) => {
+                        tables.extend(parse_table(&input.shown(), &text, false, diagnostics))
+                    }
+                    Err(error) => {
+                        diagnostics
+                            .error(Some(Location::file(input.shown())), error)
+                            .hint("save the table as UTF-8 text");
+                    }
+                },
+                Err(error) => diagnostics.push(input.unreadable("unit-cost table", &error)),
             }
         }
         CostBook::from_tables(tables, diagnostics)
