@@ -69,11 +69,20 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Everything: statements, totals and the reconciliation with published figures
+    /// Everything: statements, agencies, ROI, assumptions and the reconciliation with published figures
     Report(StudyArgs),
 
     /// Hertfordshire-style itemised statement for each family (--summary: one row each)
     Family(FamilyArgs),
+
+    /// Benefits by agency, one column per study (Leicestershire Table 3); --net adds who pays
+    Agency(AgencyArgs),
+
+    /// Return on investment, one column per study (Leicestershire Table 2)
+    Roi(StudyArgs),
+
+    /// Published figures beside computed ones, and internal consistency checks
+    Reconcile(ReconcileArgs),
 }
 
 /// Which studies to cost: study files, or a quick run from two CSVs.
@@ -126,4 +135,28 @@ pub struct FamilyArgs {
     /// One row per family instead of itemised statements
     #[arg(long)]
     pub summary: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AgencyArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+
+    /// Add, for each agency, its share of the delivery cost (funding) and its net benefit
+    #[arg(long)]
+    pub net: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+
+    /// Exit with code 1 if any figure differs by more than the tolerance
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How far a money figure may differ and still agree, in pounds
+    #[arg(long, value_name = "POUNDS", default_value = "0.50")]
+    pub tolerance: String,
 }

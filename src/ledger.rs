@@ -61,6 +61,10 @@ pub struct Totals {
     pub benefit: Decimal,
     /// Before less intervention less after.
     pub net_saving: Decimal,
+    /// The delivery cost charged to agencies: all of it if the study says who funds it, else nothing.
+    pub funding: Decimal,
+    /// Benefit less funding: the sum of the agencies' net figures.
+    pub benefit_less_funding: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,6 +138,8 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
             intervention: Decimal::ZERO,
             benefit: Decimal::ZERO,
             net_saving: Decimal::ZERO,
+            funding: Decimal::ZERO,
+            benefit_less_funding: Decimal::ZERO,
         },
         counterfactual_cost_per_family: study.counterfactual_per_family,
         intervention_items: study.intervention.items.clone(),
@@ -237,6 +243,15 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
         ledger.totals.benefit,
         ledger.totals.intervention,
         "the study's net saving",
+    )?;
+    ledger.totals.funding = match ledger.funding {
+        Funding::Unstated => Decimal::ZERO,
+        _ => ledger.totals.intervention,
+    };
+    ledger.totals.benefit_less_funding = context.subtract(
+        ledger.totals.benefit,
+        ledger.totals.funding,
+        "the study's benefit less funding",
     )?;
     ledger.agencies = agency_rows.into_values().collect();
     Ok(ledger)
@@ -347,6 +362,8 @@ fn cost_records(
         intervention: totals.2,
         benefit: context.subtract(totals.0, totals.1, "the study's benefit")?,
         net_saving: Decimal::ZERO,
+        funding: Decimal::ZERO,
+        benefit_less_funding: Decimal::ZERO,
     };
     ledger.inputs = vec![before.account, after.account];
     Ok(())
@@ -428,8 +445,7 @@ fn split_funding(
             delivery - allocated
         } else {
             let product = context.multiply(delivery, *weight, "an agency's funding")?;
-            product
-                .checked_div(total_weight)
+            crate::money::divide(product, total_weight)
                 .ok_or_else(|| context.overflow("an agency's funding"))?
         };
         allocated = context.add(allocated, part, "the funding")?;

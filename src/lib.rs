@@ -9,6 +9,7 @@
 pub mod appraisal;
 pub mod cli;
 pub mod commands;
+pub mod costed;
 pub mod costs;
 pub mod csv_input;
 pub mod diagnostic;
@@ -35,6 +36,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Report(args) => commands::report::run(args, &cli.global),
         Command::Family(args) => commands::family::run(args, &cli.global),
+        Command::Agency(args) => commands::agency::run(args, &cli.global),
+        Command::Roi(args) => commands::roi::run(args, &cli.global),
+        Command::Reconcile(args) => commands::reconcile::run(args, &cli.global),
     }
 }
 

@@ -128,6 +128,19 @@ fn classify_bad_integer(whole: &str, integer_part: &str) -> NumberError {
     }
 }
 
+/// Decimal places kept when money must be divided into parts that are summed again (a funding split
+/// in thirds, running costs shared between families). A ten-billionth of a pound is far below any
+/// figure anyone reads, and holding parts to a fixed scale keeps every later sum exact, so that
+/// the parts always add up to the whole they are reported beside.
+pub const DIVISION_PLACES: u32 = 10;
+
+/// `numerator / denominator`, held to [`DIVISION_PLACES`]; `None` on division by zero or overflow.
+pub fn divide(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
+    numerator.checked_div(denominator).map(|quotient| {
+        quotient.round_dp_with_strategy(DIVISION_PLACES, RoundingStrategy::MidpointAwayFromZero)
+    })
+}
+
 /// How many decimal places money is shown with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Precision {
@@ -190,6 +203,16 @@ pub fn format_quantity(value: Decimal) -> String {
 /// Formats a return on investment as `£0.39 : £1.00`: the benefit for every pound of net cost.
 pub fn format_ratio(ratio: Decimal) -> String {
     format!("{} : £1.00", format_money(ratio, Precision::Pence))
+}
+
+/// Formats a return for each pound in words: `39p` below £1 (rounded to the penny), `£1.47` from £1.
+pub fn format_per_pound(ratio: Decimal) -> String {
+    let pence = round_for_display(ratio * Decimal::ONE_HUNDRED, 0);
+    if pence.abs() < Decimal::ONE_HUNDRED {
+        format!("{pence}p")
+    } else {
+        format_money(ratio, Precision::Pence)
+    }
 }
 
 /// Formats a fraction as a percentage with two decimal places: `0.069768` becomes `6.98%`.
@@ -352,6 +375,10 @@ mod tests {
     fn displays_ratios_quantities_and_percentages() {
         assert_eq!(format_ratio(dec("0.393397")), "£0.39 : £1.00");
         assert_eq!(format_ratio(dec("1.469886")), "£1.47 : £1.00");
+        assert_eq!(format_per_pound(dec("0.393397")), "39p");
+        assert_eq!(format_per_pound(dec("1.469886")), "£1.47");
+        assert_eq!(format_per_pound(dec("0.995")), "£1.00");
+        assert_eq!(format_per_pound(dec("-0.2")), "-20p");
         assert_eq!(format_quantity(dec("62")), "62");
         assert_eq!(format_quantity(dec("62.50")), "62.5");
         assert_eq!(format_quantity(dec("1200")), "1,200");

@@ -97,6 +97,112 @@ pub fn reconcile(ledger: &StudyLedger, appraisal: &Appraisal, tolerance: Decimal
     checks
 }
 
+/// Half a penny: how closely figures tfcalc computes must agree with each other.
+fn half_penny() -> Decimal {
+    Decimal::new(5, 3)
+}
+
+/// Checks that the figures agree with each other: agencies add up to the total benefit, families
+/// add up to the study, and families × a per-family figure gives the total it came from.
+pub fn consistency(ledger: &StudyLedger) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let totals = &ledger.totals;
+    let agencies_sum = ledger
+        .agencies
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, agency| sum.checked_add(agency.benefit));
+    checks.push(compare(
+        ledger,
+        "The agencies' benefits add up to the total benefit".to_string(),
+        "consistency:agencies".to_string(),
+        Measure::Money,
+        totals.benefit,
+        agencies_sum,
+        half_penny(),
+        None,
+        None,
+    ));
+    let funding_sum = ledger
+        .agencies
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, agency| sum.checked_add(agency.funding));
+    if !matches!(ledger.funding, crate::study::Funding::Unstated) {
+        checks.push(compare(
+            ledger,
+            "The agencies' funding adds up to the delivery cost".to_string(),
+            "consistency:funding".to_string(),
+            Measure::Money,
+            totals.intervention,
+            funding_sum,
+            half_penny(),
+            None,
+            None,
+        ));
+    }
+    if !ledger.is_summary {
+        let families_sum = ledger
+            .families
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, family| {
+                sum.checked_add(family.net_saving)
+            });
+        checks.push(compare(
+            ledger,
+            "The families' net savings add up to the study's net saving".to_string(),
+            "consistency:families".to_string(),
+            Measure::Money,
+            totals.net_saving,
+            families_sum,
+            half_penny(),
+            None,
+            None,
+        ));
+    }
+
+    // A per-family figure rounded to whole pounds, times the families, may be out by up to 50p a
+    // family from the total it came from; more than that, and the two figures disagree.
+    let families = Decimal::from(ledger.family_count);
+    let rounding_allowance = families * Decimal::new(50, 2);
+    let published_per_family = ledger
+        .published
+        .figures
+        .iter()
+        .find(|published| published.figure == Figure::BenefitPerFamily);
+    let stated = published_per_family
+        .map(|published| {
+            (
+                published.value.value,
+                "published",
+                Some(published.value.location.clone()),
+            )
+        })
+        .or_else(|| {
+            ledger
+                .stated_benefit_per_family
+                .map(|value| (value, "stated", None))
+        });
+    if let Some((per_family, how, location)) = stated
+        && ledger.family_count > 0
+    {
+        checks.push(compare(
+            ledger,
+            format!(
+                "{} families × the {how} benefit per family ({}) against the total benefit",
+                ledger.family_count,
+                crate::money::Pounds(per_family)
+            ),
+            "consistency:benefit_per_family".to_string(),
+            Measure::Money,
+            totals.benefit,
+            per_family.checked_mul(families),
+            rounding_allowance,
+            location,
+            Some("agrees when the difference is within 50p a family, the rounding of a whole-pound figure".to_string()),
+        ));
+    }
+    checks
+}
+
 /// The computed value of a figure that can be published.
 pub fn computed_figure(
     figure: Figure,

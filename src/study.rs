@@ -617,7 +617,7 @@ fn read_item(
             }
             Some(InterventionItem {
                 name,
-                per_family: running_costs.checked_div(families)?,
+                per_family: crate::money::divide(running_costs, families)?,
                 derivation: Some(Derivation {
                     running_costs,
                     families_per_year: families,

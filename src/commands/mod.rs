@@ -1,38 +1,26 @@
 //! The commands: each loads what it needs, builds views from the ledger and hands them to a
 //! renderer. Loading is shared here.
 
+pub mod agency;
 pub mod family;
+pub mod reconcile;
 pub mod report;
+pub mod roi;
 
-use crate::appraisal::Appraisal;
-use crate::cli::{GlobalArgs, StudyArgs};
+use crate::cli::{Format, GlobalArgs, StudyArgs};
+use crate::costed::Costed;
 use crate::costs::CostBook;
 use crate::diagnostic::{Diagnostics, InputErrors, Problem};
 use crate::input_path::InputPath;
 use crate::intervention_file::read_intervention_file;
-use crate::ledger::{self, RecordInputs, StudyInputs, StudyLedger};
+use crate::ledger::{self, RecordInputs, StudyInputs};
 use crate::money::{Precision, parse_money};
-use crate::reconcile::{self, Check};
+use crate::reconcile as reconciliation;
+use crate::report::json::{self, JsonOptions};
+use crate::report::{Document, terminal};
 use crate::study::{QuickStudy, Study, StudyData, load_study};
 use crate::usage::read_usage_file;
 use std::sync::Arc;
-
-/// A study costed, appraised and reconciled: everything a report draws on.
-pub struct Costed {
-    pub ledger: StudyLedger,
-    pub appraisal: Appraisal,
-    pub checks: Vec<Check>,
-}
-
-impl Costed {
-    pub fn figures(&self) -> crate::report::json::StudyFigures<'_> {
-        crate::report::json::StudyFigures {
-            ledger: &self.ledger,
-            appraisal: &self.appraisal,
-            checks: &self.checks,
-        }
-    }
-}
 
 pub fn precision(global: &GlobalArgs) -> Precision {
     if global.pence {
@@ -44,6 +32,15 @@ pub fn precision(global: &GlobalArgs) -> Precision {
 
 /// Reads, checks and costs every study named on the command line (or the quick run).
 pub fn cost_studies(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<Vec<Costed>> {
+    cost_studies_with_tolerance(args, global, reconciliation::default_tolerance())
+}
+
+/// As [`cost_studies`], reconciling published money figures to within `tolerance`.
+pub fn cost_studies_with_tolerance(
+    args: &StudyArgs,
+    global: &GlobalArgs,
+    tolerance: rust_decimal::Decimal,
+) -> anyhow::Result<Vec<Costed>> {
     let studies = read_studies(args)?;
     let mut costed = Vec::with_capacity(studies.len());
     for study in studies {
@@ -52,13 +49,7 @@ pub fn cost_studies(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<Vec
         report_warnings(&diagnostics, global);
         diagnostics.into_result()?;
         let ledger = ledger::build(inputs.expect("inputs are complete when there are no errors"))?;
-        let appraisal = Appraisal::of(&ledger);
-        let checks = reconcile::reconcile(&ledger, &appraisal, reconcile::default_tolerance());
-        costed.push(Costed {
-            ledger,
-            appraisal,
-            checks,
-        });
+        costed.push(Costed::new(ledger, tolerance));
     }
     Ok(costed)
 }
@@ -152,4 +143,19 @@ pub fn report_warnings(diagnostics: &Diagnostics, global: &GlobalArgs) {
     for warning in diagnostics.warnings() {
         eprintln!("warning: {warning}");
     }
+}
+
+/// Writes a command's output in the format asked for: its document of tables, or the JSON of the
+/// studies' figures.
+pub fn emit(
+    studies: &[Costed],
+    document: &Document,
+    json_options: JsonOptions,
+    global: &GlobalArgs,
+) -> anyhow::Result<()> {
+    let text = match global.format.unwrap_or(Format::Table) {
+        Format::Table => terminal::render(document, precision(global)),
+        Format::Json => json::render(studies, json_options),
+    };
+    crate::output::emit(text.as_bytes(), global.output.as_deref())
 }

@@ -1,9 +1,10 @@
 //! `tfcalc report`: everything about the studies in one document.
 
-use super::{cost_studies, precision};
-use crate::cli::{Format, GlobalArgs, StudyArgs};
-use crate::report::json::{self, JsonOptions};
-use crate::report::{Document, terminal, views};
+use super::{cost_studies, emit};
+use crate::cli::{GlobalArgs, StudyArgs};
+use crate::costed::Costed;
+use crate::report::json::JsonOptions;
+use crate::report::{Document, views};
 use std::process::ExitCode;
 
 /// Itemised statements are shown for studies up to this many families; beyond it, a statement per
@@ -12,47 +13,54 @@ const STATEMENTS_SHOWN: usize = 20;
 
 pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let studies = cost_studies(args, global)?;
-    let text = match global.format.unwrap_or(Format::Table) {
-        Format::Json => {
-            let figures: Vec<_> = studies.iter().map(super::Costed::figures).collect();
-            json::render(&figures, JsonOptions { lines: false })
-        }
-        Format::Table => {
-            let ledgers: Vec<_> = studies.iter().map(|costed| costed.ledger.clone()).collect();
-            let mut document = Document {
-                title: "tfcalc report".to_string(),
-                tables: Vec::new(),
-            };
-            for ledger in &ledgers {
-                if ledger.families.len() <= STATEMENTS_SHOWN {
-                    document.tables.extend(
-                        ledger
-                            .families
-                            .iter()
-                            .map(|family| views::statement(ledger, family)),
-                    );
-                }
-                if !ledger.is_summary {
-                    let mut summary = views::family_summary(ledger);
-                    if ledger.families.len() > STATEMENTS_SHOWN {
-                        summary.notes.push(format!(
-                            "Itemised statements are left out of the report for studies of more than {STATEMENTS_SHOWN} families; `tfcalc family` prints them."
-                        ));
-                    }
-                    document.tables.push(summary);
-                }
-            }
-            document.tables.push(views::totals(&ledgers));
-            let checks: Vec<_> = studies
-                .iter()
-                .flat_map(|costed| costed.checks.clone())
-                .collect();
-            document.tables.push(views::reconciliation(&checks));
-            document.tables.push(views::inputs(&ledgers));
-            document.tables.push(views::sources(&ledgers));
-            terminal::render(&document, precision(global))
-        }
-    };
-    crate::output::emit(text.as_bytes(), global.output.as_deref())?;
+    let document = report_document(&studies);
+    emit(&studies, &document, JsonOptions::default(), global)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The full report: statements, per-family savings, agencies, ROI, totals, assumptions,
+/// reconciliation, inputs and sources.
+pub fn report_document(studies: &[Costed]) -> Document {
+    let mut document = Document {
+        title: "tfcalc report".to_string(),
+        tables: Vec::new(),
+    };
+    for costed in studies {
+        let ledger = &costed.ledger;
+        if ledger.families.len() <= STATEMENTS_SHOWN {
+            document.tables.extend(
+                ledger
+                    .families
+                    .iter()
+                    .map(|family| views::statement(ledger, family)),
+            );
+        }
+        if !ledger.is_summary {
+            let mut summary = views::family_summary(ledger);
+            if ledger.families.len() > STATEMENTS_SHOWN {
+                summary.note(format!(
+                    "Itemised statements are left out of the report for studies of more than {STATEMENTS_SHOWN} families; `tfcalc family` prints them."
+                ));
+            }
+            document.tables.push(summary);
+        }
+    }
+    document.tables.push(views::totals(studies));
+    document.tables.push(views::agencies(studies, true));
+    document.tables.push(views::roi(studies));
+    document.tables.push(views::assumptions(studies));
+    document.tables.push(views::reconciliation(studies));
+    if studies
+        .iter()
+        .any(|costed| !costed.ledger.inputs.is_empty())
+    {
+        document.tables.push(views::inputs(studies));
+    }
+    if studies
+        .iter()
+        .any(|costed| !costed.ledger.families.is_empty())
+    {
+        document.tables.push(views::sources(studies));
+    }
+    document
 }

@@ -21,6 +21,14 @@ pub fn cell_text(cell: &Cell, precision: Precision, style: Style) -> String {
             money::format_money_plain(*value, precision)
         }
         (Cell::MoneyDifference(value), Style::Display) => {
+            // A difference of pence would show as "£0" in whole pounds: show the pence instead.
+            let rounds_away =
+                money::round_for_display(*value, precision.places()).is_zero() && !value.is_zero();
+            let precision = if rounds_away {
+                Precision::Pence
+            } else {
+                precision
+            };
             let shown = money::format_money(*value, precision);
             if shown.starts_with('-')
                 || money::round_for_display(*value, precision.places()).is_zero()
@@ -69,6 +77,11 @@ pub fn phrase_text(pieces: &[Piece], precision: Precision) -> String {
                 text.push_str(&money::format_money(*value, precision));
             }
             Piece::Quantity(value) => text.push_str(&money::format_quantity(*value)),
+            Piece::Percent(fraction) => text.push_str(&money::format_percent(*fraction)),
+            Piece::MoneyPence(value) => {
+                text.push_str(&money::format_money(*value, Precision::Pence))
+            }
+            Piece::PerPound(value) => text.push_str(&money::format_per_pound(*value)),
         }
     }
     text

@@ -1,9 +1,8 @@
 //! JSON output: the ledger's exact figures, with money as unrounded decimal strings. The key names
 //! are part of the file-format contract (DESIGN.md, Part 1): keys may be added, never renamed.
 
-use crate::appraisal::Appraisal;
+use crate::costed::Costed;
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
-use crate::reconcile::Check;
 use crate::usage::FileAccount;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -126,14 +125,7 @@ fn exact(value: Decimal) -> String {
     value.to_string()
 }
 
-/// One study's figures, its appraisal and its reconciliation checks.
-pub struct StudyFigures<'a> {
-    pub ledger: &'a StudyLedger,
-    pub appraisal: &'a Appraisal,
-    pub checks: &'a [Check],
-}
-
-pub fn render(studies: &[StudyFigures<'_>], options: JsonOptions) -> String {
+pub fn render(studies: &[Costed], options: JsonOptions) -> String {
     let report = Report {
         studies: studies
             .iter()
@@ -145,9 +137,9 @@ pub fn render(studies: &[StudyFigures<'_>], options: JsonOptions) -> String {
     text
 }
 
-fn study<'a>(figures: &StudyFigures<'a>, options: JsonOptions) -> Study<'a> {
-    let ledger = figures.ledger;
-    let appraisal = figures.appraisal;
+fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
+    let ledger = &figures.ledger;
+    let appraisal = &figures.appraisal;
     Study {
         name: &ledger.name,
         study_file: ledger.study_file.as_deref(),

@@ -45,7 +45,7 @@ fn render_table(view: &TableView, precision: Precision) -> String {
     }
     let mut output = format!("{}\n{table}\n", view.title);
     for note in &view.notes {
-        output.push_str(note);
+        output.push_str(&super::format::phrase_text(note, precision));
         output.push('\n');
     }
     output

@@ -37,6 +37,12 @@ pub enum Piece {
     /// A unit cost, drawn with pence whenever it has them, so that "£56.25 per week" is not shown
     /// as "£56 per week".
     UnitCost(Decimal),
+    /// A fraction drawn as a percentage: `0.25` is `25.00%`.
+    Percent(Decimal),
+    /// Money always drawn to the penny, such as an average that whole pounds would hide.
+    MoneyPence(Decimal),
+    /// A return for each pound, in words: `39p` below £1, `£1.47` from £1 up.
+    PerPound(Decimal),
     Quantity(Decimal),
 }
 
@@ -104,7 +110,7 @@ pub struct TableView {
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
     /// Sentences shown under the table.
-    pub notes: Vec<String>,
+    pub notes: Vec<Vec<Piece>>,
 }
 
 impl TableView {
@@ -116,6 +122,16 @@ impl TableView {
             rows: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    /// Adds a note in plain words.
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.notes.push(vec![Piece::Text(text.into())]);
+    }
+
+    /// Adds a note with figures in it.
+    pub fn note_with_figures(&mut self, pieces: Vec<Piece>) {
+        self.notes.push(pieces);
     }
 
     /// Whether a column holds figures (so is right-aligned): any of its cells is numeric.

@@ -113,3 +113,16 @@ impl Scratch {
         String::from_utf8(output.stdout).unwrap()
     }
 }
+
+/// The cells of the first table row of `text` whose first cell is `label`, trimmed.
+pub fn table_row(text: &str, label: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| {
+            line.trim_matches('│')
+                .split('┆')
+                .map(|cell| cell.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .find(|cells| cells.first().map(String::as_str) == Some(label))
+        .unwrap_or_else(|| panic!("no row {label:?} in:\n{text}"))
+}

@@ -1,6 +1,9 @@
 //! One integration binary driving the real `tfcalc` on the examples and on bad-input fixtures.
 
+mod appraisal_edges;
 mod bad_input;
 mod common;
 mod family_e;
+mod invariants;
+mod leicestershire;
 mod study_format;

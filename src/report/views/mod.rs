@@ -1,7 +1,16 @@
 //! Builders of report tables from the ledger. Nothing here computes money: every figure is read
 //! from a [`StudyLedger`], an [`Appraisal`] or a reconciliation [`Check`].
 
+mod agencies;
+mod assumptions;
+mod roi;
+
+pub use agencies::agencies;
+pub use assumptions::assumptions;
+pub use roi::roi;
+
 use super::view::{Cell, Piece, Row, TableView};
+use crate::costed::Costed;
 use crate::costs::{CostBasis, ServiceId};
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
 use crate::reconcile::{Check, Measure};
@@ -93,9 +102,7 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
         Cell::Money(family.net_saving),
         Cell::Empty,
     ]));
-    table
-        .notes
-        .push("Savings are costs before less intervention costs less costs after.".to_string());
+    table.note("Savings are costs before less intervention costs less costs after.");
     table
 }
 
@@ -182,15 +189,15 @@ pub fn family_summary(ledger: &StudyLedger) -> TableView {
         Cell::Money(totals.benefit),
         Cell::Money(totals.net_saving),
     ]));
-    table.notes.push(
-        "Gross saving is before less after; net saving also takes off the intervention cost."
-            .to_string(),
+    table.note(
+        "Gross saving is before less after; net saving also takes off the intervention cost.",
     );
     table
 }
 
 /// The study totals, one column per study.
-pub fn totals(ledgers: &[StudyLedger]) -> TableView {
+pub fn totals(studies: &[Costed]) -> TableView {
+    let ledgers: Vec<&StudyLedger> = studies.iter().map(|costed| &costed.ledger).collect();
     let mut columns = vec!["Figure"];
     columns.extend(ledgers.iter().map(|ledger| ledger.name.as_str()));
     let mut table = TableView::new("totals", "Study totals", &columns);
@@ -233,21 +240,23 @@ pub fn totals(ledgers: &[StudyLedger]) -> TableView {
 }
 
 /// Published figures beside computed ones.
-pub fn reconciliation(checks: &[Check]) -> TableView {
+pub fn reconciliation(studies: &[Costed]) -> TableView {
+    let checks: Vec<&Check> = studies.iter().flat_map(|costed| &costed.checks).collect();
     let mut table = TableView::new(
         "reconciliation",
         "Reconciliation with published figures",
         &[
             "Study",
+            "Check",
             "Figure",
-            "Published",
+            "Expected",
             "Computed",
             "Difference",
             "Difference %",
             "Result",
         ],
     );
-    for check in checks {
+    for check in &checks {
         let figure = |value: rust_decimal::Decimal| match check.measure {
             Measure::Money => Cell::Money(value),
             Measure::Count => {
@@ -272,8 +281,14 @@ pub fn reconciliation(checks: &[Check]) -> TableView {
             (Some(note), false) => format!("DIFFERS: {note}"),
             (None, false) => "DIFFERS".to_string(),
         };
+        let kind = if check.key.starts_with("consistency:") {
+            "consistency"
+        } else {
+            "published"
+        };
         table.rows.push(Row::item(vec![
             Cell::text(check.study.clone()),
+            Cell::text(kind),
             Cell::text(check.subject.clone()),
             figure(check.expected),
             check.computed.map_or(Cell::Empty, figure),
@@ -283,22 +298,22 @@ pub fn reconciliation(checks: &[Check]) -> TableView {
         ]));
     }
     let differing = checks.iter().filter(|check| !check.agrees).count();
-    table.notes.push(match (checks.len(), differing) {
-        (0, _) => {
-            "No published figures to check: add a [published] section to the study.".to_string()
-        }
-        (_, 0) => format!(
-            "All {} published figures agree with the computed ones.",
-            checks.len()
-        ),
-        (_, 1) => "1 published figure differs from the computed one.".to_string(),
-        (_, n) => format!("{n} published figures differ from the computed ones."),
+    table.note(
+        "Expected is the published figure, or for a consistency check the total it must add up to. \
+         Money agrees within the tolerance (£0.50 unless --tolerance says otherwise).",
+    );
+    table.note(match (checks.len(), differing) {
+        (0, _) => "No figures to check: add a [published] section to the study.".to_string(),
+        (_, 0) => format!("All {} checks agree.", checks.len()),
+        (_, 1) => "1 check differs: the expected figure is not what tfcalc computes.".to_string(),
+        (_, n) => format!("{n} checks differ: the expected figures are not what tfcalc computes."),
     });
     table
 }
 
 /// How many rows of each input were read, used, blank and rejected.
-pub fn inputs(ledgers: &[StudyLedger]) -> TableView {
+pub fn inputs(studies: &[Costed]) -> TableView {
+    let ledgers = studies.iter().map(|costed| &costed.ledger);
     let mut table = TableView::new(
         "inputs",
         "Inputs read",
@@ -320,7 +335,8 @@ pub fn inputs(ledgers: &[StudyLedger]) -> TableView {
 }
 
 /// Every unit cost the studies used (and the parts of composites), with its source.
-pub fn sources(ledgers: &[StudyLedger]) -> TableView {
+pub fn sources(studies: &[Costed]) -> TableView {
+    let ledgers = studies.iter().map(|costed| &costed.ledger);
     let mut table = TableView::new(
         "sources",
         "Unit costs used",

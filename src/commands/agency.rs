@@ -1,0 +1,18 @@
+//! `tfcalc agency`: benefits by agency, one column per study (Leicestershire Table 3), and with
+//! `--net` who pays for delivery against who benefits.
+
+use super::{cost_studies, emit};
+use crate::cli::{AgencyArgs, GlobalArgs};
+use crate::report::json::JsonOptions;
+use crate::report::{Document, views};
+use std::process::ExitCode;
+
+pub fn run(args: &AgencyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let studies = cost_studies(&args.study, global)?;
+    let document = Document {
+        title: "Benefits by agency".to_string(),
+        tables: vec![views::agencies(&studies, args.net)],
+    };
+    emit(&studies, &document, JsonOptions::default(), global)?;
+    Ok(ExitCode::SUCCESS)
+}

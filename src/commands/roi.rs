@@ -1,0 +1,17 @@
+//! `tfcalc roi`: return on investment, one column per study (Leicestershire Table 2).
+
+use super::{cost_studies, emit};
+use crate::cli::{GlobalArgs, StudyArgs};
+use crate::report::json::JsonOptions;
+use crate::report::{Document, views};
+use std::process::ExitCode;
+
+pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let studies = cost_studies(args, global)?;
+    let document = Document {
+        title: "Return on investment".to_string(),
+        tables: vec![views::roi(&studies)],
+    };
+    emit(&studies, &document, JsonOptions::default(), global)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,147 @@
+//! Benefits by agency, in the layout of Leicestershire's Table 3: agencies down, studies across.
+//! With `net`, each study also shows the agency's share of the delivery cost and what it comes out
+//! with: who benefits against who pays.
+
+use crate::costed::Costed;
+use crate::ledger::AgencyLedger;
+use crate::report::view::{Cell, Piece, Row, TableView};
+use crate::study::Funding;
+use indexmap::IndexSet;
+use rust_decimal::Decimal;
+
+pub fn agencies(studies: &[Costed], net: bool) -> TableView {
+    // Every agency of every study, in the order first seen, so that studies with different agency
+    // sets line up; an agency missing from a study is £0 there, never a blank.
+    let names: IndexSet<&str> = studies
+        .iter()
+        .flat_map(|costed| {
+            costed
+                .ledger
+                .agencies
+                .iter()
+                .map(|agency| agency.agency.as_str())
+        })
+        .collect();
+    let mut columns = vec!["Agency".to_string()];
+    for costed in studies {
+        let name = &costed.ledger.name;
+        if net {
+            columns.extend([
+                format!("{name}: benefit"),
+                format!("{name}: funding"),
+                format!("{name}: net"),
+            ]);
+        } else {
+            columns.push(name.clone());
+        }
+    }
+    let column_names: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let title = if net {
+        "Benefits and funding by agency"
+    } else {
+        "Benefits by agency"
+    };
+    let mut table = TableView::new(
+        if net { "agencies-net" } else { "agencies" },
+        title,
+        &column_names,
+    );
+
+    let zero = AgencyLedger {
+        agency: String::new(),
+        before: None,
+        after: None,
+        benefit: Decimal::ZERO,
+        funding: Decimal::ZERO,
+        net: Decimal::ZERO,
+    };
+    for name in &names {
+        let mut cells = vec![Cell::text(*name)];
+        for costed in studies {
+            let agency = costed
+                .ledger
+                .agencies
+                .iter()
+                .find(|agency| agency.agency == *name)
+                .unwrap_or(&zero);
+            cells.push(Cell::Money(agency.benefit));
+            if net {
+                cells.extend([Cell::Money(agency.funding), Cell::Money(agency.net)]);
+            }
+        }
+        table.rows.push(Row::item(cells));
+    }
+
+    let mut total = vec![Cell::text("Total")];
+    for costed in studies {
+        let totals = &costed.ledger.totals;
+        total.push(Cell::Money(totals.benefit));
+        if net {
+            total.extend([
+                Cell::Money(totals.funding),
+                Cell::Money(totals.benefit_less_funding),
+            ]);
+        }
+    }
+    table.rows.push(Row::total(total));
+
+    for costed in studies {
+        let ledger = &costed.ledger;
+        if let Some(per_family) = costed.appraisal.benefit_per_family {
+            table.note_with_figures(vec![
+                Piece::text(format!(
+                    "{}: the total is {} {} × ",
+                    ledger.name,
+                    ledger.family_count,
+                    if ledger.family_count == 1 {
+                        "family"
+                    } else {
+                        "families"
+                    }
+                )),
+                Piece::Money(per_family),
+                Piece::text(" benefit per family ("),
+                Piece::MoneyPence(per_family),
+                Piece::text(" to the penny) = "),
+                Piece::Money(ledger.totals.benefit),
+                Piece::text("."),
+            ]);
+        }
+        if net {
+            note_who_pays(&mut table, costed);
+        }
+    }
+    table.note("Benefit is an agency's costs before less its costs after; a negative benefit is a cost that rose.");
+    table
+}
+
+fn note_who_pays(table: &mut TableView, costed: &Costed) {
+    let ledger = &costed.ledger;
+    if matches!(ledger.funding, Funding::Unstated) {
+        table.note_with_figures(vec![
+            Piece::text(format!("{}: no funding split is stated, so the delivery cost of ", ledger.name)),
+            Piece::Money(ledger.totals.intervention),
+            Piece::text(" is not charged to any agency (give `funding` shares in the study's [intervention])."),
+        ]);
+        return;
+    }
+    let names = |keep: &dyn Fn(&AgencyLedger) -> bool| {
+        let chosen: Vec<&str> = ledger
+            .agencies
+            .iter()
+            .filter(|a| keep(a))
+            .map(|a| a.agency.as_str())
+            .collect();
+        if chosen.is_empty() {
+            "none".to_string()
+        } else {
+            chosen.join(", ")
+        }
+    };
+    table.note(format!(
+        "{}: come out ahead: {}. Fund more than they gain: {}.",
+        ledger.name,
+        names(&|agency| agency.net > Decimal::ZERO),
+        names(&|agency| agency.net < Decimal::ZERO),
+    ));
+}

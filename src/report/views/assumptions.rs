@@ -1,0 +1,109 @@
+//! The assumptions behind each study's figures: windows, unit-cost tables, intervention items,
+//! counterfactual and funding, so that a reader can see what the numbers rest on.
+
+use crate::costed::Costed;
+use crate::report::view::{Cell, Piece, Row, TableView};
+use crate::study::Funding;
+
+pub fn assumptions(studies: &[Costed]) -> TableView {
+    let mut table = TableView::new(
+        "assumptions",
+        "Assumptions",
+        &["Study", "Assumption", "Value"],
+    );
+    for costed in studies {
+        let ledger = &costed.ledger;
+        let mut add = |assumption: &str, value: Cell| {
+            table.rows.push(Row::item(vec![
+                Cell::text(ledger.name.clone()),
+                Cell::text(assumption),
+                value,
+            ]));
+        };
+        add(
+            "Basis",
+            Cell::text(if ledger.is_summary {
+                "published programme-level figures (no family records)"
+            } else {
+                "service-use records for each family"
+            }),
+        );
+        add("Families", Cell::Count(ledger.family_count));
+        if let Some(months) = ledger.window_months {
+            add(
+                "Window",
+                Cell::text(format!("{months} months before and {months} months after")),
+            );
+        }
+        if !ledger.is_summary {
+            let tables: Vec<String> = ledger
+                .book
+                .tables()
+                .iter()
+                .map(|table| match table.price_year {
+                    Some(year) => format!("{} ({}, {year} prices)", table.name, table.path),
+                    None => format!("{} ({})", table.name, table.path),
+                })
+                .collect();
+            add("Unit costs", Cell::text(tables.join("; ")));
+            for overridden in ledger.book.overrides() {
+                add(
+                    "Overridden unit cost",
+                    Cell::text(format!(
+                        "{} from {} replaced by {}",
+                        overridden.id, overridden.replaced, overridden.by
+                    )),
+                );
+            }
+        }
+        for item in &ledger.intervention_items {
+            add(
+                &format!("Intervention: {}", item.name),
+                Cell::Money(item.per_family),
+            );
+        }
+        if ledger.intervention_items.is_empty() && ledger.totals.intervention.is_zero() {
+            add("Intervention", Cell::text("no intervention cost given"));
+        }
+        add(
+            "Counterfactual cost per family (services used anyway)",
+            Cell::Money(ledger.counterfactual_cost_per_family),
+        );
+        add(
+            "Funding of delivery",
+            match &ledger.funding {
+                Funding::Unstated => Cell::text("not stated"),
+                Funding::Shares(shares) => Cell::Phrase(share_pieces(shares)),
+                Funding::Amounts(amounts) => Cell::Phrase(amount_pieces(amounts)),
+            },
+        );
+        if let Some(source) = &ledger.published.source {
+            add("Published figures from", Cell::text(source.clone()));
+        }
+    }
+    table
+}
+
+fn share_pieces(shares: &indexmap::IndexMap<String, rust_decimal::Decimal>) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    for (index, (agency, share)) in shares.iter().enumerate() {
+        if index > 0 {
+            pieces.push(Piece::text("; "));
+        }
+        pieces.push(Piece::text(format!("{agency} ")));
+        pieces.push(Piece::Percent(*share));
+    }
+    pieces
+}
+
+fn amount_pieces(amounts: &indexmap::IndexMap<String, rust_decimal::Decimal>) -> Vec<Piece> {
+    let mut pieces = vec![Piece::text("in proportion to contributions: ")];
+    for (index, (agency, amount)) in amounts.iter().enumerate() {
+        if index > 0 {
+            pieces.push(Piece::text("; "));
+        }
+        pieces.push(Piece::text(format!("{agency} ")));
+        pieces.push(Piece::Money(*amount));
+    }
+    pieces
+}
