@@ -1,5 +1,7 @@
 //! The command line: commands and options only. What they do is in [`crate::commands`].
 
+use crate::costs::Confidence;
+use crate::price_year::PriceYear;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -54,6 +56,11 @@ pub struct GlobalArgs {
     #[arg(long = "costs", value_name = "TABLE.toml", global = true)]
     pub costs: Vec<PathBuf>,
 
+    /// Uprate every unit cost from its own price year to this one (e.g. 2013/14) with the GDP
+    /// deflator. Overrides a study's price_year
+    #[arg(long, value_name = "YEAR", global = true, value_parser = parse_price_year)]
+    pub price_year: Option<PriceYear>,
+
     /// Do not print warnings
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
@@ -83,6 +90,47 @@ pub enum Command {
 
     /// Published figures beside computed ones, and internal consistency checks
     Reconcile(ReconcileArgs),
+
+    /// Browse, search and import unit-cost tables
+    #[command(subcommand)]
+    Costs(CostsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CostsCommand {
+    /// List unit costs, filtered by agency, words or confidence grade
+    List(CostsListArgs),
+
+    /// Every field of one unit cost: its source, components and agency split
+    Show {
+        /// The unit cost's id, e.g. cr2.0 or police_hour
+        id: String,
+    },
+
+    /// The agencies that bear costs, and how many costs each bears
+    Agencies,
+
+    /// Convert the Unit Cost Database's CSV export into a unit-cost table (write it with --output)
+    ImportUcd {
+        /// The database's theme sheets exported as CSV (no header row, 14 columns)
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CostsListArgs {
+    /// Only costs borne by this agency (any part of its name, in any case)
+    #[arg(long)]
+    pub agency: Option<String>,
+
+    /// Only costs whose id, name, code, category or source contain all these words
+    #[arg(long, value_name = "WORDS")]
+    pub search: Option<String>,
+
+    /// Only costs with this confidence grade: G (high), A (medium) or R (low)
+    #[arg(long, value_name = "G|A|R", value_parser = parse_confidence)]
+    pub confidence: Option<Confidence>,
 }
 
 /// Which studies to cost: study files, or a quick run from two CSVs.
@@ -159,4 +207,14 @@ pub struct ReconcileArgs {
     /// How far a money figure may differ and still agree, in pounds
     #[arg(long, value_name = "POUNDS", default_value = "0.50")]
     pub tolerance: String,
+}
+
+fn parse_price_year(text: &str) -> Result<PriceYear, String> {
+    text.parse()
+}
+
+fn parse_confidence(text: &str) -> Result<Confidence, String> {
+    text.parse().map_err(|()| {
+        format!("{text:?} is not a confidence grade; use G (high), A (medium) or R (low)")
+    })
 }

@@ -83,9 +83,32 @@ pub fn display_path(path: &Path) -> String {
     let shown = path
         .strip_prefix(std::env::current_dir().unwrap_or_default())
         .unwrap_or(path);
-    // "./before.csv" reads better as "before.csv".
-    let shown = shown.strip_prefix(".").unwrap_or(shown);
-    shown.display().to_string()
+    lexically_normal(shown).display().to_string()
+}
+
+/// A path with `.` and `folder/..` taken out without touching the disk, so that
+/// "examples/e/../../unit-costs/t.toml" is shown as "unit-costs/t.toml".
+fn lexically_normal(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut normal = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let can_pop = matches!(normal.components().next_back(), Some(Component::Normal(_)));
+                if can_pop {
+                    normal.pop();
+                } else {
+                    normal.push("..");
+                }
+            }
+            other => normal.push(other),
+        }
+    }
+    if normal.as_os_str().is_empty() {
+        normal.push(".");
+    }
+    normal
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -275,6 +298,23 @@ mod tests {
         // An offset inside the two bytes of £ is placed at the £.
         assert_eq!(line_and_column(text, 11), (2, 5));
         assert_eq!(line_and_column(text, 999), (3, 2));
+    }
+
+    #[test]
+    fn shows_paths_without_dot_segments() {
+        assert_eq!(
+            lexically_normal(Path::new("examples/e/../../unit-costs/t.toml")),
+            Path::new("unit-costs/t.toml")
+        );
+        assert_eq!(
+            lexically_normal(Path::new("./before.csv")),
+            Path::new("before.csv")
+        );
+        assert_eq!(
+            lexically_normal(Path::new("../x/./y.csv")),
+            Path::new("../x/y.csv")
+        );
+        assert_eq!(lexically_normal(Path::new(".")), Path::new("."));
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod study;
 pub mod suggest;
 pub mod text_file;
 pub mod toml_input;
+pub mod uprating;
 pub mod usage;
 
 use cli::{Cli, Command};
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Agency(args) => commands::agency::run(args, &cli.global),
         Command::Roi(args) => commands::roi::run(args, &cli.global),
         Command::Reconcile(args) => commands::reconcile::run(args, &cli.global),
+        Command::Costs(command) => commands::costs::run(command, &cli.global),
     }
 }
 

@@ -320,7 +320,7 @@ pub fn parse_study(
     path: Option<PathBuf>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Study> {
-    let source = Source { name, text };
+    let source = Source::new(name, text);
     let raw: RawStudyFile = source.parse(diagnostics)?;
     let errors_before = diagnostics.error_count();
     let file_location = Location::file(name);

@@ -2,6 +2,7 @@
 //! renderer. Loading is shared here.
 
 pub mod agency;
+pub mod costs;
 pub mod family;
 pub mod reconcile;
 pub mod report;
@@ -10,7 +11,7 @@ pub mod roi;
 use crate::cli::{Format, GlobalArgs, StudyArgs};
 use crate::costed::Costed;
 use crate::costs::CostBook;
-use crate::diagnostic::{Diagnostics, InputErrors, Problem};
+use crate::diagnostic::{Diagnostics, InputErrors, Location, Problem, display_path};
 use crate::input_path::InputPath;
 use crate::intervention_file::read_intervention_file;
 use crate::ledger::{self, RecordInputs, StudyInputs};
@@ -19,6 +20,7 @@ use crate::reconcile as reconciliation;
 use crate::report::json::{self, JsonOptions};
 use crate::report::{Document, terminal};
 use crate::study::{QuickStudy, Study, StudyData, load_study};
+use crate::uprating::Uprating;
 use crate::usage::read_usage_file;
 use std::sync::Arc;
 
@@ -106,7 +108,29 @@ pub fn read_inputs(
 ) -> Option<StudyInputs> {
     let mut tables = study.unit_cost_tables.clone();
     tables.extend(global.costs.iter().map(InputPath::given));
-    let book = CostBook::load(&tables, diagnostics);
+    let uprating = global.price_year.or(study.price_year).map(Uprating::to);
+    if let Some(uprating) = &uprating {
+        let deflator = &uprating.deflator;
+        if deflator.index(uprating.target).is_none() {
+            let location = study
+                .path
+                .as_deref()
+                .map(|path| Location::file(display_path(path)));
+            diagnostics
+                .error(
+                    location,
+                    format!(
+                        "price year {} is outside the GDP deflator series, which covers {} to {}",
+                        uprating.target,
+                        deflator.first_year(),
+                        deflator.last_year()
+                    ),
+                )
+                .hint("choose a price year within the series, e.g. --price-year 2013/14");
+            return None;
+        }
+    }
+    let book = CostBook::load(&tables, uprating.as_ref(), diagnostics);
     let records = match (&study.data, &book) {
         (StudyData::Records { before, after, .. }, Some(book)) => {
             let before = read_usage_file(before, book, diagnostics);
@@ -156,6 +180,15 @@ pub fn emit(
     let text = match global.format.unwrap_or(Format::Table) {
         Format::Table => terminal::render(document, precision(global)),
         Format::Json => json::render(studies, json_options),
+    };
+    crate::output::emit(text.as_bytes(), global.output.as_deref())
+}
+
+/// Writes a document with no study figures behind it: JSON is the document's tables.
+pub fn emit_document(document: &Document, global: &GlobalArgs) -> anyhow::Result<()> {
+    let text = match global.format.unwrap_or(Format::Table) {
+        Format::Table => terminal::render(document, precision(global)),
+        Format::Json => json::render_document(document),
     };
     crate::output::emit(text.as_bytes(), global.output.as_deref())
 }

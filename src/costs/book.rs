@@ -6,6 +6,7 @@ use super::{CostBasis, TableInfo, UnitCost};
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::InputPath;
 use crate::suggest;
+use crate::uprating::Uprating;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,6 +28,8 @@ pub struct Service {
     pub unit_cost: Decimal,
     /// How the cost of one unit splits across agencies, in agency order. Sums to `unit_cost`.
     pub agency_split: Vec<(AgencyId, Decimal)>,
+    /// For a plain cost that was uprated, the cost as the table states it, at its own price year.
+    pub stated_cost: Option<Decimal>,
 }
 
 /// A reference cost replaced by a local one (a table with `overrides = true`).
@@ -45,6 +48,8 @@ pub struct CostBook {
     by_id: HashMap<String, ServiceId>,
     agencies: Vec<String>,
     overrides: Vec<Override>,
+    /// The price year every cost was uprated to, if uprating was asked for.
+    uprating: Option<Uprating>,
 }
 
 /// Composites nested deeper than this are refused rather than risk the stack on hostile input.
@@ -52,7 +57,11 @@ const MAX_COMPOSITE_DEPTH: usize = 64;
 
 impl CostBook {
     /// Loads the named table files in order, or the built-in reference tables if none are named.
-    pub fn load(paths: &[InputPath], diagnostics: &mut Diagnostics) -> Option<CostBook> {
+    pub fn load(
+        paths: &[InputPath],
+        uprating: Option<&Uprating>,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<CostBook> {
         let mut tables = Vec::new();
         if paths.is_empty() {
             for (name, text) in builtin::TABLES {
@@ -79,13 +88,14 @@ impl CostBook {
                 Err(error) => diagnostics.push(input.unreadable("unit-cost table", &error)),
             }
         }
-        CostBook::from_tables(tables, diagnostics)
+        CostBook::from_tables(tables, uprating, diagnostics)
     }
 
     /// Merges tables read with [`parse_table`], in order. Returns `None` if any error was found,
     /// here or before.
     pub fn from_tables(
         parsed: Vec<(TableInfo, Vec<UnitCost>)>,
+        uprating: Option<&Uprating>,
         diagnostics: &mut Diagnostics,
     ) -> Option<CostBook> {
         let mut tables = Vec::new();
@@ -152,7 +162,10 @@ impl CostBook {
             }
         }
 
+        warn_of_near_miss_agencies(&definitions, diagnostics);
+
         let mut resolver = Resolver {
+            uprating,
             definitions: &definitions,
             position_of: &position_of,
             agency_ids: &agency_ids,
@@ -175,11 +188,16 @@ impl CostBook {
                 let State::Done(resolved) = state else {
                     unreachable!("every definition resolves when no error was recorded")
                 };
+                let stated_cost = match &definition.basis {
+                    CostBasis::Amount(amount) if uprating.is_some() => Some(*amount),
+                    _ => None,
+                };
                 Service {
                     definition,
                     table,
                     unit_cost: resolved.unit_cost,
                     agency_split: resolved.split.into_iter().collect(),
+                    stated_cost,
                 }
             })
             .collect::<Vec<_>>();
@@ -194,6 +212,7 @@ impl CostBook {
             by_id,
             agencies,
             overrides,
+            uprating: uprating.cloned(),
         })
     }
 
@@ -225,6 +244,11 @@ impl CostBook {
         &self.overrides
     }
 
+    /// The price year costs were uprated to, if they were.
+    pub fn uprating(&self) -> Option<&Uprating> {
+        self.uprating.as_ref()
+    }
+
     /// "did you mean ...?" for an unknown service id.
     pub fn suggest(&self, unknown: &str) -> Option<String> {
         suggest::did_you_mean(
@@ -250,6 +274,7 @@ enum State {
 
 /// Works out each composite's cost from its components, depth first, catching cycles.
 struct Resolver<'a> {
+    uprating: Option<&'a Uprating>,
     definitions: &'a [(UnitCost, usize)],
     position_of: &'a HashMap<String, usize>,
     agency_ids: &'a HashMap<String, AgencyId>,
@@ -276,11 +301,16 @@ impl Resolver<'_> {
                 let agency = definition
                     .agency
                     .as_ref()
-                    .and_then(|name| self.agency_ids.get(name));
-                agency.map(|&agency| Resolved {
-                    unit_cost: *amount,
-                    split: BTreeMap::from([(agency, *amount)]),
-                })
+                    .and_then(|name| self.agency_ids.get(name))
+                    .copied();
+                let amount = self.uprate(definition, *amount);
+                match (agency, amount) {
+                    (Some(agency), Some(amount)) => Some(Resolved {
+                        unit_cost: amount,
+                        split: BTreeMap::from([(agency, amount)]),
+                    }),
+                    _ => None,
+                }
             }
             CostBasis::Components(components) => {
                 if self.stack.len() >= MAX_COMPOSITE_DEPTH {
@@ -363,6 +393,37 @@ impl Resolver<'_> {
         complete.then_some(total)
     }
 
+    /// A plain cost in the target price year, or the cost as stated if no uprating was asked for.
+    fn uprate(&mut self, definition: &UnitCost, amount: Decimal) -> Option<Decimal> {
+        let Some(uprating) = self.uprating else {
+            return Some(amount);
+        };
+        let Some(from) = definition.price_year else {
+            self.diagnostics
+                .error(
+                    Some(definition.origin.clone()),
+                    format!(
+                        "unit cost `{}` has no price year, so it cannot be uprated to {}",
+                        definition.id, uprating.target
+                    ),
+                )
+                .hint("add price_year = \"2013/14\" (the year its cost is in) to the entry, or to the table's [table] header");
+            return None;
+        };
+        match uprating.deflator.uprate(amount, from, uprating.target) {
+            Ok(uprated) => Some(uprated),
+            Err(message) => {
+                self.diagnostics
+                    .error(
+                        Some(definition.origin.clone()),
+                        format!("cannot uprate `{}` from {from}: {message}", definition.id),
+                    )
+                    .hint("choose a --price-year the deflator series covers");
+                None
+            }
+        }
+    }
+
     fn overflow(&mut self, definition: &UnitCost) {
         self.diagnostics
             .error(
@@ -398,4 +459,44 @@ impl Resolver<'_> {
             self.states[index] = State::Failed;
         }
     }
+}
+
+/// Agency names that differ only in case, spacing or punctuation are almost always one agency
+/// spelt two ways, which would split its figures across two rows: warn, naming both.
+fn warn_of_near_miss_agencies(definitions: &[(UnitCost, usize)], diagnostics: &mut Diagnostics) {
+    let mut seen: HashMap<String, (&str, &Location)> = HashMap::new();
+    let mut warned: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    for (definition, _) in definitions {
+        let Some(agency) = &definition.agency else {
+            continue;
+        };
+        let key = agency_key(agency);
+        match seen.get(&key) {
+            Some((first, first_at)) if *first != agency.as_str() => {
+                if warned.insert((first.to_string(), agency.clone())) {
+                    diagnostics
+                        .warning(
+                            Some(definition.origin.clone()),
+                            format!(
+                                "agency \"{agency}\" differs from \"{first}\" (at {first_at}) only in case, spacing or punctuation; they are counted as two agencies"
+                            ),
+                        )
+                        .hint("spell the agency the same way everywhere");
+                }
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, (agency.as_str(), &definition.origin));
+            }
+        }
+    }
+}
+
+/// An agency name reduced to letters and digits in lower case, for spotting near misses.
+pub fn agency_key(agency: &str) -> String {
+    agency
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|character| character.to_ascii_lowercase())
+        .collect()
 }

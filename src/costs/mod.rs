@@ -7,6 +7,7 @@
 
 pub mod book;
 pub mod builtin;
+pub mod import_ucd;
 pub mod table;
 
 pub use book::{AgencyId, CostBook, Override, Service, ServiceId};
@@ -49,6 +50,8 @@ pub struct UnitCost {
     pub source: Option<String>,
     pub url: Option<String>,
     pub comment: Option<String>,
+    /// A grouping such as the Unit Cost Database's "CRIME / DOMESTIC VIOLENCE".
+    pub category: Option<String>,
     /// Where the id is written.
     pub origin: Location,
 }

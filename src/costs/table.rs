@@ -46,6 +46,7 @@ struct RawUnitCost {
     source: Option<String>,
     url: Option<String>,
     comment: Option<String>,
+    category: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,7 +72,7 @@ pub fn parse_table(
     builtin: bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<(TableInfo, Vec<UnitCost>)> {
-    let source = Source { name, text };
+    let source = Source::new(name, text);
     let raw: RawTableFile = source.parse(diagnostics)?;
     let header = raw.table.unwrap_or_default();
     let default_price_year = header
@@ -241,6 +242,7 @@ fn parse_unit_cost(
         source: raw.source.clone().or_else(|| table.source.clone()),
         url: raw.url.clone(),
         comment: raw.comment.clone(),
+        category: raw.category.clone(),
         origin: id_location,
     })
 }

@@ -25,6 +25,8 @@ struct Study<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     study_file: Option<&'a str>,
     window_months: Option<u64>,
+    /// The price year unit costs were uprated to, or null if they are at their own years.
+    price_year: Option<String>,
     families: Vec<Family<'a>>,
     agencies: Vec<Agency<'a>>,
     summary: Summary,
@@ -144,6 +146,10 @@ fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
         name: &ledger.name,
         study_file: ledger.study_file.as_deref(),
         window_months: ledger.window_months,
+        price_year: ledger
+            .book
+            .uprating()
+            .map(|uprating| uprating.target.to_string()),
         families: ledger
             .families
             .iter()
@@ -241,4 +247,62 @@ fn input(account: &FileAccount) -> Input<'_> {
         rows_blank: account.rows_blank,
         rows_rejected: account.rows_rejected,
     }
+}
+
+/// Any document as JSON: each table an array of objects keyed by column, money as exact decimal
+/// strings. For outputs with no study figures, such as `costs list`.
+pub fn render_document(document: &crate::report::Document) -> String {
+    use crate::report::view::Cell;
+    let tables: Vec<serde_json::Value> = document
+        .tables
+        .iter()
+        .map(|table| {
+            let rows: Vec<serde_json::Value> = table
+                .rows
+                .iter()
+                .map(|row| {
+                    let mut object = serde_json::Map::new();
+                    for (column, cell) in table.columns.iter().zip(&row.cells) {
+                        let value = match cell {
+                            Cell::Text(text) => serde_json::Value::String(text.clone()),
+                            Cell::Money(value)
+                            | Cell::MoneyDifference(value)
+                            | Cell::Ratio(value)
+                            | Cell::Quantity(value)
+                            | Cell::Percent(value) => serde_json::Value::String(exact(*value)),
+                            Cell::Number { value, .. } => serde_json::Value::String(exact(*value)),
+                            Cell::Count(count) => serde_json::Value::from(*count),
+                            Cell::Phrase(pieces) => {
+                                serde_json::Value::String(crate::report::format::phrase_text(
+                                    pieces,
+                                    crate::money::Precision::Pence,
+                                ))
+                            }
+                            Cell::Empty => serde_json::Value::Null,
+                        };
+                        object.insert(json_key(column), value);
+                    }
+                    serde_json::Value::Object(object)
+                })
+                .collect();
+            serde_json::json!({ "table": table.key, "title": table.title, "rows": rows })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({ "tables": tables }))
+        .expect("serialisable");
+    text.push('\n');
+    text
+}
+
+/// A column heading as a JSON key: "Price year" becomes "price_year".
+fn json_key(column: &str) -> String {
+    let mut key = String::new();
+    for character in column.chars() {
+        if character.is_ascii_alphanumeric() {
+            key.push(character.to_ascii_lowercase());
+        } else if !key.is_empty() && !key.ends_with('_') {
+            key.push('_');
+        }
+    }
+    key.trim_end_matches('_').to_string()
 }

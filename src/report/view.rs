@@ -134,11 +134,11 @@ impl TableView {
         self.notes.push(pieces);
     }
 
-    /// Whether a column holds figures (so is right-aligned): any of its cells is numeric.
+    /// Whether a column holds figures (so is right-aligned): it has a figure and no text.
     pub fn is_numeric_column(&self, column: usize) -> bool {
-        self.rows
-            .iter()
-            .any(|row| row.cells.get(column).is_some_and(Cell::is_numeric))
+        let cells = || self.rows.iter().filter_map(|row| row.cells.get(column));
+        cells().any(Cell::is_numeric)
+            && cells().all(|cell| cell.is_numeric() || matches!(cell, Cell::Empty))
     }
 }
 

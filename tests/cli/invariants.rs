@@ -70,7 +70,7 @@ fn csv(rows: &[(u8, usize, u32)], services: usize) -> String {
 fn cost(table: &str, before: &str, after: &str, intervention: Decimal, funding: Funding) -> Costed {
     let mut diagnostics = Diagnostics::new();
     let parsed = parse_table("random.toml", table, false, &mut diagnostics).unwrap();
-    let book = CostBook::from_tables(vec![parsed], &mut diagnostics).expect("a valid table");
+    let book = CostBook::from_tables(vec![parsed], None, &mut diagnostics).expect("a valid table");
     let mut read = |text: &str| {
         let mut usage = UsageFile::default();
         read_usage_bytes(

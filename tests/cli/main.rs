@@ -7,3 +7,4 @@ mod family_e;
 mod invariants;
 mod leicestershire;
 mod study_format;
+mod unit_costs;

@@ -36,6 +36,16 @@ pub fn assumptions(studies: &[Costed]) -> TableView {
             );
         }
         if !ledger.is_summary {
+            add(
+                "Prices",
+                Cell::text(match ledger.book.uprating() {
+                    Some(uprating) => format!(
+                        "{} prices: unit costs uprated from their own price years with the {}",
+                        uprating.target, uprating.deflator.name
+                    ),
+                    None => "each unit cost at its own price year (not uprated; --price-year uprates them)".to_string(),
+                }),
+            );
             let tables: Vec<String> = ledger
                 .book
                 .tables()

@@ -3,10 +3,12 @@
 
 mod agencies;
 mod assumptions;
+mod costs;
 mod roi;
 
 pub use agencies::agencies;
 pub use assumptions::assumptions;
+pub use costs::{agency_list, cost_detail, cost_list};
 pub use roi::roi;
 
 use super::view::{Cell, Piece, Row, TableView};
@@ -118,6 +120,18 @@ fn push_cost_line(table: &mut TableView, ledger: &StudyLedger, line: &CostLine) 
         Piece::text(format!(" per {} = ", definition.unit)),
         Piece::Money(line.amount),
     ];
+    if let (Some(stated), Some(year), Some(uprating)) = (
+        service.stated_cost,
+        definition.price_year,
+        ledger.book.uprating(),
+    ) && year != uprating.target
+    {
+        pieces.extend([
+            Piece::text(" (uprated from "),
+            Piece::UnitCost(stated),
+            Piece::text(format!(" per {} at {year} prices)", definition.unit)),
+        ]);
+    }
     if !line.notes.is_empty() {
         pieces.push(Piece::text(format!(" ({})", line.notes.join("; "))));
     }

@@ -1,0 +1,149 @@
+//! `tfcalc costs`: browse, search and import unit-cost tables.
+
+use super::{emit_document, report_warnings};
+use crate::cli::{CostsCommand, CostsListArgs, GlobalArgs};
+use crate::costs::import_ucd;
+use crate::costs::{CostBook, Service};
+use crate::diagnostic::{Diagnostics, Problem};
+use crate::input_path::InputPath;
+use crate::report::{Document, views};
+use crate::uprating::Uprating;
+use std::process::ExitCode;
+
+pub fn run(command: &CostsCommand, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    match command {
+        CostsCommand::List(args) => list(args, global),
+        CostsCommand::Show { id } => show(id, global),
+        CostsCommand::Agencies => agencies(global),
+        CostsCommand::ImportUcd { files } => import(files, global),
+    }
+}
+
+/// The tables named with --costs, or the built-in ones.
+fn load_book(global: &GlobalArgs) -> anyhow::Result<CostBook> {
+    let mut diagnostics = Diagnostics::new();
+    let paths: Vec<InputPath> = global.costs.iter().map(InputPath::given).collect();
+    let uprating = global.price_year.map(Uprating::to);
+    let book = CostBook::load(&paths, uprating.as_ref(), &mut diagnostics);
+    report_warnings(&diagnostics, global);
+    diagnostics.into_result()?;
+    Ok(book.expect("a cost book loads when there are no errors"))
+}
+
+fn list(args: &CostsListArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let book = load_book(global)?;
+    let words: Vec<String> = args
+        .search
+        .iter()
+        .flat_map(|search| search.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    let agency = args.agency.as_deref().map(str::to_lowercase);
+    let keep = |service: &Service| {
+        let definition = &service.definition;
+        let bears = |wanted: &str| {
+            let mut agencies = service
+                .agency_split
+                .iter()
+                .map(|(id, _)| book.agency_name(*id).to_lowercase());
+            agencies.any(|name| name.contains(wanted))
+                || definition
+                    .agency
+                    .as_deref()
+                    .is_some_and(|name| name.to_lowercase().contains(wanted))
+                || definition
+                    .agency_detail
+                    .as_deref()
+                    .is_some_and(|detail| detail.to_lowercase().contains(wanted))
+        };
+        let text = [
+            Some(definition.id.as_str()),
+            Some(definition.name.as_str()),
+            definition.code.as_deref(),
+            definition.category.as_deref(),
+            definition.source.as_deref(),
+            definition.comment.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+        agency.as_deref().is_none_or(bears)
+            && args
+                .confidence
+                .is_none_or(|grade| definition.confidence == Some(grade))
+            && words.iter().all(|word| text.contains(word.as_str()))
+    };
+    let document = Document {
+        title: "Unit costs".to_string(),
+        tables: vec![views::cost_list(&book, &keep)],
+    };
+    emit_document(&document, global)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(id: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let book = load_book(global)?;
+    let Some(service_id) = book.lookup(id) else {
+        let hint = book.suggest(id).unwrap_or_else(|| {
+            "`tfcalc costs list --search WORDS` finds unit costs by name".to_string()
+        });
+        let problem =
+            Problem::error(None, format!("no unit cost has the id `{id}`")).with_hint(hint);
+        return Err(crate::diagnostic::InputErrors::from(problem).into());
+    };
+    let document = Document {
+        title: format!("Unit cost {id}"),
+        tables: views::cost_detail(&book, book.service(service_id)),
+    };
+    emit_document(&document, global)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn agencies(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let book = load_book(global)?;
+    let document = Document {
+        title: "Agencies".to_string(),
+        tables: vec![views::agency_list(&book)],
+    };
+    emit_document(&document, global)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut diagnostics = Diagnostics::new();
+    let inputs: Vec<InputPath> = files.iter().map(InputPath::given).collect();
+    let imported = import_ucd::import(&inputs, &mut diagnostics);
+    report_warnings(&diagnostics, global);
+    diagnostics.into_result()?;
+    let sources: Vec<String> = files
+        .iter()
+        .map(|file| {
+            file.file_name().map_or_else(
+                || file.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let table = import_ucd::to_toml(&imported, &sources);
+
+    // The table must load as it will be used: check it before writing it anywhere.
+    let mut check = Diagnostics::new();
+    let parsed = crate::costs::table::parse_table("imported table", &table, false, &mut check);
+    let _ = CostBook::from_tables(parsed.into_iter().collect(), None, &mut check);
+    if check.has_errors() {
+        anyhow::bail!(
+            "internal error: the imported table does not load: {:?}",
+            check.problems()
+        );
+    }
+    crate::output::emit(table.as_bytes(), global.output.as_deref())?;
+    if !global.quiet {
+        eprint!("{}", import_ucd::summary(&imported));
+        if let Some(output) = &global.output {
+            eprintln!("Wrote {}.", output.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

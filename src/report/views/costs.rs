@@ -1,0 +1,232 @@
+//! Views of unit-cost tables: a list, one cost in full, and the agencies.
+
+use crate::costs::{CostBasis, CostBook, Service};
+use crate::report::view::{Cell, Row, TableView};
+use std::collections::BTreeMap;
+
+fn price_note(book: &CostBook) -> String {
+    match book.uprating() {
+        Some(uprating) => format!(
+            "Costs are in {} prices, uprated from their own price years with the {}.",
+            uprating.target, uprating.deflator.name
+        ),
+        None => {
+            "Costs are at their own price years; --price-year uprates them to one year.".to_string()
+        }
+    }
+}
+
+fn agency_of(book: &CostBook, service: &Service) -> String {
+    match &service.definition.basis {
+        CostBasis::Amount(_) => service.definition.agency.clone().unwrap_or_default(),
+        CostBasis::Components(_) => {
+            let names: Vec<&str> = service
+                .agency_split
+                .iter()
+                .map(|(agency, _)| book.agency_name(*agency))
+                .collect();
+            names.join(", ")
+        }
+    }
+}
+
+/// The unit costs `keep` chooses, one row each.
+pub fn cost_list(book: &CostBook, keep: &dyn Fn(&Service) -> bool) -> TableView {
+    let mut table = TableView::new(
+        "unit-costs",
+        "Unit costs",
+        &[
+            "Id",
+            "Name",
+            "Cost",
+            "Per",
+            "Agency",
+            "Price year",
+            "Confidence",
+        ],
+    );
+    for service in book.services().iter().filter(|service| keep(service)) {
+        let definition = &service.definition;
+        let price_year = match book.uprating() {
+            Some(uprating) => uprating.target.to_string(),
+            None => definition
+                .price_year
+                .map(|year| year.to_string())
+                .unwrap_or_default(),
+        };
+        table.rows.push(Row::item(vec![
+            Cell::text(definition.id.clone()),
+            Cell::text(definition.name.clone()),
+            Cell::Money(service.unit_cost),
+            Cell::text(definition.unit.clone()),
+            Cell::text(agency_of(book, service)),
+            Cell::text(price_year),
+            Cell::text(
+                definition
+                    .confidence
+                    .map(|grade| grade.to_string())
+                    .unwrap_or_default(),
+            ),
+        ]));
+    }
+    table.note(format!(
+        "{} of {} unit costs.",
+        table.rows.len(),
+        book.services().len()
+    ));
+    table.note(price_note(book));
+    table
+}
+
+/// Every field of one unit cost, then its components and its split across agencies.
+pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView> {
+    let definition = &service.definition;
+    let table_info = &book.tables()[service.table];
+    let mut fields = TableView::new(
+        "unit-cost",
+        format!("Unit cost {}", definition.id),
+        &["Field", "Value"],
+    );
+    let mut add =
+        |field: &str, value: Cell| fields.rows.push(Row::item(vec![Cell::text(field), value]));
+    add("Id", Cell::text(definition.id.clone()));
+    add("Name", Cell::text(definition.name.clone()));
+    if let Some(code) = &definition.code {
+        add("Code", Cell::text(code.clone()));
+    }
+    if let Some(category) = &definition.category {
+        add("Category", Cell::text(category.clone()));
+    }
+    add("Unit", Cell::text(definition.unit.clone()));
+    add("Cost", Cell::Money(service.unit_cost));
+    if let Some(stated) = service.stated_cost {
+        let year = definition
+            .price_year
+            .map(|year| format!(" ({year} prices)"))
+            .unwrap_or_default();
+        add(&format!("Cost as stated{year}"), Cell::Money(stated));
+    }
+    if let CostBasis::Components(_) = definition.basis {
+        add("Built from", Cell::text("its components, below"));
+    }
+    if let Some(agency) = &definition.agency {
+        add("Agency", Cell::text(agency.clone()));
+    }
+    if let Some(detail) = &definition.agency_detail {
+        add("Agency detail", Cell::text(detail.clone()));
+    }
+    add(
+        "Price year",
+        Cell::text(
+            definition
+                .price_year
+                .map(|year| year.to_string())
+                .unwrap_or_else(|| "not given".to_string()),
+        ),
+    );
+    if let Some(grade) = definition.confidence {
+        let meaning = match grade {
+            crate::costs::Confidence::Green => "high",
+            crate::costs::Confidence::Amber => "medium",
+            crate::costs::Confidence::Red => "low",
+        };
+        add("Confidence", Cell::text(format!("{grade} ({meaning})")));
+    }
+    if let Some(source) = &definition.source {
+        add("Source", Cell::text(source.clone()));
+    }
+    if let Some(url) = &definition.url {
+        add("URL", Cell::text(url.clone()));
+    }
+    if let Some(comment) = &definition.comment {
+        add("Comment", Cell::text(comment.clone()));
+    }
+    add(
+        "Table",
+        Cell::text(format!("{} ({})", table_info.name, table_info.path)),
+    );
+    add("Defined at", Cell::text(definition.origin.to_string()));
+    if let Some(overridden) = book.overrides().iter().find(|o| o.id == definition.id) {
+        add(
+            "Overrides",
+            Cell::text(format!("the cost defined at {}", overridden.replaced)),
+        );
+    }
+    fields.note(price_note(book));
+    let mut tables = vec![fields];
+
+    if let CostBasis::Components(components) = &definition.basis {
+        let mut parts = TableView::new(
+            "components",
+            "Components",
+            &["Component", "Name", "Quantity", "Unit cost", "Agency"],
+        );
+        for component in components {
+            let Some(part_id) = book.lookup(&component.id) else {
+                continue;
+            };
+            let part = book.service(part_id);
+            parts.rows.push(Row::item(vec![
+                Cell::text(component.id.clone()),
+                Cell::text(part.definition.name.clone()),
+                Cell::Quantity(component.quantity),
+                Cell::Money(part.unit_cost),
+                Cell::text(agency_of(book, part)),
+            ]));
+        }
+        tables.push(parts);
+    }
+    let mut split = TableView::new(
+        "agency-split",
+        "Who bears the cost of one unit",
+        &["Agency", "Amount"],
+    );
+    for (agency, amount) in &service.agency_split {
+        split.rows.push(Row::item(vec![
+            Cell::text(book.agency_name(*agency)),
+            Cell::Money(*amount),
+        ]));
+    }
+    split.rows.push(Row::total(vec![
+        Cell::text("Total"),
+        Cell::Money(service.unit_cost),
+    ]));
+    tables.push(split);
+    tables
+}
+
+/// The agencies and how many unit costs each bears.
+pub fn agency_list(book: &CostBook) -> TableView {
+    let mut counts: BTreeMap<&str, (u64, Vec<&str>)> = BTreeMap::new();
+    for service in book.services() {
+        if let (CostBasis::Amount(_), Some(agency)) =
+            (&service.definition.basis, &service.definition.agency)
+        {
+            let entry = counts.entry(agency.as_str()).or_default();
+            entry.0 += 1;
+            if let Some(detail) = &service.definition.agency_detail
+                && !entry.1.contains(&detail.as_str())
+            {
+                entry.1.push(detail);
+            }
+        }
+    }
+    let mut table = TableView::new(
+        "agencies",
+        "Agencies bearing unit costs",
+        &["Agency", "Unit costs", "Parts of the agency"],
+    );
+    for agency in book.agencies() {
+        let (count, details) = counts.remove(agency.as_str()).unwrap_or_default();
+        table.rows.push(Row::item(vec![
+            Cell::text(agency.clone()),
+            Cell::Count(count),
+            Cell::text(details.join("; ")),
+        ]));
+    }
+    table.note(format!(
+        "{} agencies. Composite costs are not counted here: their parts are, under the agencies that bear them.",
+        book.agencies().len()
+    ));
+    table
+}
