@@ -2,6 +2,7 @@
 
 use crate::costs::Confidence;
 use crate::price_year::PriceYear;
+use crate::text_file::Encoding;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -61,6 +62,32 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "YEAR", global = true, value_parser = parse_price_year)]
     pub price_year: Option<PriceYear>,
 
+    /// The text encoding of input files. auto reads UTF-8, or Windows-1252 (as Excel's "CSV" on
+    /// Windows) with a warning when a file is not UTF-8
+    #[arg(long, value_enum, default_value_t = Encoding::Auto, global = true)]
+    pub encoding: Encoding,
+
+    /// Set aside bad service-use rows instead of stopping: each is written to the rejects file
+    /// with its line and reason, and every report counts them
+    #[arg(long, global = true)]
+    pub skip_bad_rows: bool,
+
+    /// Where --skip-bad-rows writes bad rows [default: tfcalc-rejects.csv]
+    #[arg(long, value_name = "FILE", global = true, requires = "skip_bad_rows")]
+    pub rejects: Option<PathBuf>,
+
+    /// Replace family ids in every output with a keyed hash (stable for the same key, not
+    /// reversible without it), and leave out free-text notes. The key may also be given in the
+    /// environment as TFCALC_PSEUDONYMISE_KEY
+    #[arg(
+        long,
+        value_name = "KEY",
+        global = true,
+        env = "TFCALC_PSEUDONYMISE_KEY",
+        hide_env_values = true
+    )]
+    pub pseudonymise: Option<String>,
+
     /// Do not print warnings
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
@@ -90,6 +117,9 @@ pub enum Command {
 
     /// Published figures beside computed ones, and internal consistency checks
     Reconcile(ReconcileArgs),
+
+    /// Check every input of the studies and list every problem, with file, line and how to fix it
+    Check(StudyArgs),
 
     /// Browse, search and import unit-cost tables
     #[command(subcommand)]
@@ -140,23 +170,23 @@ pub struct StudyArgs {
     #[arg(value_name = "STUDY")]
     pub studies: Vec<PathBuf>,
 
-    /// Quick run: service use in the window before the intervention (CSV)
+    /// Quick run: service use in the window before the intervention (CSV; repeat for several files)
     #[arg(
         long,
         value_name = "CSV",
         requires = "after",
         conflicts_with = "studies"
     )]
-    pub before: Option<PathBuf>,
+    pub before: Vec<PathBuf>,
 
-    /// Quick run: service use in the window after the intervention (CSV)
+    /// Quick run: service use in the window after the intervention (CSV; repeat for several files)
     #[arg(
         long,
         value_name = "CSV",
         requires = "before",
         conflicts_with = "studies"
     )]
-    pub after: Option<PathBuf>,
+    pub after: Vec<PathBuf>,
 
     /// Quick run: intervention cost per family, e.g. 6208
     #[arg(long, value_name = "AMOUNT", requires = "before")]

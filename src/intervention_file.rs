@@ -13,16 +13,13 @@ pub type FamilyInterventions = IndexMap<String, Vec<(String, Decimal)>>;
 
 pub fn read_intervention_file(
     input: &InputPath,
+    encoding: crate::text_file::Encoding,
     diagnostics: &mut Diagnostics,
 ) -> FamilyInterventions {
     let shown = input.shown();
     let mut result = FamilyInterventions::new();
-    let bytes = match std::fs::read(&input.path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            diagnostics.push(input.unreadable("intervention file", &error));
-            return result;
-        }
+    let Some(bytes) = input.read_utf8("intervention file", encoding, diagnostics) else {
+        return result;
     };
     let mut reader = csv_input::reader(&bytes);
     let mut lines = csv_input::LineTracker::new(&bytes);

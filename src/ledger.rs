@@ -49,6 +49,8 @@ pub struct StudyLedger {
     /// A summary study's own `[benefit] per_family`, when it also gives `by_agency` totals.
     pub stated_benefit_per_family: Option<Decimal>,
     pub is_summary: bool,
+    /// Whether family ids were replaced by pseudonyms (and notes dropped).
+    pub pseudonymised: bool,
 }
 
 /// Study totals. Before and after are unknown for a summary study, which gives only the benefit.
@@ -148,6 +150,7 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
         published: study.published.clone(),
         stated_benefit_per_family: None,
         is_summary: false,
+        pseudonymised: false,
     };
     let uniform_intervention = context.sum(
         study.intervention.items.iter().map(|item| item.per_family),
@@ -365,7 +368,7 @@ fn cost_records(
         funding: Decimal::ZERO,
         benefit_less_funding: Decimal::ZERO,
     };
-    ledger.inputs = vec![before.account, after.account];
+    ledger.inputs = before.accounts.into_iter().chain(after.accounts).collect();
     Ok(())
 }
 

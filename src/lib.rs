@@ -13,14 +13,17 @@ pub mod costed;
 pub mod costs;
 pub mod csv_input;
 pub mod diagnostic;
+pub mod fuzzing;
 pub mod input_path;
 pub mod intervention_file;
 pub mod ledger;
 pub mod money;
 pub mod output;
 pub mod price_year;
+pub mod pseudonym;
 pub mod reconcile;
 pub mod report;
+pub mod spreadsheet;
 pub mod study;
 pub mod suggest;
 pub mod text_file;
@@ -40,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Agency(args) => commands::agency::run(args, &cli.global),
         Command::Roi(args) => commands::roi::run(args, &cli.global),
         Command::Reconcile(args) => commands::reconcile::run(args, &cli.global),
+        Command::Check(args) => commands::check::run(args, &cli.global),
         Command::Costs(command) => commands::costs::run(command, &cli.global),
     }
 }

@@ -1,14 +1,15 @@
 //! Writing a rendered report to the terminal or to a file.
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `content` to `path`, or to standard output if there is none.
+/// Writes `content` to `path`, or to standard output if there is none. A file is written
+/// atomically: to a temporary file in the same folder, renamed over the target at the end, so that
+/// a failed run never leaves half a report behind.
 pub fn emit(content: &[u8], path: Option<&Path>) -> anyhow::Result<()> {
     match path {
-        Some(path) => std::fs::write(path, content)
-            .with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => write_atomically(path, content),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(content)?;
@@ -16,4 +17,38 @@ pub fn emit(content: &[u8], path: Option<&Path>) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::NamedTempFile::new_in(folder)
+        .with_context(|| format!("cannot write in {}", folder.display()))?;
+    temporary
+        .write_all(content)
+        .and_then(|()| temporary.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temporary
+        .persist(path)
+        .map_err(|error| error.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Refuses to write over a file the run reads: `--output before.csv` would destroy the data.
+pub fn refuse_to_overwrite_inputs(output: &Path, inputs: &[&str]) -> anyhow::Result<()> {
+    let Ok(output) = std::fs::canonicalize(output) else {
+        return Ok(()); // It does not exist yet, so it is not an input.
+    };
+    for input in inputs {
+        if std::fs::canonicalize(input).is_ok_and(|input| input == output) {
+            bail!(
+                "refusing to write to {}: it is one of this run's input files; choose another --output",
+                output.display()
+            );
+        }
+    }
+    Ok(())
 }

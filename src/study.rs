@@ -4,9 +4,10 @@
 //! published programme-level figures (`families` and `[benefit]`). Paths inside a study are relative
 //! to the study file's folder.
 
-use crate::diagnostic::{Diagnostics, Location, display_path};
+use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::InputPath;
 use crate::price_year::PriceYear;
+use crate::text_file::Encoding;
 use crate::toml_input::{RawNumber, Source, whole_number};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -35,8 +36,9 @@ pub struct Study {
 pub enum StudyData {
     /// Service-use records for each family.
     Records {
-        before: InputPath,
-        after: InputPath,
+        /// The service-use files of each window: usually one each.
+        before: Vec<InputPath>,
+        after: Vec<InputPath>,
         /// The number of families the study says it covers, checked against the records.
         declared_families: Option<(u64, Location)>,
     },
@@ -202,8 +204,9 @@ struct RawStudyHeader {
     window_months: Option<Spanned<RawNumber>>,
     unit_costs: Option<Vec<Spanned<String>>>,
     price_year: Option<Spanned<String>>,
-    before: Option<Spanned<String>>,
-    after: Option<Spanned<String>>,
+    /// A file name, or a list of them for a window split over several files.
+    before: Option<Spanned<toml::Value>>,
+    after: Option<Spanned<toml::Value>>,
     families: Option<Spanned<RawNumber>>,
 }
 
@@ -288,26 +291,28 @@ pub fn study_file(argument: &Path) -> PathBuf {
 }
 
 /// Reads a study file. Returns `None` if it has errors, which are in `diagnostics`.
-pub fn load_study(argument: &Path, diagnostics: &mut Diagnostics) -> Option<Study> {
+pub fn load_study(
+    argument: &Path,
+    encoding: Encoding,
+    diagnostics: &mut Diagnostics,
+) -> Option<Study> {
     let path = study_file(argument);
-    let shown = display_path(&path);
-    let text = match crate::text_file::read_to_string(&path) {
-        Ok(text) => text,
-        Err(error) => {
-            let hint = if argument.is_dir() {
-                format!(
-                    "the folder {} has no study.toml; name the study file itself",
-                    argument.display()
-                )
-            } else {
-                "STUDY is a study .toml file, or a folder that holds study.toml".to_string()
-            };
-            diagnostics
-                .error(Some(Location::file(&shown)), error)
-                .hint(hint);
-            return None;
-        }
-    };
+    let input = InputPath::given(&path);
+    let shown = input.shown();
+    if !path.is_file() {
+        let hint = if argument.is_dir() {
+            format!(
+                "the folder {} has no study.toml; name the study file itself",
+                argument.display()
+            )
+        } else {
+            "STUDY is a study .toml file, or a folder that holds study.toml".to_string()
+        };
+        let error = std::io::Error::from(std::io::ErrorKind::NotFound);
+        diagnostics.push(input.unreadable("study file", &error).with_hint(hint));
+        return None;
+    }
+    let text = input.read_string("study file", encoding, diagnostics)?;
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     parse_study(&shown, &text, &folder, Some(path.clone()), diagnostics)
 }
@@ -369,8 +374,8 @@ pub fn parse_study(
                     .hint("the benefit is computed from the records; remove [benefit], or the before/after files for a summary study");
             }
             Some(StudyData::Records {
-                before: resolve(before),
-                after: resolve(after),
+                before: window_files(&source, "before", before, folder, diagnostics),
+                after: window_files(&source, "after", after, folder, diagnostics),
                 declared_families,
             })
         }
@@ -450,6 +455,47 @@ pub fn parse_study(
         counterfactual_per_family,
         published,
     })
+}
+
+/// The files of a window: `before = "before.csv"`, or a list of names for a window split over
+/// several files (monthly extracts, say), whose rows add up as if they were one file.
+fn window_files(
+    source: &Source<'_>,
+    key: &str,
+    value: &Spanned<toml::Value>,
+    folder: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Vec<InputPath> {
+    let location = source.location(value);
+    let names: Vec<&toml::Value> = match value.get_ref() {
+        toml::Value::Array(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    let mut files = Vec::new();
+    for name in names {
+        match name.as_str() {
+            Some(name) if !name.trim().is_empty() => files.push(InputPath {
+                path: folder.join(name),
+                named_at: Some(location.clone()),
+            }),
+            _ => {
+                diagnostics
+                    .error(
+                        Some(location.clone()),
+                        format!("`{key}` must be a file name, or a list of file names"),
+                    )
+                    .hint(format!(
+                        "write {key} = \"{key}.csv\", or {key} = [\"{key}-1.csv\", \"{key}-2.csv\"]"
+                    ));
+            }
+        }
+    }
+    if files.is_empty() && !diagnostics.has_errors() {
+        diagnostics
+            .error(Some(location), format!("`{key}` names no files"))
+            .hint(format!("write {key} = \"{key}.csv\""));
+    }
+    files
 }
 
 fn default_name(path: Option<&Path>) -> String {
@@ -743,8 +789,8 @@ fn read_published(
 
 /// A study made from command-line options, with no study file.
 pub struct QuickStudy {
-    pub before: PathBuf,
-    pub after: PathBuf,
+    pub before: Vec<PathBuf>,
+    pub after: Vec<PathBuf>,
     pub unit_cost_tables: Vec<InputPath>,
     pub intervention_per_family: Option<Decimal>,
     pub counterfactual_per_family: Option<Decimal>,
@@ -761,8 +807,8 @@ impl QuickStudy {
             unit_cost_tables: self.unit_cost_tables,
             price_year: None,
             data: StudyData::Records {
-                before: InputPath::given(self.before),
-                after: InputPath::given(self.after),
+                before: self.before.into_iter().map(InputPath::given).collect(),
+                after: self.after.into_iter().map(InputPath::given).collect(),
                 declared_families: None,
             },
             intervention: Intervention {

@@ -7,7 +7,7 @@
 use crate::costs::{CostBook, ServiceId};
 use crate::csv_input;
 use crate::diagnostic::{Diagnostics, Location};
-use crate::input_path::InputPath;
+use crate::input_path::{InputPath, ReadOptions};
 use crate::money::{NumberError, parse_quantity};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -48,12 +48,16 @@ pub struct ServiceUse {
     pub notes: Vec<String>,
 }
 
-/// Everything one service-use file says, aggregated by family and then service, in the order
-/// first seen.
+/// Everything a window's service-use files say, aggregated by family and then service, in the
+/// order first seen. A window may be split over several files (monthly extracts, say): their rows
+/// add up as if they were one file.
 #[derive(Debug, Clone, Default)]
 pub struct UsageFile {
-    pub account: FileAccount,
+    /// Row accounting for each file read into this window, in order.
+    pub accounts: Vec<FileAccount>,
     pub families: IndexMap<String, IndexMap<ServiceId, ServiceUse>>,
+    /// Rows set aside with `--skip-bad-rows`.
+    pub rejected: Vec<RejectedRow>,
 }
 
 /// Rejected rows reported one by one per file; beyond this they are counted in one summary line.
@@ -68,6 +72,8 @@ struct Columns {
     service: usize,
     quantity: usize,
     note: Option<usize>,
+    /// How many columns the header names.
+    header_len: usize,
 }
 
 impl Columns {
@@ -88,43 +94,108 @@ impl Columns {
             service: required[1],
             quantity: required[2],
             note: optional[0],
+            header_len: header.len(),
         })
     }
 }
+
+/// A row set aside with `--skip-bad-rows`, for the rejects file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    pub file: String,
+    pub line: u64,
+    pub column: Option<u64>,
+    pub reason: String,
+    /// The row as it was written, re-quoted as CSV.
+    pub row: String,
+}
+
+/// The longest line a service-use file may have. A row is a few dozen bytes; a line of megabytes
+/// is a file that is not what it claims to be, and is refused before it can exhaust memory.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
 /// Reads one service-use file. Problems go to `diagnostics`, each with its file and line.
 pub fn read_usage_file(
     input: &InputPath,
     book: &CostBook,
+    options: &ReadOptions,
     diagnostics: &mut Diagnostics,
 ) -> UsageFile {
-    let shown = input.shown();
-    let mut usage = UsageFile {
-        account: FileAccount {
-            file: shown.clone(),
-            ..FileAccount::default()
-        },
-        ..UsageFile::default()
-    };
-    let bytes = match std::fs::read(&input.path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            diagnostics.push(input.unreadable("service-use file", &error));
-            return usage;
-        }
-    };
-    read_usage_bytes(&shown, &bytes, book, diagnostics, &mut usage);
+    let mut usage = UsageFile::default();
+    read_usage_into(input, book, options, diagnostics, &mut usage);
     usage
 }
 
-/// Reads service-use records from memory; `file` names them in messages.
+/// Reads the files of one window into one aggregate.
+pub fn read_window(
+    inputs: &[InputPath],
+    book: &CostBook,
+    options: &ReadOptions,
+    diagnostics: &mut Diagnostics,
+) -> UsageFile {
+    let mut usage = UsageFile::default();
+    for input in inputs {
+        read_usage_into(input, book, options, diagnostics, &mut usage);
+    }
+    usage
+}
+
+fn read_usage_into(
+    input: &InputPath,
+    book: &CostBook,
+    options: &ReadOptions,
+    diagnostics: &mut Diagnostics,
+    usage: &mut UsageFile,
+) {
+    match input.read_utf8("service-use file", options.encoding, diagnostics) {
+        Some(bytes) => read_usage_bytes(&input.shown(), &bytes, book, options, diagnostics, usage),
+        None => usage.accounts.push(FileAccount {
+            file: input.shown(),
+            ..FileAccount::default()
+        }),
+    }
+}
+
+/// The first line longer than [`MAX_LINE_BYTES`]: its number and length.
+fn overlong_line(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut start = 0;
+    let line_ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for (line, end) in (1..).zip(line_ends) {
+        if end - start > MAX_LINE_BYTES {
+            return Some((line, end - start));
+        }
+        start = end + 1;
+    }
+    None
+}
+
+/// Reads service-use records from memory (UTF-8); `file` names them in messages.
 pub fn read_usage_bytes(
     file: &str,
     bytes: &[u8],
     book: &CostBook,
+    options: &ReadOptions,
     diagnostics: &mut Diagnostics,
     usage: &mut UsageFile,
 ) {
+    let mut account = FileAccount {
+        file: file.to_string(),
+        ..FileAccount::default()
+    };
+    read_records(file, bytes, book, options, diagnostics, usage, &mut account);
+    usage.accounts.push(account);
+}
+
+fn read_records(
+    file: &str,
+    bytes: &[u8],
+    book: &CostBook,
+    options: &ReadOptions,
+    diagnostics: &mut Diagnostics,
+    usage: &mut UsageFile,
+    account: &mut FileAccount,
+) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         diagnostics
             .error(
@@ -132,6 +203,15 @@ pub fn read_usage_bytes(
                 "the file is empty: it has no header row",
             )
             .hint("the first row must name the columns: family_id,service,quantity");
+        return;
+    }
+    if let Some((line, length)) = overlong_line(bytes) {
+        diagnostics
+            .error(
+                Some(Location::line(file, line)),
+                format!("line {line} is {length} bytes long, over the limit of 1 MB for one row"),
+            )
+            .hint("a service-use file has one short row per family and service: check that this is the right file");
         return;
     }
     let mut reader = csv_input::reader(bytes);
@@ -151,15 +231,19 @@ pub fn read_usage_bytes(
     };
     let Some(columns) = columns else { return };
 
-    let mut errors_in_file = 0u64;
+    let mut rejects = Rejects {
+        file,
+        options,
+        shown: 0,
+    };
     loop {
         let cursor = reader.position().byte();
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => {
                 let trailing = lines.trailing_blank_lines(cursor);
-                usage.account.rows_read += trailing;
-                usage.account.rows_blank += trailing;
+                account.rows_read += trailing;
+                account.rows_blank += trailing;
                 break;
             }
             Err(error) => {
@@ -170,75 +254,40 @@ pub fn read_usage_bytes(
                         format!("cannot read the CSV: {error}"),
                     )
                     .hint("check the quoting on this line: a quote opened must be closed");
-                usage.account.rows_read += 1;
-                usage.account.rows_rejected += 1;
+                account.rows_read += 1;
+                account.rows_rejected += 1;
                 break;
             }
         }
         // Empty lines the CSV reader skipped are rows read, and blank.
         let (line, empty_lines_before) = lines.record(cursor);
-        usage.account.rows_read += empty_lines_before + 1;
-        usage.account.rows_blank += empty_lines_before;
+        account.rows_read += empty_lines_before + 1;
+        account.rows_blank += empty_lines_before;
         if csv_input::is_blank(&record) {
-            usage.account.rows_blank += 1;
+            account.rows_blank += 1;
             continue;
         }
-        match read_row(&record, &columns, book) {
-            Ok(row) => {
-                let family = usage.families.entry(row.family_id).or_default();
-                let service_use = family.entry(row.service).or_default();
-                match service_use.quantity.checked_add(row.quantity) {
-                    Some(sum) => service_use.quantity = sum,
-                    None => {
-                        reject(
-                            diagnostics,
-                            &mut usage.account,
-                            &mut errors_in_file,
-                            Location::line(file, line),
-                            RowError::SumOverflow.to_string(),
-                            None,
-                        );
-                        continue;
-                    }
-                }
-                if let Some(note) = row.note
-                    && service_use.notes.len() < NOTES_KEPT
-                    && !service_use.notes.contains(&note)
-                {
-                    service_use.notes.push(note);
-                }
-                usage.account.rows_used += 1;
-            }
+        let outcome = read_row(&record, &columns, book).and_then(|row| add_row(usage, row));
+        match outcome {
+            Ok(()) => account.rows_used += 1,
             Err(error) => {
+                account.rows_rejected += 1;
                 let column = error.column(&columns).map(|index| index as u64 + 1);
-                let location = Location {
-                    file: file.to_string(),
-                    line: Some(line),
-                    column,
-                };
                 let hint = error.hint(book);
-                reject(
+                rejects.reject(
                     diagnostics,
-                    &mut usage.account,
-                    &mut errors_in_file,
-                    location,
+                    usage,
+                    &record,
+                    line,
+                    column,
                     error.to_string(),
                     hint,
                 );
             }
         }
     }
-    if errors_in_file > ROW_ERRORS_SHOWN {
-        diagnostics.error(
-            Some(Location::file(file)),
-            format!(
-                "{} more rows were rejected ({} in all); the first {ROW_ERRORS_SHOWN} are listed above",
-                errors_in_file - ROW_ERRORS_SHOWN,
-                errors_in_file
-            ),
-        );
-    }
-    if usage.account.rows_read == usage.account.rows_blank && errors_in_file == 0 {
+    rejects.finish(diagnostics, usage);
+    if account.rows_read == account.rows_blank {
         diagnostics
             .error(
                 Some(Location::file(file)),
@@ -248,22 +297,104 @@ pub fn read_usage_bytes(
     }
 }
 
-fn reject(
-    diagnostics: &mut Diagnostics,
-    account: &mut FileAccount,
-    errors_in_file: &mut u64,
-    location: Location,
-    message: String,
-    hint: Option<String>,
-) {
-    account.rows_rejected += 1;
-    *errors_in_file += 1;
-    if *errors_in_file <= ROW_ERRORS_SHOWN {
-        let problem = diagnostics.error(Some(location), message);
-        if let Some(hint) = hint {
-            problem.hint(hint);
+fn add_row(usage: &mut UsageFile, row: Row) -> Result<(), RowError> {
+    let family = usage.families.entry(row.family_id).or_default();
+    let service_use = family.entry(row.service).or_default();
+    service_use.quantity = service_use
+        .quantity
+        .checked_add(row.quantity)
+        .ok_or(RowError::SumOverflow)?;
+    if let Some(note) = row.note
+        && service_use.notes.len() < NOTES_KEPT
+        && !service_use.notes.contains(&note)
+    {
+        service_use.notes.push(note);
+    }
+    Ok(())
+}
+
+/// Where bad rows go: errors (the first few of each file, or all of them for `check`), or the
+/// rejects list with `--skip-bad-rows`.
+struct Rejects<'a> {
+    file: &'a str,
+    options: &'a ReadOptions,
+    /// Errors reported so far for this file.
+    shown: u64,
+}
+
+impl Rejects<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn reject(
+        &mut self,
+        diagnostics: &mut Diagnostics,
+        usage: &mut UsageFile,
+        record: &csv::ByteRecord,
+        line: u64,
+        column: Option<u64>,
+        reason: String,
+        hint: Option<String>,
+    ) {
+        if self.options.skip_bad_rows {
+            usage.rejected.push(RejectedRow {
+                file: self.file.to_string(),
+                line,
+                column,
+                reason,
+                row: requote(record),
+            });
+            return;
+        }
+        self.shown += 1;
+        if self.options.report_every_row || self.shown <= ROW_ERRORS_SHOWN {
+            let location = Location {
+                file: self.file.to_string(),
+                line: Some(line),
+                column,
+            };
+            let problem = diagnostics.error(Some(location), reason);
+            if let Some(hint) = hint {
+                problem.hint(hint);
+            }
         }
     }
+
+    fn finish(&self, diagnostics: &mut Diagnostics, usage: &UsageFile) {
+        let location = Some(Location::file(self.file));
+        if self.options.skip_bad_rows && !usage.rejected.is_empty() {
+            let count = usage.rejected.len();
+            diagnostics
+                .warning(
+                    location,
+                    format!(
+                        "{count} bad row{} set aside (--skip-bad-rows)",
+                        if count == 1 { " was" } else { "s were" }
+                    ),
+                )
+                .hint("the rejects file lists each one with its line and the reason");
+        } else if self.shown > ROW_ERRORS_SHOWN && !self.options.report_every_row {
+            diagnostics.error(
+                location,
+                format!(
+                    "{} more rows were rejected ({} in all); the first {ROW_ERRORS_SHOWN} are listed above",
+                    self.shown - ROW_ERRORS_SHOWN,
+                    self.shown
+                ),
+            );
+        }
+    }
+}
+
+/// A record written back as one CSV line, for the rejects file.
+fn requote(record: &csv::ByteRecord) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail; if it somehow did, the row is simply shown empty.
+    let _ = writer.write_byte_record(record);
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes)
+        .trim_end_matches(['\r', '\n'])
+        .to_string()
 }
 
 struct Row {
@@ -281,6 +412,14 @@ enum RowError {
     UnknownService(String),
     BadQuantity(NumberError),
     SumOverflow,
+    /// More fields than the header names, and not empty ones: usually a number with an unquoted
+    /// comma (1,500), which would otherwise be read as 1 with "500" thrown away.
+    ExtraFields {
+        fields: usize,
+        header: usize,
+    },
+    /// The quantity times the unit cost does not fit.
+    CostOverflow,
 }
 
 impl RowError {
@@ -294,8 +433,9 @@ impl RowError {
             }),
             RowError::EmptyFamily => Some(columns.family_id),
             RowError::UnknownService(_) => Some(columns.service),
-            RowError::BadQuantity(_) => Some(columns.quantity),
+            RowError::BadQuantity(_) | RowError::CostOverflow => Some(columns.quantity),
             RowError::SumOverflow => None,
+            RowError::ExtraFields { header, .. } => Some(*header),
         }
     }
 
@@ -312,6 +452,10 @@ impl RowError {
             RowError::BadQuantity(NumberError::TooLarge(_)) | RowError::SumOverflow => {
                 Some("quantities must fit in 28 significant digits".to_string())
             }
+            RowError::CostOverflow => Some("check the quantity for a mistyped figure".to_string()),
+            RowError::ExtraFields { .. } => Some(
+                "put numbers with thousands separators in quotes (\"1,500\"), or write them without (1500)".to_string(),
+            ),
             RowError::BadQuantity(_) => Some("write a number such as 62, 1.5 or 1,200".to_string()),
             RowError::MissingField(_) => Some("every row needs a value in each required column".to_string()),
             RowError::EmptyFamily => Some("give every row the family it belongs to".to_string()),
@@ -334,6 +478,13 @@ impl fmt::Display for RowError {
             RowError::SumOverflow => {
                 f.write_str("adding this row's quantity overflows the family's total")
             }
+            RowError::ExtraFields { fields, header } => write!(
+                f,
+                "the row has {fields} fields but the header names {header}: a value has an unquoted comma?"
+            ),
+            RowError::CostOverflow => {
+                f.write_str("the quantity times the unit cost is too large to compute exactly")
+            }
         }
     }
 }
@@ -349,6 +500,16 @@ fn field<'a>(
 }
 
 fn read_row(record: &csv::ByteRecord, columns: &Columns, book: &CostBook) -> Result<Row, RowError> {
+    let extra_fields = record.iter().skip(columns.header_len);
+    if extra_fields
+        .clone()
+        .any(|field| !field.iter().all(u8::is_ascii_whitespace))
+    {
+        return Err(RowError::ExtraFields {
+            fields: columns.header_len + extra_fields.count(),
+            header: columns.header_len,
+        });
+    }
     let family_id = field(record, columns.family_id, "family_id")?;
     if family_id.is_empty() {
         return Err(RowError::EmptyFamily);
@@ -359,6 +520,12 @@ fn read_row(record: &csv::ByteRecord, columns: &Columns, book: &CostBook) -> Res
         .ok_or_else(|| RowError::UnknownService(service_text.to_string()))?;
     let quantity = parse_quantity(field(record, columns.quantity, "quantity")?)
         .map_err(RowError::BadQuantity)?;
+    if quantity
+        .checked_mul(book.service(service).unit_cost)
+        .is_none()
+    {
+        return Err(RowError::CostOverflow);
+    }
     // A short row simply has no note: spreadsheets drop trailing empty cells.
     let note = match columns.note {
         Some(index) => csv_input::text_field(record, index)

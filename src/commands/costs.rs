@@ -24,7 +24,7 @@ fn load_book(global: &GlobalArgs) -> anyhow::Result<CostBook> {
     let mut diagnostics = Diagnostics::new();
     let paths: Vec<InputPath> = global.costs.iter().map(InputPath::given).collect();
     let uprating = global.price_year.map(Uprating::to);
-    let book = CostBook::load(&paths, uprating.as_ref(), &mut diagnostics);
+    let book = CostBook::load(&paths, uprating.as_ref(), global.encoding, &mut diagnostics);
     report_warnings(&diagnostics, global);
     diagnostics.into_result()?;
     Ok(book.expect("a cost book loads when there are no errors"))

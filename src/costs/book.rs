@@ -6,6 +6,7 @@ use super::{CostBasis, TableInfo, UnitCost};
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::InputPath;
 use crate::suggest;
+use crate::text_file::Encoding;
 use crate::uprating::Uprating;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -60,6 +61,7 @@ impl CostBook {
     pub fn load(
         paths: &[InputPath],
         uprating: Option<&Uprating>,
+        encoding: Encoding,
         diagnostics: &mut Diagnostics,
     ) -> Option<CostBook> {
         let mut tables = Vec::new();
@@ -74,18 +76,8 @@ impl CostBook {
             }
         }
         for input in paths {
-            match std::fs::read(&input.path) {
-                Ok(bytes) => match crate::text_file::decode(bytes) {
-                    Ok(text) => {
-                        tables.extend(parse_table(&input.shown(), &text, false, diagnostics))
-                    }
-                    Err(error) => {
-                        diagnostics
-                            .error(Some(Location::file(input.shown())), error)
-                            .hint("save the table as UTF-8 text");
-                    }
-                },
-                Err(error) => diagnostics.push(input.unreadable("unit-cost table", &error)),
+            if let Some(text) = input.read_string("unit-cost table", encoding, diagnostics) {
+                tables.extend(parse_table(&input.shown(), &text, false, diagnostics));
             }
         }
         CostBook::from_tables(tables, uprating, diagnostics)

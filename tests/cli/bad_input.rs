@@ -61,16 +61,34 @@ fn overflowing_quantity_is_refused() {
 fn overflowing_cost_is_refused() {
     // Each quantity fits, but quantity × £1,930 does not.
     let stderr = with_before("A,arrest,79000000000000000000000000000\n").fails(&["report", "."]);
-    assert!(stderr.contains("too large to compute exactly"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "before.csv:2:3: the quantity times the unit cost is too large to compute exactly"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn overflowing_sum_of_rows_is_refused() {
-    let big = "70000000000000000000000000000";
-    let stderr =
-        with_before(&format!("A,police_hour,{big}\nA,police_hour,{big}\n")).fails(&["report", "."]);
-    assert!(stderr.contains("before.csv:3"), "{stderr}");
-    assert!(stderr.contains("overflows"), "{stderr}");
+    let big = "50000000000000000000000000000";
+    let scratch =
+        with_table("[[unit_cost]]\nid = \"a\"\nname = \"A\"\ncost = \"0.5\"\nagency = \"X\"\n");
+    scratch.write("before.csv", format!("{HEADER}A,a,{big}\nA,a,{big}\n"));
+    let stderr = scratch.fails(&["report", "."]);
+    assert!(
+        stderr.contains("before.csv:3: adding this row's quantity overflows the family's total"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_number_with_an_unquoted_comma_is_not_half_read() {
+    let stderr = with_before("A,arrest,1,500\n").fails(&["report", "."]);
+    assert!(
+        stderr.contains("before.csv:2:4: the row has 4 fields but the header names 3: a value has an unquoted comma?"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use tfcalc::costed::Costed;
 use tfcalc::costs::{CostBook, table::parse_table};
@@ -67,22 +68,47 @@ fn csv(rows: &[(u8, usize, u32)], services: usize) -> String {
     text
 }
 
+fn read(book: &CostBook, files: &[String], diagnostics: &mut Diagnostics) -> UsageFile {
+    let mut usage = UsageFile::default();
+    for (index, text) in files.iter().enumerate() {
+        let name = format!("rows-{index}.csv");
+        read_usage_bytes(
+            &name,
+            text.as_bytes(),
+            book,
+            &Default::default(),
+            diagnostics,
+            &mut usage,
+        );
+    }
+    usage
+}
+
 fn cost(table: &str, before: &str, after: &str, intervention: Decimal, funding: Funding) -> Costed {
+    cost_files(
+        table,
+        &[before.to_string()],
+        &[after.to_string()],
+        intervention,
+        funding,
+    )
+}
+
+/// Costs a study whose windows may each be split over several CSV texts.
+fn cost_files(
+    table: &str,
+    before: &[String],
+    after: &[String],
+    intervention: Decimal,
+    funding: Funding,
+) -> Costed {
     let mut diagnostics = Diagnostics::new();
     let parsed = parse_table("random.toml", table, false, &mut diagnostics).unwrap();
     let book = CostBook::from_tables(vec![parsed], None, &mut diagnostics).expect("a valid table");
-    let mut read = |text: &str| {
-        let mut usage = UsageFile::default();
-        read_usage_bytes(
-            "rows.csv",
-            text.as_bytes(),
-            &book,
-            &mut diagnostics,
-            &mut usage,
-        );
-        usage
-    };
-    let (before_usage, after_usage) = (read(before), read(after));
+    let (before_usage, after_usage) = (
+        read(&book, before, &mut diagnostics),
+        read(&book, after, &mut diagnostics),
+    );
     assert!(!diagnostics.has_errors(), "{:?}", diagnostics.problems());
     let study = Study {
         name: "Random".into(),
@@ -91,8 +117,8 @@ fn cost(table: &str, before: &str, after: &str, intervention: Decimal, funding: 
         unit_cost_tables: Vec::new(),
         price_year: None,
         data: StudyData::Records {
-            before: InputPath::given("before.csv"),
-            after: InputPath::given("after.csv"),
+            before: vec![InputPath::given("before.csv")],
+            after: vec![InputPath::given("after.csv")],
             declared_families: None,
         },
         intervention: Intervention {
@@ -117,6 +143,46 @@ fn cost(table: &str, before: &str, after: &str, intervention: Decimal, funding: 
         }),
     };
     Costed::new(ledger::build(inputs).unwrap(), Decimal::new(50, 2))
+}
+
+/// The figures of a study, independent of the order families and agencies were first seen in.
+type Figures = (
+    BTreeMap<String, [Decimal; 4]>,
+    BTreeMap<String, Decimal>,
+    [Option<Decimal>; 2],
+);
+
+fn figures(costed: &Costed) -> Figures {
+    let ledger = &costed.ledger;
+    let families = ledger
+        .families
+        .iter()
+        .map(|family| {
+            (
+                family.family_id.clone(),
+                [
+                    family.before,
+                    family.after,
+                    family.intervention,
+                    family.net_saving,
+                ],
+            )
+        })
+        .collect();
+    let agencies = ledger
+        .agencies
+        .iter()
+        .map(|agency| (agency.agency.clone(), agency.benefit))
+        .collect();
+    (
+        families,
+        agencies,
+        [ledger.totals.before, ledger.totals.after],
+    )
+}
+
+fn no_funding() -> Funding {
+    Funding::Unstated
 }
 
 proptest! {
@@ -152,5 +218,124 @@ proptest! {
         }
         prop_assert_eq!(Some(ledger.totals.net_saving), ledger.totals.before.zip(ledger.totals.after).map(|(b, a)| b - ledger.totals.intervention - a));
         prop_assert!(costed.checks.iter().all(|check| check.agrees), "{:?}", costed.checks);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    #[test]
+    fn shuffling_rows_changes_nothing(table in table(), before in rows(), after in rows(), seed in any::<u64>()) {
+        let services = table.matches("[[unit_cost]]").count();
+        let original = cost(&table, &csv(&before, services), &csv(&after, services), Decimal::ZERO, no_funding());
+        let shuffle = |rows: &[(u8, usize, u32)]| {
+            let mut shuffled = rows.to_vec();
+            // A deterministic shuffle from the seed, so that failures reproduce.
+            let mut state = seed | 1;
+            for index in (1..shuffled.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                shuffled.swap(index, (state % (index as u64 + 1)) as usize);
+            }
+            shuffled
+        };
+        let shuffled = cost(&table, &csv(&shuffle(&before), services), &csv(&shuffle(&after), services), Decimal::ZERO, no_funding());
+        prop_assert_eq!(figures(&original), figures(&shuffled));
+    }
+
+    #[test]
+    fn splitting_a_window_over_two_files_changes_nothing(table in table(), before in rows(), after in rows(), split in 0usize..60) {
+        let services = table.matches("[[unit_cost]]").count();
+        let original = cost(&table, &csv(&before, services), &csv(&after, services), Decimal::ZERO, no_funding());
+        // Each part keeps at least one row: a file with a header and no records is an error.
+        prop_assume!(before.len() >= 2);
+        let split = 1 + split % (before.len() - 1);
+        let (first, second) = before.split_at(split);
+        let parts = [csv(first, services), csv(second, services)];
+        let split_study = cost_files(&table, &parts, &[csv(&after, services)], Decimal::ZERO, no_funding());
+        prop_assert_eq!(figures(&original), figures(&split_study));
+        prop_assert_eq!(split_study.ledger.inputs.len(), 3);
+    }
+
+    #[test]
+    fn a_row_repeated_as_two_halves_changes_nothing(table in table(), before in rows(), after in rows(), which in 0usize..60) {
+        let services = table.matches("[[unit_cost]]").count();
+        let original = cost(&table, &csv(&before, services), &csv(&after, services), Decimal::ZERO, no_funding());
+        let which = which % before.len();
+        let (family, service, hundredths) = before[which];
+        let mut text = csv(&before, services);
+        let quantity = Decimal::new(hundredths as i64, 2);
+        let half = quantity / Decimal::TWO;
+        // Replace the row with two rows of half its quantity each.
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines[which + 1] = format!("F{family},s{},{half}", service % services);
+        lines.insert(which + 2, format!("F{family},s{},{half}", service % services));
+        text = lines.join("\n") + "\n";
+        let halved = cost(&table, &text, &csv(&after, services), Decimal::ZERO, no_funding());
+        prop_assert_eq!(figures(&original), figures(&halved));
+    }
+
+    #[test]
+    fn displayed_totals_are_the_exact_totals_rounded(table in table(), before in rows(), after in rows(), intervention_pence in 0u64..1_000_000) {
+        let services = table.matches("[[unit_cost]]").count();
+        let costed = cost(&table, &csv(&before, services), &csv(&after, services), Decimal::new(intervention_pence as i64, 2), no_funding());
+        let document = tfcalc::report::Document {
+            title: String::new(),
+            tables: vec![tfcalc::report::views::family_summary(&costed.ledger)],
+        };
+        let text = tfcalc::report::terminal::render(&document, tfcalc::money::Precision::Pounds);
+        let total = crate::common::table_row(&text, &format!("Total ({} {})", costed.ledger.family_count, if costed.ledger.family_count == 1 { "family" } else { "families" }));
+        let exact = &costed.ledger.totals;
+        let expected = [exact.before.unwrap(), exact.intervention, exact.after.unwrap(), exact.benefit, exact.net_saving]
+            .map(|value| tfcalc::money::format_money(value, tfcalc::money::Precision::Pounds));
+        prop_assert_eq!(&total[1..], &expected[..]);
+    }
+}
+
+/// Arbitrary bytes and strings against every reader: a clear error or a result, never a panic.
+/// These stand in for the fuzz targets in `fuzz/` when `cargo test` runs.
+mod arbitrary_input {
+    use proptest::prelude::*;
+
+    /// Text made of the characters CSV and TOML care about, so that inputs get past the first check.
+    fn csvish() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a-z0-9_,\"\\r\\n £.=+@-]{0,200}").unwrap()
+    }
+
+    fn tomlish() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("(\\[\\[unit_cost\\]\\]|\\[study\\]|id|name|cost|agency|components|before|families|quantity| = |\"[a-z0-9.£,-]{0,6}\"|\\[|\\]|\\{|\\}|,|\\n|[0-9]{1,3}){0,60}").unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn usage_csv_reader_survives_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            tfcalc::fuzzing::usage_csv(&bytes);
+        }
+
+        #[test]
+        fn usage_csv_reader_survives_csv_like_text(prefix in prop::sample::select(vec!["family_id,service,quantity\n", "service,quantity,family_id,note\n", ""]), text in csvish()) {
+            tfcalc::fuzzing::usage_csv(format!("{prefix}{text}").as_bytes());
+        }
+
+        #[test]
+        fn unit_cost_loader_survives_any_text(text in tomlish(), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            tfcalc::fuzzing::unit_cost_table(text.as_bytes());
+            tfcalc::fuzzing::unit_cost_table(&bytes);
+        }
+
+        #[test]
+        fn study_loader_survives_any_text(text in tomlish(), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            tfcalc::fuzzing::study_file(text.as_bytes());
+            tfcalc::fuzzing::study_file(&bytes);
+        }
+
+        #[test]
+        fn money_parsing_survives_any_text(text in "\\PC{0,40}", numeric in "[-+£ ,.0-9]{0,40}") {
+            tfcalc::fuzzing::money(text.as_bytes());
+            tfcalc::fuzzing::money(numeric.as_bytes());
+        }
     }
 }

@@ -3,7 +3,9 @@
 mod appraisal_edges;
 mod bad_input;
 mod common;
+mod error_snapshots;
 mod family_e;
+mod hostile;
 mod invariants;
 mod leicestershire;
 mod study_format;

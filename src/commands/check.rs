@@ -1,0 +1,258 @@
+//! `tfcalc check`: read every input of the studies, and list every problem found, each with its
+//! file, line and column, what is wrong and how to fix it. Exits 2 if anything is wrong, 0 if all
+//! is clean; warnings are listed but do not fail the check.
+
+use super::{read_inputs, read_options, read_studies};
+use crate::cli::{Format, GlobalArgs, StudyArgs};
+use crate::costs::CostBook;
+use crate::diagnostic::{Diagnostics, Location, Problem, Severity, display_path};
+use crate::ledger::{self, StudyInputs};
+use crate::usage::{FileAccount, UsageFile};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+/// Families named in a warning before "and N more".
+const EXAMPLES_SHOWN: usize = 5;
+
+pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut options = read_options(global);
+    options.report_every_row = true;
+    options.skip_bad_rows = false;
+    let mut diagnostics = Diagnostics::new();
+    let studies = read_studies(args, &options, &mut diagnostics);
+    let study_count = studies.len();
+    let mut accounts: Vec<FileAccount> = Vec::new();
+    for study in studies {
+        let location = study
+            .path
+            .as_deref()
+            .map(|path| Location::file(display_path(path)));
+        let Some(inputs) = read_inputs(study, global, &options, &mut diagnostics) else {
+            continue;
+        };
+        warn_about_windows(&inputs, &mut diagnostics);
+        warn_about_published_agencies(&inputs, location, &mut diagnostics);
+        match ledger::build(inputs) {
+            Ok(ledger) => accounts.extend(ledger.inputs),
+            Err(errors) => errors
+                .problems
+                .into_iter()
+                .for_each(|problem| diagnostics.push(problem)),
+        }
+    }
+
+    let errors = diagnostics.error_count();
+    let warnings = diagnostics.warning_count();
+    let text = match global.format.unwrap_or(Format::Table) {
+        Format::Json => json(&diagnostics),
+        Format::Table => {
+            let mut text = String::new();
+            for problem in diagnostics.problems() {
+                let label = if problem.is_error() {
+                    "error"
+                } else {
+                    "warning"
+                };
+                text.push_str(&format!("{label}: {problem}\n"));
+            }
+            let rows: u64 = accounts.iter().map(|account| account.rows_read).sum();
+            text.push_str(&match (errors, warnings) {
+                (0, 0) => format!(
+                    "check: no problems in {study_count} {} ({} service-use files, {rows} rows read)\n",
+                    plural(study_count, "study", "studies"),
+                    accounts.len()
+                ),
+                _ => format!(
+                    "check: {errors} {} and {warnings} {}\n",
+                    plural(errors, "error", "errors"),
+                    plural(warnings, "warning", "warnings")
+                ),
+            });
+            text
+        }
+    };
+    crate::output::emit(text.as_bytes(), global.output.as_deref())?;
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
+/// Families in only one window are costed at £0 in the other, which is right for a family whose
+/// services stopped, and wrong for one missing from an incomplete extract; a service used in only
+/// one window may be a renamed id. Both are worth a look.
+fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
+    let Some(records) = &inputs.records else {
+        return;
+    };
+    let (before, after) = (&records.before, &records.after);
+    let only_in = |these: &UsageFile, those: &UsageFile| -> Vec<String> {
+        these
+            .families
+            .keys()
+            .filter(|family| !those.families.contains_key(*family))
+            .cloned()
+            .collect()
+    };
+    for (families, file, window, other) in [
+        (only_in(before, after), files(before), "before", "after"),
+        (only_in(after, before), files(after), "after", "before"),
+    ] {
+        if families.is_empty() {
+            continue;
+        }
+        let mut named = families
+            .iter()
+            .take(EXAMPLES_SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if families.len() > EXAMPLES_SHOWN {
+            named.push_str(&format!(" and {} more", families.len() - EXAMPLES_SHOWN));
+        }
+        diagnostics
+            .warning(
+                Some(Location::file(file)),
+                format!(
+                    "{} {} {window} rows but none {other} ({named}): they are costed at £0 {other}",
+                    families.len(),
+                    plural(families.len(), "family has", "families have")
+                ),
+            )
+            .hint(format!("check that the {other} file covers every family"));
+    }
+    let services = |usage: &UsageFile| -> BTreeSet<crate::costs::ServiceId> {
+        usage
+            .families
+            .values()
+            .flat_map(|services| services.keys().copied())
+            .collect()
+    };
+    let (used_before, used_after) = (services(before), services(after));
+    let book: &CostBook = &inputs.book;
+    for (only, file, window, other) in [
+        (
+            used_before.difference(&used_after).collect::<Vec<_>>(),
+            files(before),
+            "before",
+            "after",
+        ),
+        (
+            used_after.difference(&used_before).collect::<Vec<_>>(),
+            files(after),
+            "after",
+            "before",
+        ),
+    ] {
+        if only.is_empty() {
+            continue;
+        }
+        let ids: Vec<&str> = only
+            .iter()
+            .map(|id| book.service(**id).definition.id.as_str())
+            .collect();
+        diagnostics
+            .warning(
+                Some(Location::file(file)),
+                format!(
+                    "{} used only {window} the intervention, never {other}: {}",
+                    plural(ids.len(), "a service is", "services are"),
+                    ids.join(", ")
+                ),
+            )
+            .hint(format!(
+                "that is right if the families stopped or started using them; if an id was renamed between the {window} and {other} extracts, use one id in both"
+            ));
+    }
+}
+
+/// The files of a window, for a message's location.
+fn files(usage: &UsageFile) -> String {
+    usage
+        .accounts
+        .iter()
+        .map(|account| account.file.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn warn_about_published_agencies(
+    inputs: &StudyInputs,
+    location: Option<Location>,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(_) = &inputs.records else { return };
+    for (agency, published) in &inputs.study.published.agencies {
+        if !inputs.book.agencies().iter().any(|known| known == agency) {
+            let hint = crate::suggest::did_you_mean(
+                agency,
+                inputs.book.agencies().iter().map(String::as_str),
+            )
+            .unwrap_or_else(|| {
+                "published agencies are compared with the agencies of the unit costs".to_string()
+            });
+            diagnostics
+                .warning(
+                    Some(published.location.clone()),
+                    format!("a benefit is published for \"{agency}\", but no unit cost of this study is borne by it"),
+                )
+                .hint(hint);
+        }
+    }
+    let _ = location;
+}
+
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    errors: usize,
+    warnings: usize,
+    problems: Vec<JsonProblem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonProblem<'a> {
+    severity: &'static str,
+    file: Option<&'a str>,
+    line: Option<u64>,
+    column: Option<u64>,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+fn json(diagnostics: &Diagnostics) -> String {
+    let problems = diagnostics
+        .problems()
+        .iter()
+        .map(|problem: &Problem| JsonProblem {
+            severity: match problem.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            file: problem
+                .location
+                .as_ref()
+                .map(|location| location.file.as_str()),
+            line: problem.location.as_ref().and_then(|location| location.line),
+            column: problem
+                .location
+                .as_ref()
+                .and_then(|location| location.column),
+            message: &problem.message,
+            hint: problem.hint.as_deref(),
+        })
+        .collect();
+    let report = JsonCheck {
+        errors: diagnostics.error_count(),
+        warnings: diagnostics.warning_count(),
+        problems,
+    };
+    let mut text = serde_json::to_string_pretty(&report).expect("serialisable");
+    text.push('\n');
+    text
+}

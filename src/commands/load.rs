@@ -1,0 +1,254 @@
+//! Reading, checking and costing the studies a command names: shared by every command.
+
+use super::report_warnings;
+use crate::cli::{GlobalArgs, StudyArgs};
+use crate::costed::Costed;
+use crate::costs::CostBook;
+use crate::diagnostic::{Diagnostics, Location, Problem, display_path};
+use crate::input_path::{InputPath, ReadOptions};
+use crate::intervention_file::read_intervention_file;
+use crate::ledger::{self, RecordInputs, StudyInputs};
+use crate::money::parse_money;
+use crate::pseudonym;
+use crate::reconcile as reconciliation;
+use crate::study::{QuickStudy, Study, StudyData, load_study};
+use crate::uprating::Uprating;
+use crate::usage::{RejectedRow, read_window};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The file bad rows go to with `--skip-bad-rows`, unless `--rejects` names another.
+pub const DEFAULT_REJECTS_FILE: &str = "tfcalc-rejects.csv";
+
+pub fn read_options(global: &GlobalArgs) -> ReadOptions {
+    ReadOptions {
+        encoding: global.encoding,
+        skip_bad_rows: global.skip_bad_rows,
+        report_every_row: false,
+    }
+}
+
+/// Reads, checks and costs every study named on the command line (or the quick run).
+pub fn cost_studies(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<Vec<Costed>> {
+    cost_studies_with_tolerance(args, global, reconciliation::default_tolerance())
+}
+
+/// As [`cost_studies`], reconciling published money figures to within `tolerance`.
+pub fn cost_studies_with_tolerance(
+    args: &StudyArgs,
+    global: &GlobalArgs,
+    tolerance: rust_decimal::Decimal,
+) -> anyhow::Result<Vec<Costed>> {
+    let options = read_options(global);
+    let mut diagnostics = Diagnostics::new();
+    let studies = read_studies(args, &options, &mut diagnostics);
+    report_warnings(&diagnostics, global);
+    diagnostics.into_result()?;
+
+    let mut costed = Vec::with_capacity(studies.len());
+    let mut rejected: Vec<RejectedRow> = Vec::new();
+    for study in studies {
+        let mut diagnostics = Diagnostics::new();
+        let inputs = read_inputs(study, global, &options, &mut diagnostics);
+        report_warnings(&diagnostics, global);
+        diagnostics.into_result()?;
+        let mut inputs = inputs.expect("inputs are complete when there are no errors");
+        if let Some(records) = &mut inputs.records {
+            rejected.append(&mut records.before.rejected);
+            rejected.append(&mut records.after.rejected);
+        }
+        let mut ledger = ledger::build(inputs)?;
+        if let Some(key) = &global.pseudonymise {
+            pseudonym::pseudonymise(&mut ledger, key);
+        }
+        costed.push(Costed::new(ledger, tolerance));
+    }
+    if global.skip_bad_rows && !rejected.is_empty() {
+        let path = global
+            .rejects
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_REJECTS_FILE));
+        write_rejects(&path, &rejected, &costed)?;
+        if !global.quiet {
+            eprintln!(
+                "warning: {} bad row{} set aside: written to {} with the reason for each",
+                rejected.len(),
+                if rejected.len() == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+    }
+    Ok(costed)
+}
+
+/// The rejects file: each bad row with its file, line, column and reason, spreadsheet-safe.
+fn write_rejects(path: &Path, rejected: &[RejectedRow], studies: &[Costed]) -> anyhow::Result<()> {
+    let inputs: Vec<&str> = studies
+        .iter()
+        .flat_map(|costed| {
+            costed
+                .ledger
+                .inputs
+                .iter()
+                .map(|account| account.file.as_str())
+        })
+        .collect();
+    crate::output::refuse_to_overwrite_inputs(path, &inputs)?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(["file", "line", "column", "reason", "row"])?;
+    for row in rejected {
+        let column = row
+            .column
+            .map(|column| column.to_string())
+            .unwrap_or_default();
+        writer.write_record([
+            crate::spreadsheet::safe_text(&row.file).as_ref(),
+            &row.line.to_string(),
+            &column,
+            crate::spreadsheet::safe_text(&row.reason).as_ref(),
+            crate::spreadsheet::safe_text(&row.row).as_ref(),
+        ])?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    crate::output::emit(&bytes, Some(path))
+}
+
+/// The studies named on the command line, or the quick run. Problems go to `diagnostics`.
+pub fn read_studies(
+    args: &StudyArgs,
+    options: &ReadOptions,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Study> {
+    if !args.before.is_empty() {
+        let (before, after) = (&args.before, &args.after);
+        let mut amount = |text: &Option<String>, what: &str| {
+            let text = text.as_deref()?;
+            match parse_money(text) {
+                Ok(amount) => Some(amount),
+                Err(error) => {
+                    diagnostics
+                        .error(None, format!("--{what} {text:?} is not an amount: {error}"))
+                        .hint("write an amount such as 6208 or £6,208");
+                    None
+                }
+            }
+        };
+        let quick = QuickStudy {
+            before: before.clone(),
+            after: after.clone(),
+            unit_cost_tables: Vec::new(),
+            intervention_per_family: amount(&args.intervention, "intervention"),
+            counterfactual_per_family: amount(&args.counterfactual, "counterfactual"),
+            window_months: args.window_months,
+            name: args.name.clone(),
+        };
+        return vec![quick.into_study()];
+    }
+    if args.studies.is_empty() {
+        diagnostics.push(Problem::error(None, "no study given").with_hint(
+            "name a study file or folder (tfcalc report examples/hertfordshire-family-e), or give --before and --after CSVs",
+        ));
+        return Vec::new();
+    }
+    args.studies
+        .iter()
+        .filter_map(|path| load_study(path, options.encoding, diagnostics))
+        .collect()
+}
+
+/// Loads a study's unit costs and records. Returns `None` if anything is wrong, with every problem
+/// found in `diagnostics`.
+pub fn read_inputs(
+    study: Study,
+    global: &GlobalArgs,
+    options: &ReadOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<StudyInputs> {
+    let mut tables = study.unit_cost_tables.clone();
+    tables.extend(global.costs.iter().map(InputPath::given));
+    let uprating = global.price_year.or(study.price_year).map(Uprating::to);
+    if let Some(uprating) = &uprating
+        && uprating.deflator.index(uprating.target).is_none()
+    {
+        let deflator = &uprating.deflator;
+        let location = study
+            .path
+            .as_deref()
+            .map(|path| Location::file(display_path(path)));
+        diagnostics
+            .error(
+                location,
+                format!(
+                    "price year {} is outside the GDP deflator series, which covers {} to {}",
+                    uprating.target,
+                    deflator.first_year(),
+                    deflator.last_year()
+                ),
+            )
+            .hint("choose a price year within the series, e.g. --price-year 2013/14");
+        return None;
+    }
+    let book = CostBook::load(&tables, uprating.as_ref(), options.encoding, diagnostics);
+    let records = match (&study.data, &book) {
+        (StudyData::Records { before, after, .. }, Some(book)) => {
+            let before = read_window(before, book, options, diagnostics);
+            let after = read_window(after, book, options, diagnostics);
+            let interventions = study
+                .intervention
+                .per_family_file
+                .as_ref()
+                .map(|path| read_intervention_file(path, options.encoding, diagnostics))
+                .unwrap_or_default();
+            Some(RecordInputs {
+                before,
+                after,
+                interventions,
+            })
+        }
+        _ => None,
+    };
+    if let Some(book) = &book {
+        warn_of_near_miss_funding(&study, book, diagnostics);
+    }
+    if diagnostics.has_errors() {
+        return None;
+    }
+    Some(StudyInputs {
+        study,
+        book: Arc::new(book?),
+        records,
+    })
+}
+
+/// A funding agency spelt slightly differently from an agency that bears costs would be two rows
+/// of the agency table, one with the benefit and one with the funding: warn.
+fn warn_of_near_miss_funding(study: &Study, book: &CostBook, diagnostics: &mut Diagnostics) {
+    let funders = match &study.funding {
+        crate::study::Funding::Shares(shares) => shares.keys().collect::<Vec<_>>(),
+        crate::study::Funding::Amounts(amounts) => amounts.keys().collect(),
+        crate::study::Funding::Unstated => return,
+    };
+    let location = study
+        .path
+        .as_deref()
+        .map(|path| Location::file(display_path(path)));
+    for funder in funders {
+        let key = crate::costs::book::agency_key(funder);
+        if let Some(agency) = book
+            .agencies()
+            .iter()
+            .find(|agency| *agency != funder && crate::costs::book::agency_key(agency) == key)
+        {
+            diagnostics
+                .warning(
+                    location.clone(),
+                    format!(
+                        "funding agency \"{funder}\" differs from the cost agency \"{agency}\" only in case, spacing or punctuation; they are counted as two agencies"
+                    ),
+                )
+                .hint("spell the agency the same way in the study and the unit-cost table");
+        }
+    }
+}

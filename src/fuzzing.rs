@@ -1,0 +1,116 @@
+//! Entry points for fuzzing and for the property tests that stand in for it: each takes arbitrary
+//! bytes, drives one reader the way the command line does, and panics only if an invariant breaks.
+//! A panic here is a bug; an input error is the right answer to bad bytes.
+
+use crate::costs::CostBook;
+use crate::costs::table::parse_table;
+use crate::diagnostic::Diagnostics;
+use crate::input_path::ReadOptions;
+use crate::money::{self, Precision};
+use crate::text_file::{self, Encoding};
+use crate::usage::{UsageFile, read_usage_bytes};
+use std::sync::OnceLock;
+
+fn reference_book() -> &'static CostBook {
+    static BOOK: OnceLock<CostBook> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        let mut diagnostics = Diagnostics::new();
+        CostBook::load(&[], None, Encoding::Auto, &mut diagnostics)
+            .expect("the built-in tables load")
+    })
+}
+
+/// Decodes and reads bytes as a service-use file, in both strict and skip-bad-rows modes.
+pub fn usage_csv(bytes: &[u8]) {
+    let Ok(decoded) = text_file::decode(bytes, Encoding::Auto) else {
+        return;
+    };
+    for skip_bad_rows in [false, true] {
+        let options = ReadOptions {
+            skip_bad_rows,
+            ..ReadOptions::default()
+        };
+        let mut diagnostics = Diagnostics::new();
+        let mut usage = UsageFile::default();
+        read_usage_bytes(
+            "fuzz.csv",
+            &decoded.text,
+            reference_book(),
+            &options,
+            &mut diagnostics,
+            &mut usage,
+        );
+        let account = &usage.accounts[0];
+        assert_eq!(
+            account.rows_read,
+            account.rows_used + account.rows_blank + account.rows_rejected,
+            "every row read is used, blank or rejected"
+        );
+        if skip_bad_rows {
+            assert!(
+                usage.rejected.len() as u64 <= account.rows_rejected,
+                "set-aside rows are counted"
+            );
+        }
+    }
+}
+
+/// Parses bytes as a unit-cost table and merges it with the reference tables.
+pub fn unit_cost_table(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let mut diagnostics = Diagnostics::new();
+    if let Some(table) = parse_table("fuzz.toml", text, false, &mut diagnostics) {
+        let book = CostBook::from_tables(vec![table], None, &mut diagnostics);
+        if let Some(book) = book {
+            for service in book.services() {
+                let split: rust_decimal::Decimal =
+                    service.agency_split.iter().map(|(_, amount)| *amount).sum();
+                assert_eq!(
+                    split, service.unit_cost,
+                    "an agency split adds up to its cost"
+                );
+            }
+        }
+    }
+}
+
+/// Parses bytes as a study file.
+pub fn study_file(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let mut diagnostics = Diagnostics::new();
+    let _ = crate::study::parse_study(
+        "fuzz.toml",
+        text,
+        std::path::Path::new("."),
+        None,
+        &mut diagnostics,
+    );
+}
+
+/// Parses bytes as money; what parses displays, and its plain display parses back to the rounded
+/// value.
+pub fn money(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    if let Ok(value) = money::parse_money(text) {
+        for precision in [Precision::Pounds, Precision::Pence] {
+            let shown = money::format_money(value, precision);
+            let plain = money::format_money_plain(value, precision);
+            let reparsed = money::parse_money(&shown).expect("displayed money parses");
+            assert_eq!(
+                reparsed,
+                money::parse_money(&plain).expect("plain money parses")
+            );
+            assert_eq!(
+                reparsed,
+                money::round_for_display(value, precision.places())
+            );
+        }
+    }
+    let _ = money::parse_quantity(text);
+}
