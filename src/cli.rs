@@ -88,6 +88,10 @@ pub struct GlobalArgs {
     )]
     pub pseudonymise: Option<String>,
 
+    /// Threads to read large inputs with [default: one per core]
+    #[arg(long, value_name = "N", global = true)]
+    pub threads: Option<usize>,
+
     /// Do not print warnings
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,

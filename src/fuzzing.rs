@@ -8,7 +8,10 @@ use crate::diagnostic::Diagnostics;
 use crate::input_path::ReadOptions;
 use crate::money::{self, Precision};
 use crate::text_file::{self, Encoding};
-use crate::usage::{UsageFile, read_usage_bytes};
+use crate::usage::Itemise;
+use crate::usage::accumulator::{Accumulator, FixedCosts};
+use crate::usage::detailed::{FileToRead, read_file};
+use crate::usage::row::ServiceIndex;
 use std::sync::OnceLock;
 
 fn reference_book() -> &'static CostBook {
@@ -20,36 +23,58 @@ fn reference_book() -> &'static CostBook {
     })
 }
 
-/// Decodes and reads bytes as a service-use file, in both strict and skip-bad-rows modes.
+/// Decodes and reads bytes as a service-use file with the detailed reader, in both strict and
+/// skip-bad-rows modes; every row read must be accounted for.
 pub fn usage_csv(bytes: &[u8]) {
     let Ok(decoded) = text_file::decode(bytes, Encoding::Auto) else {
         return;
     };
+    let book = reference_book();
+    let costs = FixedCosts::new(book);
+    let services = ServiceIndex::new(book);
     for skip_bad_rows in [false, true] {
         let options = ReadOptions {
             skip_bad_rows,
             ..ReadOptions::default()
         };
         let mut diagnostics = Diagnostics::new();
-        let mut usage = UsageFile::default();
-        read_usage_bytes(
-            "fuzz.csv",
+        let mut accumulator = Accumulator::new(&costs, Itemise::UpTo(20));
+        let mut rejected = Vec::new();
+        let target = FileToRead {
+            file: "fuzz.csv",
+            number: 0,
+            window: 0,
+        };
+        let account = read_file(
+            &target,
             &decoded.text,
-            reference_book(),
+            book,
+            &services,
             &options,
+            &mut accumulator,
+            &mut rejected,
             &mut diagnostics,
-            &mut usage,
         );
-        let account = &usage.accounts[0];
         assert_eq!(
             account.rows_read,
             account.rows_used + account.rows_blank + account.rows_rejected,
             "every row read is used, blank or rejected"
         );
-        if skip_bad_rows {
-            assert!(
-                usage.rejected.len() as u64 <= account.rows_rejected,
-                "set-aside rows are counted"
+        assert!(
+            rejected.len() as u64 <= account.rows_rejected,
+            "set-aside rows are counted"
+        );
+        if let Ok(usage) = accumulator.finish() {
+            let families_total: rust_decimal::Decimal =
+                usage.families.iter().map(|family| family.money[0]).sum();
+            let by_service: rust_decimal::Decimal = usage.quantities[0]
+                .iter()
+                .zip(book.services())
+                .map(|(quantity, service)| *quantity * service.unit_cost)
+                .sum();
+            assert_eq!(
+                families_total, by_service,
+                "families and services add up to the same money"
             );
         }
     }

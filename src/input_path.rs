@@ -63,6 +63,18 @@ pub struct ReadOptions {
     pub skip_bad_rows: bool,
     /// Report every bad row, not just the first few of each file (`tfcalc check`).
     pub report_every_row: bool,
+    /// Threads to read with; `None` for one per core.
+    pub threads: Option<usize>,
+    /// No progress bar or warnings.
+    pub quiet: bool,
+}
+
+impl ReadOptions {
+    pub fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |cores| cores.get()))
+            .max(1)
+    }
 }
 
 impl InputPath {

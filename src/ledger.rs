@@ -8,7 +8,7 @@ use crate::costs::{AgencyId, CostBook, ServiceId};
 use crate::diagnostic::{InputErrors, Location, Problem};
 use crate::intervention_file::FamilyInterventions;
 use crate::study::{Funding, InterventionItem, Published, Study, StudyData};
-use crate::usage::{FileAccount, UsageFile};
+use crate::usage::{FamilyUsage, FileAccount, StudyUsage};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -22,8 +22,10 @@ pub struct StudyInputs {
 }
 
 pub struct RecordInputs {
-    pub before: UsageFile,
-    pub after: UsageFile,
+    /// What the before and after files add up to.
+    pub usage: StudyUsage,
+    /// Row accounting for each file.
+    pub accounts: Vec<FileAccount>,
     pub interventions: FamilyInterventions,
 }
 
@@ -45,6 +47,10 @@ pub struct StudyLedger {
     pub funding: Funding,
     /// Row accounting for each input file.
     pub inputs: Vec<FileAccount>,
+    /// The services the families used, in cost-book order.
+    pub services_used: Vec<ServiceId>,
+    /// Per window, per service id: the total quantity the families used.
+    pub agency_quantities: [Vec<Decimal>; 2],
     pub published: Published,
     /// A summary study's own `[benefit] per_family`, when it also gives `by_agency` totals.
     pub stated_benefit_per_family: Option<Decimal>,
@@ -69,19 +75,62 @@ pub struct Totals {
     pub benefit_less_funding: Decimal,
 }
 
+/// One family's figures. Kept small: a national study has hundreds of thousands of them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FamilyLedger {
-    pub family_id: String,
+    pub family_id: Box<str>,
     pub before: Decimal,
     pub after: Decimal,
     pub intervention: Decimal,
+    /// The services behind the figures, for statements: kept for small studies only.
+    pub lines: Option<Box<FamilyLines>>,
+    /// Intervention items for this family alone (from the study's intervention file), on top of
+    /// the study's items every family costs.
+    pub own_intervention: Box<[InterventionItem]>,
+}
+
+impl FamilyLedger {
     /// Before less after.
-    pub gross_saving: Decimal,
+    pub fn gross_saving(&self) -> Decimal {
+        self.before
+            .checked_sub(self.after)
+            .expect("checked when the ledger was built")
+    }
+
     /// Before less intervention less after.
-    pub net_saving: Decimal,
-    pub before_lines: Vec<CostLine>,
-    pub after_lines: Vec<CostLine>,
-    pub intervention_lines: Vec<InterventionLine>,
+    pub fn net_saving(&self) -> Decimal {
+        self.gross_saving()
+            .checked_sub(self.intervention)
+            .expect("checked when the ledger was built")
+    }
+
+    /// The services behind the before costs, if the study was itemised.
+    pub fn before_lines(&self) -> &[CostLine] {
+        self.lines.as_ref().map_or(&[], |lines| &lines.before)
+    }
+
+    /// The services behind the after costs, if the study was itemised.
+    pub fn after_lines(&self) -> &[CostLine] {
+        self.lines.as_ref().map_or(&[], |lines| &lines.after)
+    }
+
+    /// Every item of the family's intervention cost: the study's, then its own.
+    pub fn intervention_items<'a>(
+        &'a self,
+        ledger: &'a StudyLedger,
+    ) -> impl Iterator<Item = &'a InterventionItem> {
+        ledger
+            .intervention_items
+            .iter()
+            .chain(&self.own_intervention)
+    }
+}
+
+/// A family's services in each window, itemised.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FamilyLines {
+    pub before: Vec<CostLine>,
+    pub after: Vec<CostLine>,
 }
 
 /// One service a family used in a window: quantity × unit cost.
@@ -92,11 +141,6 @@ pub struct CostLine {
     pub unit_cost: Decimal,
     pub amount: Decimal,
     pub notes: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct InterventionLine {
-    pub item: InterventionItem,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +191,8 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
         intervention_items: study.intervention.items.clone(),
         funding: study.funding.clone(),
         inputs: Vec::new(),
+        services_used: Vec::new(),
+        agency_quantities: [Vec::new(), Vec::new()],
         published: study.published.clone(),
         stated_benefit_per_family: None,
         is_summary: false,
@@ -182,7 +228,8 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
                 )
                 .into());
             }
-            for (agency, before, after) in agency_costs(&ledger, &book, &context)? {
+            for (agency, before, after) in agency_costs(&ledger.agency_quantities, &book, &context)?
+            {
                 agency_rows.insert(
                     agency.clone(),
                     AgencyLedger {
@@ -279,84 +326,86 @@ fn cost_records(
     context: &Context,
 ) -> Result<(), InputErrors> {
     let RecordInputs {
-        before,
-        after,
+        usage,
+        accounts,
         interventions,
     } = records;
-    let mut family_ids: IndexMap<&str, ()> = IndexMap::new();
-    for id in before
-        .families
-        .keys()
-        .chain(after.families.keys())
-        .chain(interventions.keys())
-    {
-        family_ids.insert(id.as_str(), ());
-    }
+    let uniform = context.sum(
+        study.intervention.items.iter().map(|item| item.per_family),
+        "the intervention items",
+    )?;
+    let own_items = |family_id: &str| -> Vec<InterventionItem> {
+        interventions
+            .get(family_id)
+            .into_iter()
+            .flatten()
+            .map(|(name, amount)| InterventionItem {
+                name: name.clone(),
+                per_family: *amount,
+                derivation: None,
+            })
+            .collect()
+    };
     let mut totals = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    for family_id in family_ids.keys() {
-        let family_context = Context {
-            location: context.location.clone(),
+    let StudyUsage {
+        families,
+        quantities,
+        services_used,
+        ..
+    } = usage;
+    // Families named only in the intervention file are members too, with no service use.
+    let only_in_intervention_file: Vec<FamilyUsage> = if interventions.is_empty() {
+        Vec::new()
+    } else {
+        let in_records: rustc_hash::FxHashSet<&str> =
+            families.iter().map(|family| &*family.family_id).collect();
+        interventions
+            .keys()
+            .filter(|id| !in_records.contains(id.as_str()))
+            .map(|id| FamilyUsage {
+                family_id: id.as_str().into(),
+                money: [Decimal::ZERO; 2],
+                windows: 0,
+                lines: None,
+            })
+            .collect()
+    };
+    ledger
+        .families
+        .reserve(families.len() + only_in_intervention_file.len());
+    for family in families.into_iter().chain(only_in_intervention_file) {
+        let figure = |figure: &'static str| FamilyFigure {
+            family: &family.family_id,
+            figure,
         };
-        let what = |window: &str| format!("family {family_id}'s {window} costs");
-        let before_lines = cost_lines(
-            book,
-            before.families.get(*family_id),
-            &family_context,
-            &what("before"),
+        let own_intervention = own_items(&family.family_id);
+        let own_total = context.sum(
+            own_intervention.iter().map(|item| item.per_family),
+            figure("intervention costs"),
         )?;
-        let after_lines = cost_lines(
-            book,
-            after.families.get(*family_id),
-            &family_context,
-            &what("after"),
-        )?;
-        let mut intervention_lines: Vec<InterventionLine> = study
-            .intervention
-            .items
-            .iter()
-            .map(|item| InterventionLine { item: item.clone() })
-            .collect();
-        for (name, amount) in interventions.get(*family_id).into_iter().flatten() {
-            intervention_lines.push(InterventionLine {
-                item: InterventionItem {
-                    name: name.clone(),
-                    per_family: *amount,
-                    derivation: None,
-                },
-            });
-        }
-        let family_before =
-            family_context.sum(before_lines.iter().map(|line| line.amount), &what("before"))?;
-        let family_after =
-            family_context.sum(after_lines.iter().map(|line| line.amount), &what("after"))?;
-        let family_intervention = family_context.sum(
-            intervention_lines.iter().map(|line| line.item.per_family),
-            &what("intervention"),
-        )?;
-        let gross_saving = family_context.subtract(family_before, family_after, &what("saving"))?;
-        let family = FamilyLedger {
-            family_id: family_id.to_string(),
-            before: family_before,
-            after: family_after,
-            intervention: family_intervention,
-            gross_saving,
-            net_saving: family_context.subtract(
-                gross_saving,
-                family_intervention,
-                &what("net saving"),
-            )?,
-            before_lines,
-            after_lines,
-            intervention_lines,
+        let intervention = context.add(uniform, own_total, figure("intervention costs"))?;
+        let [before, after] = family.money;
+        // Checked here once, so that the figures derived from these later cannot overflow.
+        let gross_saving = context.subtract(before, after, figure("saving"))?;
+        context.subtract(gross_saving, intervention, figure("net saving"))?;
+        let lines = match &family.lines {
+            Some(lines) => Some(Box::new(FamilyLines {
+                before: cost_lines(book, &lines[0], context, figure("before costs"))?,
+                after: cost_lines(book, &lines[1], context, figure("after costs"))?,
+            })),
+            None => None,
         };
-        totals.0 = context.add(totals.0, family.before, "the study's before costs")?;
-        totals.1 = context.add(totals.1, family.after, "the study's after costs")?;
-        totals.2 = context.add(
-            totals.2,
-            family.intervention,
-            "the study's intervention costs",
-        )?;
-        ledger.families.push(family);
+        totals.0 = context.add(totals.0, before, "the study's before costs")?;
+        totals.1 = context.add(totals.1, after, "the study's after costs")?;
+        totals.2 = context.add(totals.2, intervention, "the study's intervention costs")?;
+        ledger.families.push(FamilyLedger {
+            family_id: family.family_id,
+            before,
+            after,
+            intervention,
+            lines,
+            own_intervention: own_intervention.into_boxed_slice(),
+        });
     }
     ledger.family_count = ledger.families.len() as u64;
     ledger.totals = Totals {
@@ -368,52 +417,55 @@ fn cost_records(
         funding: Decimal::ZERO,
         benefit_less_funding: Decimal::ZERO,
     };
-    ledger.inputs = before.accounts.into_iter().chain(after.accounts).collect();
+    ledger.inputs = accounts;
+    ledger.services_used = (0..book.services().len())
+        .filter(|&index| services_used[0][index] || services_used[1][index])
+        .map(|index| ServiceId(index as u32))
+        .collect();
+    ledger.agency_quantities = quantities;
     Ok(())
 }
 
 fn cost_lines(
     book: &CostBook,
-    usage: Option<&IndexMap<ServiceId, crate::usage::ServiceUse>>,
+    usage: &IndexMap<ServiceId, crate::usage::ServiceUse>,
     context: &Context,
-    what: &str,
+    what: impl Describe,
 ) -> Result<Vec<CostLine>, InputErrors> {
-    let mut lines = Vec::new();
-    for (&service, service_use) in usage.into_iter().flatten() {
+    let mut lines = Vec::with_capacity(usage.len());
+    for (&service, service_use) in usage {
         let unit_cost = book.service(service).unit_cost;
         lines.push(CostLine {
             service,
             quantity: service_use.quantity,
             unit_cost,
-            amount: context.multiply(service_use.quantity, unit_cost, what)?,
+            amount: context.multiply(service_use.quantity, unit_cost, &what)?,
             notes: service_use.notes.clone(),
         });
     }
     Ok(lines)
 }
 
-/// Each agency's before and after costs, summed over the study's families, in the cost book's
-/// agency order. Agencies that bore nothing in either window are left out.
+/// Each agency's before and after costs: each service's total quantity in the window times the
+/// agency's share of its unit cost. Agencies that bore nothing in either window are left out.
 fn agency_costs(
-    ledger: &StudyLedger,
+    quantities: &[Vec<Decimal>; 2],
     book: &CostBook,
     context: &Context,
 ) -> Result<Vec<(String, Decimal, Decimal)>, InputErrors> {
-    let mut before = vec![Decimal::ZERO; book.agencies().len()];
-    let mut after = vec![Decimal::ZERO; book.agencies().len()];
-    let mut used = vec![false; book.agencies().len()];
-    for family in &ledger.families {
-        for (lines, sums) in [
-            (&family.before_lines, &mut before),
-            (&family.after_lines, &mut after),
-        ] {
-            for line in lines {
-                for &(AgencyId(agency), share) in &book.service(line.service).agency_split {
-                    let amount = context.multiply(line.quantity, share, "an agency's costs")?;
-                    sums[agency as usize] =
-                        context.add(sums[agency as usize], amount, "an agency's costs")?;
-                    used[agency as usize] = true;
-                }
+    let agencies = book.agencies().len();
+    let mut sums = [vec![Decimal::ZERO; agencies], vec![Decimal::ZERO; agencies]];
+    let mut used = vec![false; agencies];
+    for (window, window_quantities) in quantities.iter().enumerate() {
+        for (index, quantity) in window_quantities.iter().enumerate() {
+            if quantity.is_zero() {
+                continue;
+            }
+            for &(AgencyId(agency), share) in &book.service(ServiceId(index as u32)).agency_split {
+                let amount = context.multiply(*quantity, share, "an agency's costs")?;
+                let sum = &mut sums[window][agency as usize];
+                *sum = context.add(*sum, amount, "an agency's costs")?;
+                used[agency as usize] = true;
             }
         }
     }
@@ -422,7 +474,7 @@ fn agency_costs(
         .iter()
         .enumerate()
         .filter(|(index, _)| used[*index])
-        .map(|(index, name)| (name.clone(), before[index], after[index]))
+        .map(|(index, name)| (name.clone(), sums[0][index], sums[1][index]))
         .collect())
 }
 
@@ -457,40 +509,87 @@ fn split_funding(
     Ok(parts)
 }
 
+/// What a figure is, for the message if it overflows: worked out only then, because most figures
+/// never do, and a national study has hundreds of thousands of them.
+trait Describe {
+    fn describe(&self) -> String;
+}
+
+impl Describe for &str {
+    fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<T: Describe> Describe for &T {
+    fn describe(&self) -> String {
+        (*self).describe()
+    }
+}
+
+/// "family E's before costs".
+struct FamilyFigure<'a> {
+    family: &'a str,
+    figure: &'static str,
+}
+
+impl Describe for FamilyFigure<'_> {
+    fn describe(&self) -> String {
+        format!("family {}'s {}", self.family, self.figure)
+    }
+}
+
 /// Checked arithmetic that names what overflowed.
 struct Context {
     location: Option<Location>,
 }
 
 impl Context {
-    fn overflow(&self, what: &str) -> InputErrors {
+    fn overflow(&self, what: impl Describe) -> InputErrors {
         Problem::error(
             self.location.clone(),
-            format!("{what} are too large to compute exactly (over 28 digits)"),
+            format!(
+                "{} are too large to compute exactly (over 28 digits)",
+                what.describe()
+            ),
         )
         .with_hint("check the quantities and unit costs for a mistyped figure")
         .into()
     }
 
-    fn add(&self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, InputErrors> {
+    fn add(&self, a: Decimal, b: Decimal, what: impl Describe) -> Result<Decimal, InputErrors> {
         a.checked_add(b).ok_or_else(|| self.overflow(what))
     }
 
-    fn subtract(&self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, InputErrors> {
+    fn subtract(
+        &self,
+        a: Decimal,
+        b: Decimal,
+        what: impl Describe,
+    ) -> Result<Decimal, InputErrors> {
         a.checked_sub(b).ok_or_else(|| self.overflow(what))
     }
 
-    fn multiply(&self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, InputErrors> {
+    fn multiply(
+        &self,
+        a: Decimal,
+        b: Decimal,
+        what: impl Describe,
+    ) -> Result<Decimal, InputErrors> {
         a.checked_mul(b).ok_or_else(|| self.overflow(what))
     }
 
     fn sum(
         &self,
         values: impl IntoIterator<Item = Decimal>,
-        what: &str,
+        what: impl Describe,
     ) -> Result<Decimal, InputErrors> {
-        values
-            .into_iter()
-            .try_fold(Decimal::ZERO, |total, value| self.add(total, value, what))
+        let mut total = Decimal::ZERO;
+        for value in values {
+            total = total
+                .checked_add(value)
+                .ok_or_else(|| self.overflow(&what))?;
+        }
+        Ok(total)
     }
 }

@@ -24,13 +24,11 @@ pub fn pseudonym(key: &str, family_id: &str) -> String {
 /// Replaces every family id in a ledger with its pseudonym, and drops the notes.
 pub fn pseudonymise(ledger: &mut StudyLedger, key: &str) {
     for family in &mut ledger.families {
-        family.family_id = pseudonym(key, &family.family_id);
-        for line in family
-            .before_lines
-            .iter_mut()
-            .chain(&mut family.after_lines)
-        {
-            line.notes.clear();
+        family.family_id = pseudonym(key, &family.family_id).into();
+        if let Some(lines) = &mut family.lines {
+            for line in lines.before.iter_mut().chain(&mut lines.after) {
+                line.notes.clear();
+            }
         }
     }
     ledger.pseudonymised = true;

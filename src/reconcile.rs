@@ -144,7 +144,7 @@ pub fn consistency(ledger: &StudyLedger) -> Vec<Check> {
             .families
             .iter()
             .try_fold(Decimal::ZERO, |sum, family| {
-                sum.checked_add(family.net_saving)
+                sum.checked_add(family.net_saving())
             });
         checks.push(compare(
             ledger,

@@ -5,10 +5,11 @@ use super::{cost_studies, emit};
 use crate::cli::{AgencyArgs, GlobalArgs};
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
+use crate::usage::Itemise;
 use std::process::ExitCode;
 
 pub fn run(args: &AgencyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let studies = cost_studies(&args.study, global)?;
+    let studies = cost_studies(&args.study, global, Itemise::Never)?;
     let document = Document {
         title: "Benefits by agency".to_string(),
         tables: vec![views::agencies(&studies, args.net)],

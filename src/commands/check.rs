@@ -7,9 +7,9 @@ use crate::cli::{Format, GlobalArgs, StudyArgs};
 use crate::costs::CostBook;
 use crate::diagnostic::{Diagnostics, Location, Problem, Severity, display_path};
 use crate::ledger::{self, StudyInputs};
-use crate::usage::{FileAccount, UsageFile};
+use crate::study::StudyData;
+use crate::usage::{FileAccount, Itemise};
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 /// Families named in a warning before "and N more".
@@ -28,7 +28,9 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             .path
             .as_deref()
             .map(|path| Location::file(display_path(path)));
-        let Some(inputs) = read_inputs(study, global, &options, &mut diagnostics) else {
+        let Some((inputs, _)) =
+            read_inputs(study, global, &options, Itemise::Never, &mut diagnostics)
+        else {
             continue;
         };
         warn_about_windows(&inputs, &mut diagnostics);
@@ -91,18 +93,22 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
     let Some(records) = &inputs.records else {
         return;
     };
-    let (before, after) = (&records.before, &records.after);
-    let only_in = |these: &UsageFile, those: &UsageFile| -> Vec<String> {
-        these
+    let StudyData::Records { before, after, .. } = &inputs.study.data else {
+        return;
+    };
+    let (before_files, after_files) = (files(before), files(after));
+    let usage = &records.usage;
+    let only_in = |window_bit: u8| -> Vec<&str> {
+        usage
             .families
-            .keys()
-            .filter(|family| !those.families.contains_key(*family))
-            .cloned()
+            .iter()
+            .filter(|family| family.windows == window_bit)
+            .map(|family| &*family.family_id)
             .collect()
     };
     for (families, file, window, other) in [
-        (only_in(before, after), files(before), "before", "after"),
-        (only_in(after, before), files(after), "after", "before"),
+        (only_in(1), &before_files, "before", "after"),
+        (only_in(2), &after_files, "after", "before"),
     ] {
         if families.is_empty() {
             continue;
@@ -110,7 +116,7 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
         let mut named = families
             .iter()
             .take(EXAMPLES_SHOWN)
-            .cloned()
+            .copied()
             .collect::<Vec<_>>()
             .join(", ");
         if families.len() > EXAMPLES_SHOWN {
@@ -118,7 +124,7 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
         }
         diagnostics
             .warning(
-                Some(Location::file(file)),
+                Some(Location::file(file.clone())),
                 format!(
                     "{} {} {window} rows but none {other} ({named}): they are costed at £0 {other}",
                     families.len(),
@@ -127,25 +133,18 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
             )
             .hint(format!("check that the {other} file covers every family"));
     }
-    let services = |usage: &UsageFile| -> BTreeSet<crate::costs::ServiceId> {
-        usage
-            .families
-            .values()
-            .flat_map(|services| services.keys().copied())
-            .collect()
-    };
-    let (used_before, used_after) = (services(before), services(after));
     let book: &CostBook = &inputs.book;
+    let [used_before, used_after] = &usage.services_used;
     for (only, file, window, other) in [
         (
-            used_before.difference(&used_after).collect::<Vec<_>>(),
-            files(before),
+            one_window(used_before, used_after),
+            &before_files,
             "before",
             "after",
         ),
         (
-            used_after.difference(&used_before).collect::<Vec<_>>(),
-            files(after),
+            one_window(used_after, used_before),
+            &after_files,
             "after",
             "before",
         ),
@@ -155,11 +154,11 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
         }
         let ids: Vec<&str> = only
             .iter()
-            .map(|id| book.service(**id).definition.id.as_str())
+            .map(|&index| book.services()[index].definition.id.as_str())
             .collect();
         diagnostics
             .warning(
-                Some(Location::file(file)),
+                Some(Location::file(file.clone())),
                 format!(
                     "{} used only {window} the intervention, never {other}: {}",
                     plural(ids.len(), "a service is", "services are"),
@@ -172,12 +171,22 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// The files of a window, for a message's location.
-fn files(usage: &UsageFile) -> String {
-    usage
-        .accounts
+/// The services used in one window and not the other.
+fn one_window(these: &[bool], those: &[bool]) -> Vec<usize> {
+    these
         .iter()
-        .map(|account| account.file.as_str())
+        .zip(those)
+        .enumerate()
+        .filter(|(_, (this, that))| **this && !**that)
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// The files of a window, for a message's location.
+fn files(inputs: &[crate::input_path::InputPath]) -> String {
+    inputs
+        .iter()
+        .map(|input| input.shown())
         .collect::<Vec<_>>()
         .join(", ")
 }

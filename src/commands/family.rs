@@ -4,10 +4,16 @@ use super::{cost_studies, emit};
 use crate::cli::{FamilyArgs, GlobalArgs};
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
+use crate::usage::Itemise;
 use std::process::ExitCode;
 
 pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let studies = cost_studies(&args.study, global)?;
+    let itemise = if args.summary {
+        Itemise::Never
+    } else {
+        Itemise::Always
+    };
+    let studies = cost_studies(&args.study, global, itemise)?;
     let mut document = Document {
         title: "Family statements".to_string(),
         tables: Vec::new(),

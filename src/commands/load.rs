@@ -13,7 +13,7 @@ use crate::pseudonym;
 use crate::reconcile as reconciliation;
 use crate::study::{QuickStudy, Study, StudyData, load_study};
 use crate::uprating::Uprating;
-use crate::usage::{RejectedRow, read_window};
+use crate::usage::{Itemise, RejectedRow, read_study_usage};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,18 +25,26 @@ pub fn read_options(global: &GlobalArgs) -> ReadOptions {
         encoding: global.encoding,
         skip_bad_rows: global.skip_bad_rows,
         report_every_row: false,
+        threads: global.threads,
+        quiet: global.quiet,
     }
 }
 
-/// Reads, checks and costs every study named on the command line (or the quick run).
-pub fn cost_studies(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<Vec<Costed>> {
-    cost_studies_with_tolerance(args, global, reconciliation::default_tolerance())
+/// Reads, checks and costs every study named on the command line (or the quick run). `itemise`
+/// says whether families keep their lines, for statements.
+pub fn cost_studies(
+    args: &StudyArgs,
+    global: &GlobalArgs,
+    itemise: Itemise,
+) -> anyhow::Result<Vec<Costed>> {
+    cost_studies_with_tolerance(args, global, itemise, reconciliation::default_tolerance())
 }
 
 /// As [`cost_studies`], reconciling published money figures to within `tolerance`.
 pub fn cost_studies_with_tolerance(
     args: &StudyArgs,
     global: &GlobalArgs,
+    itemise: Itemise,
     tolerance: rust_decimal::Decimal,
 ) -> anyhow::Result<Vec<Costed>> {
     let options = read_options(global);
@@ -49,14 +57,11 @@ pub fn cost_studies_with_tolerance(
     let mut rejected: Vec<RejectedRow> = Vec::new();
     for study in studies {
         let mut diagnostics = Diagnostics::new();
-        let inputs = read_inputs(study, global, &options, &mut diagnostics);
+        let inputs = read_inputs(study, global, &options, itemise, &mut diagnostics);
         report_warnings(&diagnostics, global);
         diagnostics.into_result()?;
-        let mut inputs = inputs.expect("inputs are complete when there are no errors");
-        if let Some(records) = &mut inputs.records {
-            rejected.append(&mut records.before.rejected);
-            rejected.append(&mut records.after.rejected);
-        }
+        let (inputs, mut set_aside) = inputs.expect("inputs are complete when there are no errors");
+        rejected.append(&mut set_aside);
         let mut ledger = ledger::build(inputs)?;
         if let Some(key) = &global.pseudonymise {
             pseudonym::pseudonymise(&mut ledger, key);
@@ -160,12 +165,14 @@ pub fn read_studies(
 
 /// Loads a study's unit costs and records. Returns `None` if anything is wrong, with every problem
 /// found in `diagnostics`.
+/// Alongside the inputs come the rows set aside by `--skip-bad-rows`.
 pub fn read_inputs(
     study: Study,
     global: &GlobalArgs,
     options: &ReadOptions,
+    itemise: Itemise,
     diagnostics: &mut Diagnostics,
-) -> Option<StudyInputs> {
+) -> Option<(StudyInputs, Vec<RejectedRow>)> {
     let mut tables = study.unit_cost_tables.clone();
     tables.extend(global.costs.iter().map(InputPath::given));
     let uprating = global.price_year.or(study.price_year).map(Uprating::to);
@@ -191,10 +198,11 @@ pub fn read_inputs(
         return None;
     }
     let book = CostBook::load(&tables, uprating.as_ref(), options.encoding, diagnostics);
+    let mut rejected = Vec::new();
     let records = match (&study.data, &book) {
         (StudyData::Records { before, after, .. }, Some(book)) => {
-            let before = read_window(before, book, options, diagnostics);
-            let after = read_window(after, book, options, diagnostics);
+            let read = read_study_usage(before, after, book, options, itemise, diagnostics);
+            rejected = read.rejected;
             let interventions = study
                 .intervention
                 .per_family_file
@@ -202,8 +210,8 @@ pub fn read_inputs(
                 .map(|path| read_intervention_file(path, options.encoding, diagnostics))
                 .unwrap_or_default();
             Some(RecordInputs {
-                before,
-                after,
+                usage: read.usage,
+                accounts: read.accounts,
                 interventions,
             })
         }
@@ -215,11 +223,12 @@ pub fn read_inputs(
     if diagnostics.has_errors() {
         return None;
     }
-    Some(StudyInputs {
+    let inputs = StudyInputs {
         study,
         book: Arc::new(book?),
         records,
-    })
+    };
+    Some((inputs, rejected))
 }
 
 /// A funding agency spelt slightly differently from an agency that bears costs would be two rows

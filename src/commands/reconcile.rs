@@ -6,6 +6,7 @@ use crate::cli::{GlobalArgs, ReconcileArgs};
 use crate::money::parse_money;
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
+use crate::usage::Itemise;
 use std::process::ExitCode;
 
 pub fn run(args: &ReconcileArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
@@ -18,7 +19,7 @@ pub fn run(args: &ReconcileArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode
                 args.tolerance
             )
         })?;
-    let studies = cost_studies_with_tolerance(&args.study, global, tolerance)?;
+    let studies = cost_studies_with_tolerance(&args.study, global, Itemise::Never, tolerance)?;
     let document = Document {
         title: "Reconciliation".to_string(),
         tables: vec![views::reconciliation(&studies)],

@@ -5,6 +5,7 @@ use crate::cli::{GlobalArgs, StudyArgs};
 use crate::costed::Costed;
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
+use crate::usage::Itemise;
 use std::process::ExitCode;
 
 /// Itemised statements are shown for studies up to this many families; beyond it, a statement per
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 const STATEMENTS_SHOWN: usize = 20;
 
 pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let studies = cost_studies(args, global)?;
+    let studies = cost_studies(args, global, Itemise::UpTo(STATEMENTS_SHOWN))?;
     let document = report_document(&studies);
     emit(&studies, &document, JsonOptions::default(), global)?;
     Ok(ExitCode::SUCCESS)

@@ -4,10 +4,11 @@ use super::{cost_studies, emit};
 use crate::cli::{GlobalArgs, StudyArgs};
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
+use crate::usage::Itemise;
 use std::process::ExitCode;
 
 pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let studies = cost_studies(args, global)?;
+    let studies = cost_studies(args, global, Itemise::Never)?;
     let document = Document {
         title: "Return on investment".to_string(),
         tables: vec![views::roi(&studies)],

@@ -221,20 +221,19 @@ fn family<'a>(
         family_id: &family.family_id,
         before: exact(family.before),
         after: exact(family.after),
-        gross_saving: exact(family.gross_saving),
+        gross_saving: exact(family.gross_saving()),
         intervention: exact(family.intervention),
-        net_saving: exact(family.net_saving),
+        net_saving: exact(family.net_saving()),
         lines: options.lines.then(|| Lines {
-            before: family.before_lines.iter().map(line).collect(),
+            before: family.before_lines().iter().map(line).collect(),
             intervention: family
-                .intervention_lines
-                .iter()
-                .map(|line| InterventionLine {
-                    item: &line.item.name,
-                    amount: exact(line.item.per_family),
+                .intervention_items(ledger)
+                .map(|item| InterventionLine {
+                    item: &item.name,
+                    amount: exact(item.per_family),
                 })
                 .collect(),
-            after: family.after_lines.iter().map(line).collect(),
+            after: family.after_lines().iter().map(line).collect(),
         }),
     }
 }

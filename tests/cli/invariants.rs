@@ -9,9 +9,11 @@ use tfcalc::costed::Costed;
 use tfcalc::costs::{CostBook, table::parse_table};
 use tfcalc::diagnostic::Diagnostics;
 use tfcalc::input_path::InputPath;
+use tfcalc::input_path::ReadOptions;
 use tfcalc::ledger::{self, RecordInputs, StudyInputs};
 use tfcalc::study::{Funding, Intervention, InterventionItem, Published, Study, StudyData};
-use tfcalc::usage::{UsageFile, read_usage_bytes};
+use tfcalc::text_file::Encoding;
+use tfcalc::usage::{Itemise, read_study_usage};
 
 const AGENCIES: [&str; 4] = ["Police", "NHS", "DWP", "County Council"];
 
@@ -68,22 +70,6 @@ fn csv(rows: &[(u8, usize, u32)], services: usize) -> String {
     text
 }
 
-fn read(book: &CostBook, files: &[String], diagnostics: &mut Diagnostics) -> UsageFile {
-    let mut usage = UsageFile::default();
-    for (index, text) in files.iter().enumerate() {
-        let name = format!("rows-{index}.csv");
-        read_usage_bytes(
-            &name,
-            text.as_bytes(),
-            book,
-            &Default::default(),
-            diagnostics,
-            &mut usage,
-        );
-    }
-    usage
-}
-
 fn cost(table: &str, before: &str, after: &str, intervention: Decimal, funding: Funding) -> Costed {
     cost_files(
         table,
@@ -102,12 +88,51 @@ fn cost_files(
     intervention: Decimal,
     funding: Funding,
 ) -> Costed {
+    cost_with(
+        table,
+        before,
+        after,
+        intervention,
+        funding,
+        &ReadOptions::default(),
+    )
+}
+
+/// Costs a study, reading its files with `options` (which reader, how many threads).
+fn cost_with(
+    table: &str,
+    before: &[String],
+    after: &[String],
+    intervention: Decimal,
+    funding: Funding,
+    options: &ReadOptions,
+) -> Costed {
     let mut diagnostics = Diagnostics::new();
     let parsed = parse_table("random.toml", table, false, &mut diagnostics).unwrap();
     let book = CostBook::from_tables(vec![parsed], None, &mut diagnostics).expect("a valid table");
-    let (before_usage, after_usage) = (
-        read(&book, before, &mut diagnostics),
-        read(&book, after, &mut diagnostics),
+    let folder = tempfile::tempdir().unwrap();
+    let write = |name: String, text: &String| {
+        let path = folder.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        InputPath::given(path)
+    };
+    let before_files: Vec<InputPath> = before
+        .iter()
+        .enumerate()
+        .map(|(index, text)| write(format!("before-{index}.csv"), text))
+        .collect();
+    let after_files: Vec<InputPath> = after
+        .iter()
+        .enumerate()
+        .map(|(index, text)| write(format!("after-{index}.csv"), text))
+        .collect();
+    let read = read_study_usage(
+        &before_files,
+        &after_files,
+        &book,
+        options,
+        Itemise::UpTo(20),
+        &mut diagnostics,
     );
     assert!(!diagnostics.has_errors(), "{:?}", diagnostics.problems());
     let study = Study {
@@ -117,8 +142,8 @@ fn cost_files(
         unit_cost_tables: Vec::new(),
         price_year: None,
         data: StudyData::Records {
-            before: vec![InputPath::given("before.csv")],
-            after: vec![InputPath::given("after.csv")],
+            before: before_files.clone(),
+            after: after_files.clone(),
             declared_families: None,
         },
         intervention: Intervention {
@@ -137,8 +162,8 @@ fn cost_files(
         study,
         book: Arc::new(book),
         records: Some(RecordInputs {
-            before: before_usage,
-            after: after_usage,
+            usage: read.usage,
+            accounts: read.accounts,
             interventions: Default::default(),
         }),
     };
@@ -159,12 +184,12 @@ fn figures(costed: &Costed) -> Figures {
         .iter()
         .map(|family| {
             (
-                family.family_id.clone(),
+                family.family_id.to_string(),
                 [
                     family.before,
                     family.after,
                     family.intervention,
-                    family.net_saving,
+                    family.net_saving(),
                 ],
             )
         })
@@ -210,11 +235,11 @@ proptest! {
         let agency_net: Decimal = ledger.agencies.iter().map(|agency| agency.net).sum();
         prop_assert_eq!(agency_net, ledger.totals.benefit_less_funding);
 
-        let family_net: Decimal = ledger.families.iter().map(|family| family.net_saving).sum();
+        let family_net: Decimal = ledger.families.iter().map(|family| family.net_saving()).sum();
         prop_assert_eq!(family_net, ledger.totals.net_saving);
         for family in &ledger.families {
-            prop_assert_eq!(family.net_saving, family.before - family.intervention - family.after);
-            prop_assert_eq!(family.gross_saving, family.before - family.after);
+            prop_assert_eq!(family.net_saving(), family.before - family.intervention - family.after);
+            prop_assert_eq!(family.gross_saving(), family.before - family.after);
         }
         prop_assert_eq!(Some(ledger.totals.net_saving), ledger.totals.before.zip(ledger.totals.after).map(|(b, a)| b - ledger.totals.intervention - a));
         prop_assert!(costed.checks.iter().all(|check| check.agrees), "{:?}", costed.checks);
@@ -223,6 +248,29 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(100))]
+
+    #[test]
+    fn the_fast_reader_on_any_threads_agrees_with_the_detailed_reader(table in table(), before in rows(), after in rows()) {
+        let services = table.matches("[[unit_cost]]").count();
+        let (before, after) = ([csv(&before, services)], [csv(&after, services)]);
+        let read = |options: ReadOptions| cost_with(&table, &before, &after, Decimal::ZERO, no_funding(), &options);
+        let detailed = read(ReadOptions { encoding: Encoding::Windows1252, ..ReadOptions::default() });
+        let one_thread = read(ReadOptions { threads: Some(1), ..ReadOptions::default() });
+        let two_threads = read(ReadOptions { threads: Some(2), ..ReadOptions::default() });
+        prop_assert_eq!(figures(&detailed), figures(&one_thread));
+        prop_assert_eq!(figures(&one_thread), figures(&two_threads));
+        let order = |costed: &Costed| costed.ledger.families.iter().map(|family| family.family_id.to_string()).collect::<Vec<_>>();
+        prop_assert_eq!(order(&detailed), order(&two_threads));
+                let counts = |costed: &Costed| {
+            costed
+                .ledger
+                .inputs
+                .iter()
+                .map(|account| (account.rows_read, account.rows_used, account.rows_blank, account.rows_rejected))
+                .collect::<Vec<_>>()
+        };
+        prop_assert_eq!(counts(&detailed), counts(&two_threads));
+    }
 
     #[test]
     fn shuffling_rows_changes_nothing(table in table(), before in rows(), after in rows(), seed in any::<u64>()) {

@@ -30,8 +30,8 @@ fn window_heading(ledger: &StudyLedger, when: &str) -> String {
 /// and the saving.
 pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
     // A one-family study is usually named after its family ("Family E"): don't say it twice.
-    let named_after_family =
-        ledger.name == family.family_id || ledger.name.ends_with(&format!(" {}", family.family_id));
+    let named_after_family = *ledger.name == *family.family_id
+        || ledger.name.ends_with(&format!(" {}", family.family_id));
     let title = if named_after_family {
         format!("{}: costs before and after the intervention", ledger.name)
     } else {
@@ -48,7 +48,7 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
         Cell::Money(family.before),
         Cell::Empty,
     ]));
-    for line in &family.before_lines {
+    for line in family.before_lines() {
         push_cost_line(&mut table, ledger, line);
     }
 
@@ -57,8 +57,7 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
         Cell::Money(family.intervention),
         Cell::Empty,
     ]));
-    for line in &family.intervention_lines {
-        let item = &line.item;
+    for item in family.intervention_items(ledger) {
         let mut pieces = vec![Piece::text(format!("{}: ", item.name))];
         if let Some(derivation) = &item.derivation {
             pieces.extend([
@@ -81,7 +80,7 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
         Cell::Money(family.after),
         Cell::Empty,
     ]));
-    for line in &family.after_lines {
+    for line in family.after_lines() {
         push_cost_line(&mut table, ledger, line);
     }
 
@@ -99,9 +98,9 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
             Piece::text(" less "),
             Piece::Money(family.after),
             Piece::text(" = "),
-            Piece::Money(family.net_saving),
+            Piece::Money(family.net_saving()),
         ]),
-        Cell::Money(family.net_saving),
+        Cell::Money(family.net_saving()),
         Cell::Empty,
     ]));
     table.note("Savings are costs before less intervention costs less costs after.");
@@ -187,8 +186,8 @@ pub fn family_summary(ledger: &StudyLedger) -> TableView {
             Cell::Money(family.before),
             Cell::Money(family.intervention),
             Cell::Money(family.after),
-            Cell::Money(family.gross_saving),
-            Cell::Money(family.net_saving),
+            Cell::Money(family.gross_saving()),
+            Cell::Money(family.net_saving()),
         ]));
     }
     let totals = &ledger.totals;
@@ -368,12 +367,7 @@ pub fn sources(studies: &[Costed]) -> TableView {
     for ledger in ledgers {
         let book = &ledger.book;
         let mut used: BTreeSet<ServiceId> = BTreeSet::new();
-        let mut pending: Vec<ServiceId> = ledger
-            .families
-            .iter()
-            .flat_map(|family| family.before_lines.iter().chain(&family.after_lines))
-            .map(|line| line.service)
-            .collect();
+        let mut pending: Vec<ServiceId> = ledger.services_used.clone();
         while let Some(service) = pending.pop() {
             if !used.insert(service) {
                 continue;

@@ -1,0 +1,354 @@
+//! The fast reader, for national-scale extracts: both cores, bounded memory, no per-row allocation.
+//!
+//! Each file is cut into chunks at line boundaries, and the chunks of every file are shared out
+//! between threads as they finish. A thread reads its chunk in blocks of a megabyte, so memory
+//! grows with the families and services, never with the rows. Rows are split on commas in place
+//! and read by the same [`parse_fields`] as the detailed reader, so both accept exactly the same
+//! rows; sums are exact integers, which add up the same in any order, so the result is identical
+//! to reading the files one row at a time.
+//!
+//! It handles plain rows only. At the first sign of anything else (a quote, a byte that is not
+//! UTF-8, a bad row) it stops, and the whole study is read by the detailed reader instead, which
+//! copes with every CSV and reports every problem with its line. Bad input is never read twice
+//! differently: it is only ever judged by the detailed reader.
+
+use super::FileAccount;
+use super::MAX_LINE_BYTES;
+use super::accumulator::{Accumulator, FixedCosts, Itemise};
+use super::row::{Columns, ServiceIndex, parse_fields};
+use crate::diagnostic::Diagnostics;
+use indicatif::ProgressBar;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+/// The input is not plain enough for the fast reader: read it with the detailed one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback(pub &'static str);
+
+/// Bytes read at a time by each thread.
+const BLOCK: usize = 1 << 20;
+
+/// Files are cut into chunks of about this size, so that threads finishing early take more.
+const CHUNK: u64 = 8 << 20;
+
+/// One file for the fast reader.
+pub struct FastFile<'a> {
+    pub path: &'a Path,
+    pub shown: String,
+    /// Its number in reading order, for the order families are reported in.
+    pub number: u32,
+    /// 0 for the window before, 1 for after.
+    pub window: usize,
+}
+
+struct Prepared<'a> {
+    file: &'a FastFile<'a>,
+    columns: Columns,
+    /// Where the rows start, after the header line.
+    data_start: u64,
+    length: u64,
+}
+
+/// One stretch of a file: the rows whose lines start in `start..end`.
+struct Chunk {
+    file: usize,
+    start: u64,
+    end: u64,
+}
+
+/// Row counts of one file, added to by every thread that reads a chunk of it.
+#[derive(Default)]
+struct Counts {
+    rows: AtomicU64,
+    blank: AtomicU64,
+}
+
+/// Reads the files with `threads` threads. Returns the sums and each file's row accounting, or
+/// [`Fallback`] if anything in the files needs the detailed reader.
+pub fn read<'c>(
+    files: &[FastFile<'_>],
+    services: &ServiceIndex,
+    costs: &'c FixedCosts,
+    itemise: Itemise,
+    threads: usize,
+    progress: Option<&ProgressBar>,
+) -> Result<(Accumulator<'c>, Vec<FileAccount>), Fallback> {
+    let prepared = files.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
+    let chunks: Vec<Chunk> = prepared
+        .iter()
+        .enumerate()
+        .flat_map(|(index, file)| {
+            let mut start = file.data_start;
+            std::iter::from_fn(move || {
+                (start < file.length).then(|| {
+                    let end = (start + CHUNK).min(file.length);
+                    let chunk = Chunk {
+                        file: index,
+                        start,
+                        end,
+                    };
+                    start = end;
+                    chunk
+                })
+            })
+        })
+        .collect();
+    let counts: Vec<Counts> = prepared.iter().map(|_| Counts::default()).collect();
+    let next = AtomicUsize::new(0);
+    let rows_so_far = AtomicU64::new(0);
+    let abandon = AtomicBool::new(false);
+    let reason = Mutex::new(None);
+
+    let worker = || -> Result<Accumulator<'c>, Fallback> {
+        let mut accumulator = Accumulator::new(costs, itemise);
+        let mut buffer = vec![0u8; BLOCK];
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(index) else {
+                break;
+            };
+            if abandon.load(Ordering::Relaxed) {
+                return Err(Fallback("another thread stopped"));
+            }
+            let file = &prepared[chunk.file];
+            let outcome = read_chunk(
+                file,
+                chunk,
+                services,
+                &mut accumulator,
+                &mut buffer,
+                &abandon,
+            );
+            match outcome {
+                Ok((rows, blank)) => {
+                    counts[chunk.file].rows.fetch_add(rows, Ordering::Relaxed);
+                    counts[chunk.file].blank.fetch_add(blank, Ordering::Relaxed);
+                    let rows_read = rows_so_far.fetch_add(rows, Ordering::Relaxed) + rows;
+                    if let Some(progress) = progress {
+                        progress.inc(chunk.end - chunk.start);
+                        let seconds = progress.elapsed().as_secs_f64().max(0.001);
+                        let rate = (rows_read as f64 / seconds) as u64;
+                        progress.set_message(format!(
+                            "{} rows/s",
+                            crate::money::format_quantity(rate.into())
+                        ));
+                    }
+                }
+                Err(fallback) => {
+                    abandon.store(true, Ordering::Relaxed);
+                    reason
+                        .lock()
+                        .expect("no thread panics holding it")
+                        .get_or_insert(fallback.0);
+                    return Err(fallback);
+                }
+            }
+        }
+        Ok(accumulator)
+    };
+
+    let results: Vec<Result<Accumulator<'c>, Fallback>> = if threads <= 1 {
+        vec![worker()]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or(Err(Fallback("a reading thread failed")))
+                })
+                .collect()
+        })
+    };
+    if abandon.load(Ordering::Relaxed) {
+        let why = reason
+            .lock()
+            .expect("no thread panics holding it")
+            .unwrap_or("abandoned");
+        return Err(Fallback(why));
+    }
+    let mut accumulators = results
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter();
+    let mut total = accumulators
+        .next()
+        .unwrap_or_else(|| Accumulator::new(costs, itemise));
+    for other in accumulators {
+        total
+            .merge(other)
+            .map_err(|_| Fallback("a sum overflowed"))?;
+    }
+
+    let accounts = prepared
+        .iter()
+        .zip(&counts)
+        .map(|(file, counts)| {
+            let rows = counts.rows.load(Ordering::Relaxed);
+            let blank = counts.blank.load(Ordering::Relaxed);
+            FileAccount {
+                file: file.file.shown.clone(),
+                rows_read: rows,
+                rows_used: rows - blank,
+                rows_blank: blank,
+                rows_rejected: 0,
+            }
+        })
+        .collect::<Vec<_>>();
+    // A file of blank rows only is an error the detailed reader reports.
+    if accounts.iter().any(|account| account.rows_used == 0) {
+        return Err(Fallback("a file has no records"));
+    }
+    Ok((total, accounts))
+}
+
+/// Reads a file's header line and finds the columns. Anything unusual is left to the detailed
+/// reader, which explains it.
+fn prepare<'a>(file: &'a FastFile<'a>) -> Result<Prepared<'a>, Fallback> {
+    let mut handle = File::open(file.path).map_err(|_| Fallback("cannot open a file"))?;
+    let length = handle
+        .metadata()
+        .map_err(|_| Fallback("cannot read a file"))?
+        .len();
+    let mut head = Vec::new();
+    (&mut handle)
+        .take(MAX_LINE_BYTES as u64 + 4)
+        .read_to_end(&mut head)
+        .map_err(|_| Fallback("cannot read a file"))?;
+    let newline = memchr::memchr(b'\n', &head).ok_or(Fallback("no complete header line"))?;
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let line = &head[bom..newline];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.contains(&b'"') || line.contains(&b'\r') || std::str::from_utf8(line).is_err() {
+        return Err(Fallback("an unusual header line"));
+    }
+    let header = csv::ByteRecord::from(line.split(|&byte| byte == b',').collect::<Vec<_>>());
+    let mut ignored = Diagnostics::new();
+    let columns =
+        Columns::find(&file.shown, &header, &mut ignored).ok_or(Fallback("a header problem"))?;
+    Ok(Prepared {
+        file,
+        columns,
+        data_start: newline as u64 + 1,
+        length,
+    })
+}
+
+/// Reads the rows of one chunk into the accumulator. Returns the rows read and how many were blank.
+fn read_chunk(
+    prepared: &Prepared<'_>,
+    chunk: &Chunk,
+    services: &ServiceIndex,
+    accumulator: &mut Accumulator<'_>,
+    buffer: &mut Vec<u8>,
+    abandon: &AtomicBool,
+) -> Result<(u64, u64), Fallback> {
+    let mut handle = File::open(prepared.file.path).map_err(|_| Fallback("cannot open a file"))?;
+    // A chunk owns the lines that start inside it. Unless it starts right after a newline, its
+    // first partial line belongs to the chunk before: read from the byte before, and skip to the
+    // first newline.
+    let mut skip_partial_line = chunk.start > prepared.data_start;
+    let read_from = if skip_partial_line {
+        chunk.start - 1
+    } else {
+        chunk.start
+    };
+    handle
+        .seek(SeekFrom::Start(read_from))
+        .map_err(|_| Fallback("cannot seek"))?;
+
+    let mut offset = read_from; // the file offset of buffer[0]
+    let mut filled = 0;
+    let (mut rows, mut blank) = (0, 0);
+    loop {
+        if abandon.load(Ordering::Relaxed) {
+            return Err(Fallback("another thread stopped"));
+        }
+        if filled == buffer.len() {
+            if buffer.len() > MAX_LINE_BYTES + BLOCK {
+                return Err(Fallback("a very long line"));
+            }
+            buffer.resize(buffer.len() * 2, 0);
+        }
+        let read = handle
+            .read(&mut buffer[filled..])
+            .map_err(|_| Fallback("cannot read"))?;
+        filled += read;
+        let at_end = read == 0;
+        // Whole lines only; the last line of the file may lack its newline.
+        let complete = match memchr::memrchr(b'\n', &buffer[..filled]) {
+            _ if at_end => filled,
+            Some(last) => last + 1,
+            None => continue,
+        };
+        let mut start = 0;
+        if skip_partial_line {
+            match memchr::memchr(b'\n', &buffer[..complete]) {
+                Some(newline) => start = newline + 1,
+                None if at_end => return Ok((rows, blank)),
+                None => continue,
+            }
+            skip_partial_line = false;
+        }
+        let bytes = &buffer[start..complete];
+        if memchr::memchr3(b'"', b'\0', b'\r', bytes).is_some() && !plain_crlf(bytes) {
+            return Err(Fallback("quotes, NUL bytes or carriage returns"));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| Fallback("text that is not UTF-8"))?;
+        let mut fields: Vec<&str> = Vec::with_capacity(16);
+        let mut line_start = offset + start as u64;
+        for line in text.split_inclusive('\n') {
+            if line_start >= chunk.end {
+                return Ok((rows, blank));
+            }
+            let position = (prepared.file.number, line_start);
+            line_start += line.len() as u64;
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            rows += 1;
+            fields.clear();
+            fields.extend(line.split(','));
+            if fields
+                .iter()
+                .all(|field| field.bytes().all(|byte| byte.is_ascii_whitespace()))
+            {
+                blank += 1;
+                continue;
+            }
+            let row = parse_fields(&fields, &prepared.columns, services)
+                .map_err(|_| Fallback("a bad row"))?;
+            let family = accumulator.family(row.family_id, position);
+            accumulator
+                .add(
+                    family,
+                    prepared.file.window,
+                    row.service,
+                    row.quantity,
+                    row.note,
+                )
+                .map_err(|_| Fallback("a sum too large"))?;
+        }
+        if at_end {
+            return Ok((rows, blank));
+        }
+        // Keep the incomplete last line for the next read.
+        buffer.copy_within(complete..filled, 0);
+        offset += complete as u64;
+        filled -= complete;
+    }
+}
+
+/// Whether every carriage return in `text` ends a line (CRLF), and there are no quotes or NULs.
+fn plain_crlf(text: &[u8]) -> bool {
+    memchr::memchr2(b'"', b'\0', text).is_none()
+        && memchr::memchr_iter(b'\r', text).all(|index| text.get(index + 1) == Some(&b'\n'))
+}
