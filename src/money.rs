@@ -79,11 +79,22 @@ pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
     } else {
         &integer_digits
     });
+    let integer_length = plain.len();
     if let Some(fraction) = fraction_part.filter(|f| !f.is_empty()) {
         plain.push('.');
         plain.push_str(fraction);
     }
-    Decimal::from_str_exact(&plain).map_err(|_| NumberError::TooLarge(trimmed.to_string()))
+    Decimal::from_str_exact(&plain).or_else(|_| {
+        // Trailing zeros count against Decimal's 28 digits but add no value: without them,
+        // "9999999999999999999999999999.00" is exact. (Found by fuzzing.)
+        let trimmed_zeros = plain.trim_end_matches('0').trim_end_matches('.');
+        let kept = if plain.len() > integer_length {
+            trimmed_zeros
+        } else {
+            &plain
+        };
+        Decimal::from_str_exact(kept).map_err(|_| NumberError::TooLarge(trimmed.to_string()))
+    })
 }
 
 /// Parses a quantity of service use: the same forms as money, but never negative.
@@ -304,6 +315,21 @@ mod tests {
                 "{bad} should not parse"
             );
         }
+    }
+
+    #[test]
+    fn twenty_eight_nines_with_pence_round_trip() {
+        // Fuzzing found that this displayed with pence did not parse back.
+        let nines = "9".repeat(28);
+        let value = parse_money(&nines).unwrap();
+        let shown = format_money_plain(value, Precision::Pence);
+        assert_eq!(shown, format!("{nines}.00"));
+        assert_eq!(parse_money(&shown).unwrap(), value);
+        assert_eq!(
+            parse_money(&format_money(value, Precision::Pence)).unwrap(),
+            value
+        );
+        crate::fuzzing::money(nines.as_bytes());
     }
 
     #[test]

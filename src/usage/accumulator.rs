@@ -5,56 +5,76 @@
 //! families and services. The hot path is integer arithmetic: quantities and unit costs are held
 //! as fixed-point integers (a quantity in millionths, a cost in units of its table's smallest
 //! decimal place), so that a row is an integer multiply and add, exact like Decimal and much
-//! faster. Whatever does not fit the fixed point (a quantity with more than six decimal places, a
-//! sum past the integer's range) is carried exactly in Decimal beside it. Integer addition is
-//! associative, so partial sums from several threads merge to exactly the single-threaded result.
+//! faster. Whatever does not fit the fixed point (a quantity with more than six decimal places or
+//! over a trillion, a sum past the integer's range) is carried exactly in Decimal beside it.
+//! Integer addition is associative, so partial sums from several threads merge to exactly the
+//! single-threaded result.
 
-use super::{RowError, ServiceUse};
+use super::ServiceUse;
+use super::row::{RowError, pack};
 use crate::costs::{CostBook, ServiceId};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
 
 /// Decimal places of a fixed-point quantity: millionths.
 pub const QUANTITY_PLACES: u32 = 6;
 
-/// The largest fixed-point quantity total: the largest Decimal, in millionths. Beyond it a total
-/// could not be reported exactly, so the row that takes it there is refused.
-const QUANTITY_BOUND: u128 = 79_228_162_514_264_337_593_543_950_335 * 1_000_000;
+/// The largest Decimal's mantissa: sums are kept within it (at their scale), so that every total
+/// can be reported exactly.
+const DECIMAL_MAX: u128 = 79_228_162_514_264_337_593_543_950_335;
 
-/// Unit costs with more decimal places than this are not held as fixed point (every product would
-/// risk the integer range); their rows take the Decimal path.
+/// Unit costs with more decimal places than this are not held as fixed point; their rows take the
+/// Decimal path.
 const MAX_COST_PLACES: u32 = 12;
 
-/// A quantity as read: fixed point in millionths, or an exact Decimal when it has more places.
+/// A quantity as read: fixed point in millionths (up to about a trillion units), or an exact
+/// Decimal when it is larger or has more places.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantity {
-    Millionths(i128),
+    Millionths(i64),
     Exact(Decimal),
 }
 
 impl Quantity {
-    /// The quantity as an exact Decimal, or an error if it is too large for one.
-    pub fn to_decimal(self) -> Result<Decimal, RowError> {
+    pub fn to_decimal(self) -> Decimal {
         match self {
+            // At the places it uses: 62 rather than 62.000000.
             Quantity::Millionths(value) => {
-                exact_decimal(value, QUANTITY_PLACES).ok_or(RowError::QuantityTooLarge)
+                let places = places_used(value);
+                Decimal::new(value / 10i64.pow(QUANTITY_PLACES - places), places)
             }
-            Quantity::Exact(value) => Ok(value),
+            Quantity::Exact(value) => value,
         }
     }
 
-    /// The fixed-point form of a Decimal quantity, if it has it.
+    /// The fixed-point form of a Decimal quantity, if it has one.
     pub fn from_decimal(value: Decimal) -> Quantity {
         let normal = value.normalize();
-        if normal.scale() <= QUANTITY_PLACES {
-            let factor = 10i128.pow(QUANTITY_PLACES - normal.scale());
-            if let Some(millionths) = normal.mantissa().checked_mul(factor) {
-                return Quantity::Millionths(millionths);
-            }
+        if normal.scale() <= QUANTITY_PLACES
+            && let Some(millionths) = normal
+                .mantissa()
+                .checked_mul(10i128.pow(QUANTITY_PLACES - normal.scale()))
+            && let Ok(millionths) = i64::try_from(millionths)
+        {
+            return Quantity::Millionths(millionths);
         }
         Quantity::Exact(value)
     }
+}
+
+/// Decimal places a quantity in millionths actually uses: 0 for 62, 1 for 1.5.
+fn places_used(millionths: i64) -> u32 {
+    let mut fraction = millionths.unsigned_abs() % 1_000_000;
+    if fraction == 0 {
+        return 0;
+    }
+    let mut places = QUANTITY_PLACES;
+    while fraction % 10 == 0 {
+        fraction /= 10;
+        places -= 1;
+    }
+    places
 }
 
 /// Unit costs as fixed-point integers, shared by every accumulator of a read.
@@ -63,9 +83,11 @@ pub struct FixedCosts {
     /// Decimal places of the fixed-point costs.
     places: u32,
     /// Each service's unit cost in units of 10^-places, or `None` to use Decimal.
-    costs: Vec<Option<i128>>,
+    costs: Vec<Option<i64>>,
     /// The Decimal unit costs, for the exact path.
     exact: Vec<Decimal>,
+    /// The decimal places each unit cost actually uses.
+    cost_places: Vec<u32>,
     /// The largest fixed-point money sum that is still a Decimal.
     money_bound: u128,
 }
@@ -87,71 +109,55 @@ impl FixedCosts {
             .iter()
             .map(|cost| {
                 let normal = cost.normalize();
-                (normal.scale() <= places)
-                    .then(|| {
-                        normal
-                            .mantissa()
-                            .checked_mul(10i128.pow(places - normal.scale()))
-                    })
-                    .flatten()
+                if normal.scale() > places {
+                    return None;
+                }
+                let scaled = normal
+                    .mantissa()
+                    .checked_mul(10i128.pow(places - normal.scale()))?;
+                i64::try_from(scaled).ok()
             })
             .collect();
-        let money_bound = 79_228_162_514_264_337_593_543_950_335u128
+        let money_bound = DECIMAL_MAX
             .checked_mul(10u128.pow(QUANTITY_PLACES + places))
             .map_or(i128::MAX as u128, |bound| bound.min(i128::MAX as u128));
+        let cost_places = exact.iter().map(|cost| cost.normalize().scale()).collect();
         FixedCosts {
             places,
             costs,
             exact,
+            cost_places,
             money_bound,
         }
     }
-
-    /// Decimal places of a fixed-point money sum: quantity places plus cost places.
-    fn money_places(&self) -> u32 {
-        QUANTITY_PLACES + self.places
-    }
 }
 
-/// One family's sums: fixed point where it fits, Decimal for the rest.
+/// Where a row is: its file's number and its byte offset, packed so that families sort into the
+/// order they were first read, however the reading was split between threads.
+pub fn position(file: u32, offset: u64) -> u64 {
+    (u64::from(file) << 40) | offset.min((1 << 40) - 1)
+}
+
+/// What a few families need beyond the fixed-point sums.
+#[derive(Debug, Clone, Default)]
+struct FamilyExtra {
+    /// Money per window that did not fit the fixed point.
+    exact: [Decimal; 2],
+    /// Each window's services, when itemising.
+    lines: Option<[IndexMap<ServiceId, ServiceUse>; 2]>,
+}
+
+/// One family's sums.
 #[derive(Debug, Clone, Default)]
 struct FamilySums {
-    /// Money per window, in units of 10^-(money places).
+    /// Money per window, in units of 10^-(quantity places + cost places).
     fixed: [i128; 2],
-    /// Money per window that did not fit the fixed point.
-    exact: Option<Box<[Decimal; 2]>>,
+    /// Where the family first appears (see [`position`]).
+    first_seen: u64,
+    extra: Option<Box<FamilyExtra>>,
     /// Which windows the family has rows in (bit 0 before, bit 1 after).
     windows: u8,
-    /// Where the family first appears: (file number, byte offset), so that families come out in
-    /// the order they were first read, however the reading was split between threads.
-    first_seen: (u32, u64),
-    /// Each window's services, when itemising.
-    lines: Option<Box<[IndexMap<ServiceId, ServiceUse>; 2]>>,
 }
-
-/// Running sums for one read (or one thread's share of it).
-#[derive(Debug)]
-pub struct Accumulator<'a> {
-    costs: &'a FixedCosts,
-    /// Family id to its index; ids are kept once, here and in `ids`.
-    index: FxHashMap<Box<str>, u32>,
-    ids: Vec<Box<str>>,
-    families: Vec<FamilySums>,
-    /// Per window, per service: total quantity in millionths, and what did not fit.
-    quantities: [Vec<i128>; 2],
-    exact_quantities: [Vec<Decimal>; 2],
-    /// Per window, per service: whether any row used it.
-    services_used: [Vec<bool>; 2],
-    /// Keep each family's lines (for statements)? Turned off once there are more families than
-    /// `itemise_limit`.
-    itemise: bool,
-    itemise_limit: Option<usize>,
-    /// The last family looked up: rows of one family usually come together.
-    last: Option<u32>,
-}
-
-/// Notes kept per family and service: enough for a statement, bounded for hostile input.
-const NOTES_KEPT: usize = 5;
 
 /// How much itemising to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,17 +170,62 @@ pub enum Itemise {
     Never,
 }
 
+/// Notes kept per family and service: enough for a statement, bounded for hostile input.
+const NOTES_KEPT: usize = 5;
+
+/// Running sums for one read (or one thread's share of it).
+pub struct Accumulator<'a> {
+    costs: &'a FixedCosts,
+    /// Each family's id, by index.
+    ids: Vec<Box<str>>,
+    /// Family indices, found by the hash of their id: the ids are stored once, in `ids`. Each
+    /// entry keeps its hash, so that growing the table never goes back to the ids in memory.
+    table: hashbrown::HashTable<(u64, u32)>,
+    hasher: rustc_hash::FxBuildHasher,
+    families: Vec<FamilySums>,
+    /// Per window, per service: total quantity in millionths, and what did not fit.
+    quantities: [Vec<i128>; 2],
+    exact_quantities: [Vec<Decimal>; 2],
+    /// Per window, per service: whether any row used it.
+    services_used: [Vec<bool>; 2],
+    /// The most decimal places any fixed-point quantity used, so that the sums can be given back
+    /// at the scale the inputs had.
+    quantity_places: u32,
+    /// Keep each family's lines (for statements)? Turned off once there are more families than
+    /// `itemise_limit`.
+    itemise: bool,
+    itemise_limit: Option<usize>,
+    /// The last family looked up (with its id packed, if short): rows of one family usually
+    /// come together.
+    last: Option<(u32, Option<u64>)>,
+}
+
 impl<'a> Accumulator<'a> {
+    /// An accumulator with room for about `families` families.
+    pub fn with_capacity(
+        costs: &'a FixedCosts,
+        itemise: Itemise,
+        families: usize,
+    ) -> Accumulator<'a> {
+        let mut accumulator = Accumulator::new(costs, itemise);
+        accumulator.ids.reserve(families);
+        accumulator.families.reserve(families);
+        accumulator.table.reserve(families, |&(hash, _)| hash);
+        accumulator
+    }
+
     pub fn new(costs: &'a FixedCosts, itemise: Itemise) -> Accumulator<'a> {
         let services = costs.costs.len();
         Accumulator {
             costs,
-            index: FxHashMap::default(),
             ids: Vec::new(),
+            table: hashbrown::HashTable::new(),
+            hasher: rustc_hash::FxBuildHasher,
             families: Vec::new(),
             quantities: [vec![0; services], vec![0; services]],
             exact_quantities: [vec![Decimal::ZERO; services], vec![Decimal::ZERO; services]],
             services_used: [vec![false; services], vec![false; services]],
+            quantity_places: 0,
             itemise: itemise != Itemise::Never,
             itemise_limit: match itemise {
                 Itemise::UpTo(limit) => Some(limit),
@@ -184,27 +235,39 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    /// The index of a family, adding it if it is new. `position` is where this row is, for the
-    /// order families are reported in.
-    pub fn family(&mut self, id: &str, position: (u32, u64)) -> u32 {
-        if let Some(index) = self.last
-            && *self.ids[index as usize] == *id
-        {
-            let sums = &mut self.families[index as usize];
-            sums.first_seen = sums.first_seen.min(position);
-            return index;
+    /// The index of a family, adding it if it is new. `position` (see [`position`]) is where this
+    /// row is, for the order families are reported in.
+    #[inline]
+    pub fn family(&mut self, id: &str, position: u64) -> u32 {
+        let packed = pack(id.as_bytes());
+        if let Some((index, last_packed)) = self.last {
+            let same = match (packed, last_packed) {
+                (Some(key), Some(last)) => key == last,
+                (None, None) => *self.ids[index as usize] == *id,
+                _ => false,
+            };
+            if same {
+                let sums = &mut self.families[index as usize];
+                sums.first_seen = sums.first_seen.min(position);
+                return index;
+            }
         }
-        let index = match self.index.get(id) {
-            Some(&index) => {
+        let hash = self.hasher.hash_one(id);
+        let ids = &self.ids;
+        let found = self.table.find(hash, |&(their_hash, index)| {
+            their_hash == hash && *ids[index as usize] == *id
+        });
+        let index = match found {
+            Some(&(_, index)) => {
                 let sums = &mut self.families[index as usize];
                 sums.first_seen = sums.first_seen.min(position);
                 index
             }
             None => {
                 let index = self.ids.len() as u32;
-                let boxed: Box<str> = id.into();
-                self.index.insert(boxed.clone(), index);
-                self.ids.push(boxed);
+                self.ids.push(id.into());
+                self.table
+                    .insert_unique(hash, (hash, index), |&(hash, _)| hash);
                 self.families.push(FamilySums {
                     first_seen: position,
                     ..FamilySums::default()
@@ -213,7 +276,7 @@ impl<'a> Accumulator<'a> {
                 index
             }
         };
-        self.last = Some(index);
+        self.last = Some((index, packed));
         index
     }
 
@@ -225,13 +288,16 @@ impl<'a> Accumulator<'a> {
         {
             self.itemise = false;
             for family in &mut self.families {
-                family.lines = None;
+                if let Some(extra) = &mut family.extra {
+                    extra.lines = None;
+                }
             }
         }
     }
 
     /// Adds one row. On an error nothing is added: every new sum is worked out first, and stored
     /// only when all of them fit.
+    #[inline]
     pub fn add(
         &mut self,
         family: u32,
@@ -241,79 +307,79 @@ impl<'a> Accumulator<'a> {
         note: Option<&str>,
     ) -> Result<(), RowError> {
         let service_index = service.0 as usize;
+        // The common case: a plain quantity and a fixed-point cost, whose product cannot overflow
+        // (each is under 2^63) and whose sums stay within what a Decimal can report.
+        if let (Quantity::Millionths(millionths), Some(cost), false) =
+            (quantity, self.costs.costs[service_index], self.itemise)
+        {
+            let product = i128::from(millionths) * i128::from(cost);
+            let sums = &self.families[family as usize];
+            let money = sums.fixed[window].checked_add(product);
+            let used = self.quantities[window][service_index].checked_add(i128::from(millionths));
+            if let (Some(money), Some(used)) = (money, used)
+                && money.unsigned_abs() <= self.costs.money_bound
+                && used.unsigned_abs() <= DECIMAL_MAX * 1_000_000
+            {
+                let sums = &mut self.families[family as usize];
+                sums.fixed[window] = money;
+                sums.windows |= 1 << window;
+                self.quantities[window][service_index] = used;
+                self.services_used[window][service_index] = true;
+                if millionths % 1_000_000 != 0 {
+                    self.quantity_places = self.quantity_places.max(places_used(millionths));
+                }
+                return Ok(());
+            }
+        }
+        self.add_exactly(family, window, service, quantity, note)
+    }
+
+    /// Adds a row through Decimal: quantities and sums beyond the fixed point, and itemising.
+    fn add_exactly(
+        &mut self,
+        family: u32,
+        window: usize,
+        service: ServiceId,
+        quantity: Quantity,
+        note: Option<&str>,
+    ) -> Result<(), RowError> {
+        let service_index = service.0 as usize;
+        let decimal_quantity = quantity.to_decimal();
+        let product = decimal_quantity
+            .checked_mul(self.costs.exact[service_index])
+            .ok_or(RowError::CostOverflow)?;
         let sums = &self.families[family as usize];
-
-        // Money: the fixed point if the product and the sum fit, else exactly in Decimal.
-        let fixed_money = match (quantity, self.costs.costs[service_index]) {
-            (Quantity::Millionths(millionths), Some(cost)) => millionths
-                .checked_mul(cost)
-                .and_then(|product| sums.fixed[window].checked_add(product))
-                .filter(|sum| sum.unsigned_abs() <= self.costs.money_bound),
-            _ => None,
-        };
-        let exact_money = match fixed_money {
-            Some(_) => None,
-            None => {
-                let product = quantity
-                    .to_decimal()?
-                    .checked_mul(self.costs.exact[service_index])
-                    .ok_or(RowError::CostOverflow)?;
-                let current = sums
-                    .exact
-                    .as_ref()
-                    .map_or(Decimal::ZERO, |exact| exact[window]);
-                Some(current.checked_add(product).ok_or(RowError::SumOverflow)?)
-            }
-        };
-
-        // Quantity per service, for the agency split.
-        let fixed_quantity = match quantity {
-            Quantity::Millionths(millionths) => self.quantities[window][service_index]
-                .checked_add(millionths)
-                .filter(|sum| sum.unsigned_abs() <= QUANTITY_BOUND),
-            Quantity::Exact(_) => None,
-        };
-        let exact_quantity = match fixed_quantity {
-            Some(_) => None,
-            None => Some(
-                self.exact_quantities[window][service_index]
-                    .checked_add(quantity.to_decimal()?)
+        let extra = sums.extra.as_deref();
+        let money = extra
+            .map_or(Decimal::ZERO, |extra| extra.exact[window])
+            .checked_add(product)
+            .ok_or(RowError::SumOverflow)?;
+        let used = self.exact_quantities[window][service_index]
+            .checked_add(decimal_quantity)
+            .ok_or(RowError::SumOverflow)?;
+        let line_quantity = if self.itemise {
+            let current = extra
+                .and_then(|extra| extra.lines.as_ref())
+                .and_then(|lines| lines[window].get(&service))
+                .map_or(Decimal::ZERO, |line| line.quantity);
+            Some(
+                current
+                    .checked_add(decimal_quantity)
                     .ok_or(RowError::SumOverflow)?,
-            ),
-        };
-
-        // The family's line for the service, when itemising.
-        let line_quantity = match (&sums.lines, self.itemise) {
-            (_, false) => None,
-            (lines, true) => {
-                let current = lines
-                    .as_ref()
-                    .and_then(|lines| lines[window].get(&service))
-                    .map_or(Decimal::ZERO, |line| line.quantity);
-                Some(
-                    current
-                        .checked_add(quantity.to_decimal()?)
-                        .ok_or(RowError::SumOverflow)?,
-                )
-            }
+            )
+        } else {
+            None
         };
 
         // Everything fits: store it.
         let sums = &mut self.families[family as usize];
-        match (fixed_money, exact_money) {
-            (Some(sum), _) => sums.fixed[window] = sum,
-            (None, Some(sum)) => sums.exact.get_or_insert_with(Default::default)[window] = sum,
-            (None, None) => unreachable!("one of the two is always set"),
-        }
-        match (fixed_quantity, exact_quantity) {
-            (Some(sum), _) => self.quantities[window][service_index] = sum,
-            (None, Some(sum)) => self.exact_quantities[window][service_index] = sum,
-            (None, None) => unreachable!("one of the two is always set"),
-        }
-        self.services_used[window][service_index] = true;
+        let extra = sums.extra.get_or_insert_with(Default::default);
+        extra.exact[window] = money;
         sums.windows |= 1 << window;
+        self.exact_quantities[window][service_index] = used;
+        self.services_used[window][service_index] = true;
         if let Some(quantity) = line_quantity {
-            let lines = sums.lines.get_or_insert_with(Default::default);
+            let lines = extra.lines.get_or_insert_with(Default::default);
             let line = lines[window].entry(service).or_default();
             line.quantity = quantity;
             if let Some(note) = note.filter(|note| !note.is_empty())
@@ -331,80 +397,62 @@ impl<'a> Accumulator<'a> {
         let Accumulator {
             ids,
             families,
+            table: their_table,
             quantities,
             exact_quantities,
             services_used,
+            quantity_places,
             itemise,
             ..
         } = other;
-        if !itemise {
-            self.itemise = false;
-            for family in &mut self.families {
-                family.lines = None;
-            }
+        if !itemise && self.itemise {
+            self.itemise_limit = Some(0);
+            self.check_itemise_limit();
         }
-        for (id, theirs) in ids.into_iter().zip(families) {
-            let index = self.family(&id, theirs.first_seen) as usize;
-            let ours = &mut self.families[index];
-            for window in 0..2 {
-                match ours.fixed[window].checked_add(theirs.fixed[window]) {
-                    Some(sum) => ours.fixed[window] = sum,
-                    None => {
-                        let spill = Decimal::try_from_i128_with_scale(
-                            theirs.fixed[window],
-                            self.costs.money_places(),
-                        )
-                        .map_err(|_| RowError::TotalTooLarge)?;
-                        let exact = ours.exact.get_or_insert_with(Default::default);
-                        exact[window] = exact[window]
-                            .checked_add(spill)
-                            .ok_or(RowError::TotalTooLarge)?;
-                    }
+        self.quantity_places = self.quantity_places.max(quantity_places);
+        // Their table knows each family's hash: no need to hash the ids again.
+        let mut their_hashes = vec![0u64; ids.len()];
+        for &(hash, index) in their_table.iter() {
+            their_hashes[index as usize] = hash;
+        }
+        // Most of their families are new to us (a thread reads its own stretch of the files):
+        // make room for them all at once rather than growing step by step.
+        self.table.reserve(ids.len(), |&(hash, _)| hash);
+        self.ids.reserve(ids.len());
+        self.families.reserve(families.len());
+        self.last = None;
+        for ((id, mut theirs), hash) in ids.into_iter().zip(families).zip(their_hashes) {
+            let ours_ids = &self.ids;
+            let found = self.table.find(hash, |&(our_hash, index)| {
+                our_hash == hash && *ours_ids[index as usize] == *id
+            });
+            let Some(&(_, index)) = found else {
+                // A family only they met: take it over whole.
+                let index = self.ids.len() as u32;
+                self.ids.push(id);
+                self.table
+                    .insert_unique(hash, (hash, index), |&(hash, _)| hash);
+                if !self.itemise
+                    && let Some(extra) = &mut theirs.extra
+                {
+                    extra.lines = None;
                 }
-            }
-            if let Some(their_exact) = theirs.exact {
-                let exact = ours.exact.get_or_insert_with(Default::default);
-                for window in 0..2 {
-                    exact[window] = exact[window]
-                        .checked_add(their_exact[window])
-                        .ok_or(RowError::TotalTooLarge)?;
-                }
-            }
-            ours.windows |= theirs.windows;
-            if self.itemise
-                && let Some(their_lines) = theirs.lines
-            {
-                let lines = ours.lines.get_or_insert_with(Default::default);
-                for (window, services) in their_lines.into_iter().enumerate() {
-                    for (service, usage) in services {
-                        let line = lines[window].entry(service).or_default();
-                        line.quantity = line
-                            .quantity
-                            .checked_add(usage.quantity)
-                            .ok_or(RowError::TotalTooLarge)?;
-                        for note in usage.notes {
-                            if line.notes.len() < NOTES_KEPT && !line.notes.contains(&note) {
-                                line.notes.push(note);
-                            }
-                        }
-                    }
-                }
-            }
+                self.families.push(theirs);
+                continue;
+            };
+            add_sums(
+                &mut self.families[index as usize],
+                theirs,
+                self.costs,
+                self.itemise,
+            )?;
         }
         for window in 0..2 {
             for service in 0..self.quantities[window].len() {
-                match self.quantities[window][service].checked_add(quantities[window][service]) {
-                    Some(sum) => self.quantities[window][service] = sum,
-                    None => {
-                        let spill = Decimal::try_from_i128_with_scale(
-                            quantities[window][service],
-                            QUANTITY_PLACES,
-                        )
-                        .map_err(|_| RowError::TotalTooLarge)?;
-                        let exact = &mut self.exact_quantities[window][service];
-                        *exact = exact.checked_add(spill).ok_or(RowError::TotalTooLarge)?;
-                    }
-                }
+                self.quantities[window][service] = self.quantities[window][service]
+                    .checked_add(quantities[window][service])
+                    .filter(|sum| sum.unsigned_abs() <= DECIMAL_MAX * 1_000_000)
+                    .ok_or(RowError::TotalTooLarge)?;
                 let exact = &mut self.exact_quantities[window][service];
                 *exact = exact
                     .checked_add(exact_quantities[window][service])
@@ -418,37 +466,63 @@ impl<'a> Accumulator<'a> {
 
     /// The exact figures, families in the order they were first read.
     pub fn finish(self) -> Result<StudyUsage, RowError> {
-        let money_places = self.costs.money_places();
-        let to_decimal =
-            |value: i128, places: u32| exact_decimal(value, places).ok_or(RowError::SumOverflow);
-        let mut order: Vec<u32> = (0..self.ids.len() as u32).collect();
-        order.sort_by_key(|&index| self.families[index as usize].first_seen);
+        // Every fixed-point quantity is a whole number of 10^-quantity_places, and every cost used
+        // a whole number of 10^-(the places the costs used actually need): dividing by the places
+        // not used gives sums at the scale of the inputs, exactly (1930, not 1930.0000000000).
+        let used_cost_places = (0..self.costs.costs.len())
+            .filter(|&service| self.services_used[0][service] || self.services_used[1][service])
+            .filter(|&service| self.costs.costs[service].is_some())
+            .map(|service| self.costs.cost_places[service])
+            .max()
+            .unwrap_or(0);
+        let quantity_divisor = 10i128.pow(QUANTITY_PLACES - self.quantity_places);
+        let money_divisor = quantity_divisor * 10i128.pow(self.costs.places - used_cost_places);
+        let money_places = self.quantity_places + used_cost_places;
+        let to_decimal = |value: i128, divisor: i128, places: u32| {
+            // Most sums fit 64 bits, where division is one instruction rather than a call.
+            let scaled = match (i64::try_from(value), i64::try_from(divisor)) {
+                (Ok(small), Ok(divisor)) => i128::from(small / divisor),
+                _ => value / divisor,
+            };
+            exact_decimal(scaled, places).ok_or(RowError::TotalTooLarge)
+        };
 
-        let mut ids: Vec<Option<Box<str>>> = self.ids.into_iter().map(Some).collect();
-        let mut families: Vec<Option<FamilySums>> = self.families.into_iter().map(Some).collect();
+        let mut order: Vec<(u64, u32)> = self
+            .families
+            .iter()
+            .enumerate()
+            .map(|(index, sums)| (sums.first_seen, index as u32))
+            .collect();
+        order.sort_unstable();
+        let (mut ids, mut families) = (self.ids, self.families);
         let mut out = Vec::with_capacity(order.len());
-        for index in order {
-            let sums = families[index as usize].take().expect("each family once");
+        for (_, index) in order {
+            // Each family is taken once, leaving an empty one (which allocates nothing) behind.
+            let sums = std::mem::take(&mut families[index as usize]);
             let mut money = [Decimal::ZERO; 2];
             for (window, total) in money.iter_mut().enumerate() {
-                *total = to_decimal(sums.fixed[window], money_places)?;
-                if let Some(exact) = &sums.exact {
+                *total = to_decimal(sums.fixed[window], money_divisor, money_places)?;
+                if let Some(extra) = &sums.extra {
                     *total = total
-                        .checked_add(exact[window])
-                        .ok_or(RowError::SumOverflow)?;
+                        .checked_add(extra.exact[window])
+                        .ok_or(RowError::TotalTooLarge)?;
                 }
             }
             out.push(FamilyUsage {
-                family_id: ids[index as usize].take().expect("each family once"),
+                family_id: std::mem::take(&mut ids[index as usize]),
                 money,
                 windows: sums.windows,
-                lines: sums.lines,
+                lines: sums.extra.and_then(|extra| extra.lines).map(Box::new),
             });
         }
         let mut quantities = [Vec::new(), Vec::new()];
         for (window, totals) in quantities.iter_mut().enumerate() {
             for service in 0..self.quantities[window].len() {
-                let fixed = to_decimal(self.quantities[window][service], QUANTITY_PLACES)?;
+                let fixed = to_decimal(
+                    self.quantities[window][service],
+                    quantity_divisor,
+                    self.quantity_places,
+                )?;
                 totals.push(
                     fixed
                         .checked_add(self.exact_quantities[window][service])
@@ -465,13 +539,57 @@ impl<'a> Accumulator<'a> {
     }
 }
 
+/// Adds one family's sums from another thread to ours.
+fn add_sums(
+    ours: &mut FamilySums,
+    theirs: FamilySums,
+    costs: &FixedCosts,
+    itemise: bool,
+) -> Result<(), RowError> {
+    for window in 0..2 {
+        ours.fixed[window] = ours.fixed[window]
+            .checked_add(theirs.fixed[window])
+            .filter(|sum| sum.unsigned_abs() <= costs.money_bound)
+            .ok_or(RowError::TotalTooLarge)?;
+    }
+    ours.windows |= theirs.windows;
+    ours.first_seen = ours.first_seen.min(theirs.first_seen);
+    let Some(their_extra) = theirs.extra else {
+        return Ok(());
+    };
+    let extra = ours.extra.get_or_insert_with(Default::default);
+    for window in 0..2 {
+        extra.exact[window] = extra.exact[window]
+            .checked_add(their_extra.exact[window])
+            .ok_or(RowError::TotalTooLarge)?;
+    }
+    if itemise && let Some(their_lines) = their_extra.lines {
+        let lines = extra.lines.get_or_insert_with(Default::default);
+        for (window, services) in their_lines.into_iter().enumerate() {
+            for (service, usage) in services {
+                let line = lines[window].entry(service).or_default();
+                line.quantity = line
+                    .quantity
+                    .checked_add(usage.quantity)
+                    .ok_or(RowError::TotalTooLarge)?;
+                for note in usage.notes {
+                    if line.notes.len() < NOTES_KEPT && !line.notes.contains(&note) {
+                        line.notes.push(note);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A fixed-point integer as an exact Decimal, dropping trailing zeros if the mantissa is too wide.
 fn exact_decimal(mut value: i128, mut places: u32) -> Option<Decimal> {
     loop {
         if places <= 28
             && let Ok(decimal) = Decimal::try_from_i128_with_scale(value, places)
         {
-            return Some(decimal.normalize());
+            return Some(decimal);
         }
         if places == 0 || value % 10 != 0 {
             return None;
@@ -510,9 +628,12 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    fn decimal(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
     #[test]
     fn quantities_take_the_fixed_point_when_they_can() {
-        let decimal = |text: &str| Decimal::from_str(text).unwrap();
         assert_eq!(
             Quantity::from_decimal(decimal("62")),
             Quantity::Millionths(62_000_000)
@@ -525,31 +646,27 @@ mod tests {
             Quantity::from_decimal(decimal("1.1234567")),
             Quantity::Exact(decimal("1.1234567"))
         );
-        assert_eq!(
-            Quantity::Millionths(1_500_000).to_decimal(),
-            Ok(decimal("1.5"))
-        );
-        assert_eq!(
-            Quantity::Millionths(79_000_000_000_000_000_000_000_000_000 * 1_000_000).to_decimal(),
-            Ok(decimal("79000000000000000000000000000"))
-        );
-        assert_eq!(
-            Quantity::Millionths(i128::MAX).to_decimal(),
-            Err(RowError::QuantityTooLarge)
-        );
+        let huge = decimal("79000000000000000000000000000");
+        assert_eq!(Quantity::from_decimal(huge), Quantity::Exact(huge));
+        assert_eq!(Quantity::Millionths(1_500_000).to_decimal(), decimal("1.5"));
+    }
+
+    #[test]
+    fn places_used_by_a_quantity() {
+        assert_eq!(places_used(62_000_000), 0);
+        assert_eq!(places_used(1_500_000), 1);
+        assert_eq!(places_used(1), 6);
+        assert_eq!(places_used(-2_250_000), 2);
     }
 
     #[test]
     fn wide_fixed_point_values_convert_exactly() {
         assert_eq!(
             exact_decimal(2_046_000_000_000_000, 12),
-            Some(Decimal::from(2046))
+            Some(decimal("2046"))
         );
         let wide = 10i128.pow(30) * 123;
-        assert_eq!(
-            exact_decimal(wide, 18),
-            Some(Decimal::from_str("123000000000000").unwrap())
-        );
+        assert_eq!(exact_decimal(wide, 18), Some(decimal("123000000000000")));
         assert_eq!(exact_decimal(i128::MAX, 0), None);
     }
 }

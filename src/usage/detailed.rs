@@ -3,7 +3,7 @@
 //! every bad row with its line. It is the reader of record: the fast reader hands a file over to it
 //! whenever it meets anything but plain, well-formed rows.
 
-use super::accumulator::Accumulator;
+use super::accumulator::{Accumulator, position};
 use super::row::{Columns, RowError, ServiceIndex, parse_fields};
 use super::{FileAccount, MAX_LINE_BYTES, RejectedRow};
 use crate::costs::CostBook;
@@ -123,7 +123,7 @@ pub fn read_file(
         {
             Err(_) => Err(RowError::NotText("row")),
             Ok(fields) => parse_fields(&fields, &columns, services).and_then(|row| {
-                let family = accumulator.family(row.family_id, (target.number, cursor));
+                let family = accumulator.family(row.family_id, position(target.number, cursor));
                 accumulator.add(family, target.window, row.service, row.quantity, row.note)
             }),
         };

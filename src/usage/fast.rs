@@ -14,8 +14,8 @@
 
 use super::FileAccount;
 use super::MAX_LINE_BYTES;
-use super::accumulator::{Accumulator, FixedCosts, Itemise};
-use super::row::{Columns, ServiceIndex, parse_fields};
+use super::accumulator::{Accumulator, FixedCosts, Itemise, position};
+use super::row::{Columns, RawRow, ServiceIndex, judge};
 use crate::diagnostic::Diagnostics;
 use indicatif::ProgressBar;
 use std::fs::File;
@@ -30,6 +30,9 @@ pub struct Fallback(pub &'static str);
 
 /// Bytes read at a time by each thread.
 const BLOCK: usize = 1 << 20;
+
+/// A family's rows take at least this many bytes in a typical extract: used only to size tables.
+const BYTES_PER_FAMILY_GUESS: u64 = 1000;
 
 /// Files are cut into chunks of about this size, so that threads finishing early take more.
 const CHUNK: u64 = 8 << 20;
@@ -66,7 +69,7 @@ struct Counts {
     blank: AtomicU64,
 }
 
-/// Reads the files with `threads` threads. Returns the sums and each file's row accounting, or
+/// Reads the files with `threads` threads. Returns each thread's sums and each file's row accounting, or
 /// [`Fallback`] if anything in the files needs the detailed reader.
 pub fn read<'c>(
     files: &[FastFile<'_>],
@@ -76,6 +79,7 @@ pub fn read<'c>(
     threads: usize,
     progress: Option<&ProgressBar>,
 ) -> Result<(Accumulator<'c>, Vec<FileAccount>), Fallback> {
+    let read_started = std::time::Instant::now();
     let prepared = files.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
     let chunks: Vec<Chunk> = prepared
         .iter()
@@ -102,8 +106,16 @@ pub fn read<'c>(
     let abandon = AtomicBool::new(false);
     let reason = Mutex::new(None);
 
+    // Room for the families each thread will likely meet, so that its tables rarely grow: a
+    // family has a few hundred bytes of rows in a typical extract. (A guess only: they grow as
+    // needed.)
+    let bytes: u64 = prepared
+        .iter()
+        .map(|file| file.length - file.data_start)
+        .sum();
+    let expected_families = (bytes / BYTES_PER_FAMILY_GUESS / threads.max(1) as u64) as usize;
     let worker = || -> Result<Accumulator<'c>, Fallback> {
-        let mut accumulator = Accumulator::new(costs, itemise);
+        let mut accumulator = Accumulator::with_capacity(costs, itemise, expected_families);
         let mut buffer = vec![0u8; BLOCK];
         loop {
             let index = next.fetch_add(1, Ordering::Relaxed);
@@ -172,6 +184,10 @@ pub fn read<'c>(
             .unwrap_or("abandoned");
         return Err(Fallback(why));
     }
+    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
+        eprintln!("tfcalc: read in {:?}", read_started.elapsed());
+    }
+    let started = std::time::Instant::now();
     let mut accumulators = results
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?
@@ -184,7 +200,9 @@ pub fn read<'c>(
             .merge(other)
             .map_err(|_| Fallback("a sum overflowed"))?;
     }
-
+    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
+        eprintln!("tfcalc: merged in {:?}", started.elapsed());
+    }
     let accounts = prepared
         .iter()
         .zip(&counts)
@@ -304,38 +322,60 @@ fn read_chunk(
             return Err(Fallback("quotes, NUL bytes or carriage returns"));
         }
         let text = std::str::from_utf8(bytes).map_err(|_| Fallback("text that is not UTF-8"))?;
-        let mut fields: Vec<&str> = Vec::with_capacity(16);
-        let mut line_start = offset + start as u64;
-        for line in text.split_inclusive('\n') {
-            if line_start >= chunk.end {
-                return Ok((rows, blank));
-            }
-            let position = (prepared.file.number, line_start);
-            line_start += line.len() as u64;
-            let line = line.strip_suffix('\n').unwrap_or(line);
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            rows += 1;
-            fields.clear();
-            fields.extend(line.split(','));
-            if fields
-                .iter()
-                .all(|field| field.bytes().all(|byte| byte.is_ascii_whitespace()))
-            {
-                blank += 1;
+        let columns = &prepared.columns;
+        let base = offset + start as u64;
+        let bytes = text.as_bytes();
+        // One pass over the bytes with a vectorised search for the two delimiters: commas end
+        // fields, newlines end rows. A file's last line may lack its newline: the end of the text
+        // ends it.
+        let (mut line_begin, mut field_begin, mut field) = (0, 0, 0);
+        let mut raw = RawRow::default();
+        let ends = memchr::memchr2_iter(b',', b'\n', bytes)
+            .chain((bytes.last() != Some(&b'\n')).then_some(bytes.len()));
+        for at in ends {
+            if at < bytes.len() && bytes[at] == b',' {
+                columns.place(&mut raw, field, &text[field_begin..at]);
+                field += 1;
+                field_begin = at + 1;
                 continue;
             }
-            let row = parse_fields(&fields, &prepared.columns, services)
-                .map_err(|_| Fallback("a bad row"))?;
-            let family = accumulator.family(row.family_id, position);
-            accumulator
-                .add(
-                    family,
-                    prepared.file.window,
-                    row.service,
-                    row.quantity,
-                    row.note,
-                )
-                .map_err(|_| Fallback("a sum too large"))?;
+            if base + line_begin as u64 >= chunk.end {
+                return Ok((rows, blank));
+            }
+            let line_end = if at > line_begin && bytes[at - 1] == b'\r' {
+                at - 1
+            } else {
+                at
+            };
+            columns.place(&mut raw, field, &text[field_begin.min(line_end)..line_end]);
+            rows += 1;
+            // A row of nothing but spaces and commas is blank, as the detailed reader counts it.
+            let blank_row = raw
+                .family_id
+                .is_none_or(|id| id.bytes().all(|byte| byte.is_ascii_whitespace()))
+                && text[line_begin..line_end]
+                    .bytes()
+                    .all(|byte| byte == b',' || byte.is_ascii_whitespace());
+            if blank_row {
+                blank += 1;
+            } else {
+                let row = judge(&raw, columns, services).map_err(|_| Fallback("a bad row"))?;
+                let family = accumulator.family(
+                    row.family_id,
+                    position(prepared.file.number, base + line_begin as u64),
+                );
+                accumulator
+                    .add(
+                        family,
+                        prepared.file.window,
+                        row.service,
+                        row.quantity,
+                        row.note,
+                    )
+                    .map_err(|_| Fallback("a sum too large"))?;
+            }
+            raw = RawRow::default();
+            (line_begin, field_begin, field) = (at + 1, at + 1, 0);
         }
         if at_end {
             return Ok((rows, blank));

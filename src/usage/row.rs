@@ -52,29 +52,62 @@ pub struct Row<'a> {
     pub note: Option<&'a str>,
 }
 
-/// Service ids to their index in the cost book, with a fast hash: every row looks one up.
+/// Service ids to their index in the cost book. Every row looks one up, so ids of up to eight
+/// bytes (most of them) are packed into an integer key: one multiply to hash, one compare to match.
 pub struct ServiceIndex {
-    ids: FxHashMap<Box<str>, ServiceId>,
+    short: FxHashMap<u64, ServiceId>,
+    long: FxHashMap<Box<str>, ServiceId>,
+}
+
+/// Up to eight bytes as one integer, zero-padded. Input with a NUL byte is refused before any
+/// row is read, so the padding cannot make two ids look alike. (Built from whole loads rather than
+/// byte by byte: the processor forwards those to the next read without a stall.)
+#[inline]
+pub fn pack(bytes: &[u8]) -> Option<u64> {
+    let length = bytes.len();
+    match length {
+        0 => Some(0),
+        1..=3 => Some(bytes.iter().enumerate().fold(0, |packed, (index, &byte)| {
+            packed | u64::from(byte) << (8 * index)
+        })),
+        4..=8 => {
+            let low = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
+            let high = u32::from_le_bytes(bytes[length - 4..].try_into().expect("four bytes"));
+            // The two loads overlap when there are fewer than eight bytes; the bytes they share
+            // land in the same places, so OR-ing them is exact.
+            Some(u64::from(low) | u64::from(high) << (8 * (length - 4)))
+        }
+        _ => None,
+    }
 }
 
 impl ServiceIndex {
     pub fn new(book: &CostBook) -> ServiceIndex {
-        let ids = book
-            .services()
-            .iter()
-            .enumerate()
-            .map(|(index, service)| {
-                (
-                    service.definition.id.as_str().into(),
-                    ServiceId(index as u32),
-                )
-            })
-            .collect();
-        ServiceIndex { ids }
+        let mut index = ServiceIndex {
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+        };
+        for (position, service) in book.services().iter().enumerate() {
+            let id = service.definition.id.as_str();
+            let service = ServiceId(position as u32);
+            match pack(id.as_bytes()) {
+                Some(key) => index.short.insert(key, service),
+                None => index.long.insert(id.into(), service),
+            };
+        }
+        index
     }
 
+    #[inline]
     pub fn lookup(&self, id: &str) -> Option<ServiceId> {
-        self.ids.get(id).copied()
+        debug_assert!(
+            !id.as_bytes().contains(&0),
+            "input with NUL bytes is refused before reading"
+        );
+        match pack(id.as_bytes()) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(id).copied(),
+        }
     }
 }
 
@@ -175,6 +208,51 @@ impl fmt::Display for RowError {
     }
 }
 
+/// The fields of a row that matter, picked out as the row is split, before they are judged.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RawRow<'a> {
+    /// How many fields the row has.
+    pub fields: usize,
+    pub family_id: Option<&'a str>,
+    pub service: Option<&'a str>,
+    pub quantity: Option<&'a str>,
+    pub note: Option<&'a str>,
+    /// Whether a field beyond the header's columns has something in it.
+    pub extra_filled: bool,
+}
+
+impl Columns {
+    /// Files field number `index` of a row where it belongs.
+    #[inline]
+    pub fn place<'a>(&self, raw: &mut RawRow<'a>, index: usize, field: &'a str) {
+        if index == self.family_id {
+            raw.family_id = Some(field);
+        } else if index == self.service {
+            raw.service = Some(field);
+        } else if index == self.quantity {
+            raw.quantity = Some(field);
+        } else if Some(index) == self.note {
+            raw.note = Some(field);
+        } else if index >= self.header_len && !trim(field).is_empty() {
+            raw.extra_filled = true;
+        }
+        raw.fields = raw.fields.max(index + 1);
+    }
+}
+
+/// A field without the spaces around it. Most fields have none, so look before trimming.
+#[inline]
+pub fn trim(field: &str) -> &str {
+    let bytes = field.as_bytes();
+    let plain =
+        |byte: Option<&u8>| byte.is_some_and(|byte| byte.is_ascii() && !byte.is_ascii_whitespace());
+    if plain(bytes.first()) && plain(bytes.last()) {
+        field
+    } else {
+        field.trim()
+    }
+}
+
 /// Reads a row from its fields (as text, not yet trimmed). `fields` may be shorter or longer than
 /// the header: spreadsheets drop trailing empty cells, and add empty ones.
 pub fn parse_fields<'a>(
@@ -182,38 +260,41 @@ pub fn parse_fields<'a>(
     columns: &Columns,
     services: &ServiceIndex,
 ) -> Result<Row<'a>, RowError> {
-    if fields.len() > columns.header_len
-        && fields[columns.header_len..]
-            .iter()
-            .any(|field| !field.trim().is_empty())
-    {
+    let mut raw = RawRow::default();
+    for (index, field) in fields.iter().enumerate() {
+        columns.place(&mut raw, index, field);
+    }
+    judge(&raw, columns, services)
+}
+
+/// Checks a row's fields and reads its values: the one place rows are judged, whichever reader
+/// split them.
+#[inline]
+pub fn judge<'a>(
+    raw: &RawRow<'a>,
+    columns: &Columns,
+    services: &ServiceIndex,
+) -> Result<Row<'a>, RowError> {
+    if raw.extra_filled {
         return Err(RowError::ExtraFields {
-            fields: fields.len(),
+            fields: raw.fields,
             header: columns.header_len,
         });
     }
-    let field = |index: usize, name: &'static str| {
-        fields
-            .get(index)
-            .map(|field| field.trim())
-            .ok_or(RowError::MissingField(name))
-    };
-    let family_id = field(columns.family_id, "family_id")?;
+    let family_id = trim(raw.family_id.ok_or(RowError::MissingField("family_id"))?);
     if family_id.is_empty() {
         return Err(RowError::EmptyFamily);
     }
-    let service_text = field(columns.service, "service")?;
+    let service_text = trim(raw.service.ok_or(RowError::MissingField("service"))?);
     let service = services
         .lookup(service_text)
         .ok_or_else(|| RowError::UnknownService(service_text.to_string()))?;
-    let quantity =
-        read_quantity(field(columns.quantity, "quantity")?).map_err(RowError::BadQuantity)?;
+    let quantity = read_quantity(trim(
+        raw.quantity.ok_or(RowError::MissingField("quantity"))?,
+    ))
+    .map_err(RowError::BadQuantity)?;
     // A short row simply has no note: spreadsheets drop trailing empty cells.
-    let note = columns
-        .note
-        .and_then(|index| fields.get(index))
-        .map(|note| note.trim())
-        .filter(|note| !note.is_empty());
+    let note = raw.note.map(trim).filter(|note| !note.is_empty());
     Ok(Row {
         family_id,
         service,
@@ -225,29 +306,61 @@ pub fn parse_fields<'a>(
 /// A quantity: plain digits with up to six decimal places are read straight into millionths (most
 /// rows); anything else (`1,200`, `£5`, more places) goes through the full parser.
 pub fn read_quantity(text: &str) -> Result<Quantity, NumberError> {
-    let bytes = text.as_bytes();
-    let (integer, fraction) = match memchr::memchr(b'.', bytes) {
-        Some(point) => (&bytes[..point], &bytes[point + 1..]),
-        None => (bytes, &[][..]),
-    };
-    let plain = !integer.is_empty()
-        && integer.len() <= 20
-        && fraction.len() <= QUANTITY_PLACES as usize
-        && integer.iter().chain(fraction).all(u8::is_ascii_digit);
-    if plain {
-        let mut millionths: i128 = 0;
-        for &digit in integer.iter().chain(fraction) {
-            millionths = millionths * 10 + i128::from(digit - b'0');
-        }
-        millionths *= 10i128.pow(QUANTITY_PLACES - fraction.len() as u32);
-        return Ok(Quantity::Millionths(millionths));
+    match plain_millionths(text.as_bytes()) {
+        Some(millionths) => Ok(Quantity::Millionths(millionths)),
+        None => parse_quantity(text).map(Quantity::from_decimal),
     }
-    parse_quantity(text).map(Quantity::from_decimal)
+}
+
+/// Digits with an optional point and at most six places, at most twelve before the point, in
+/// millionths; `None` for anything else.
+#[inline]
+fn plain_millionths(bytes: &[u8]) -> Option<i64> {
+    const POWERS: [i64; 7] = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+    // 18 characters at most: 18 digits always fit the 64-bit integer, whatever they are.
+    if bytes.is_empty() || bytes.len() > 18 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    let mut point = None;
+    for (index, &byte) in bytes.iter().enumerate() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit < 10 {
+            value = value * 10 + i64::from(digit);
+        } else if byte == b'.' && point.is_none() {
+            point = Some(index);
+        } else {
+            return None;
+        }
+    }
+    let integer_digits = point.unwrap_or(bytes.len());
+    let places = point.map_or(0, |point| bytes.len() - point - 1);
+    (integer_digits > 0 && integer_digits <= 12 && places <= QUANTITY_PLACES as usize)
+        .then(|| value * POWERS[places])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_pack_into_distinct_integers() {
+        let ids = [
+            "", "a", "ab", "abc", "abcd", "abcde", "svc_22", "svc_2", "F0000123", "F000012",
+        ];
+        let packed: Vec<u64> = ids.iter().map(|id| pack(id.as_bytes()).unwrap()).collect();
+        for (index, key) in packed.iter().enumerate() {
+            assert_eq!(
+                packed.iter().filter(|other| *other == key).count(),
+                1,
+                "{}",
+                ids[index]
+            );
+        }
+        assert_eq!(pack(b"abcdefgh"), Some(u64::from_le_bytes(*b"abcdefgh")));
+        assert_eq!(pack(b"abcde"), Some(u64::from_le_bytes(*b"abcde\0\0\0")));
+        assert_eq!(pack(b"abcdefghi"), None);
+    }
 
     #[test]
     fn plain_quantities_go_straight_to_millionths() {
