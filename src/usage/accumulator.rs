@@ -70,7 +70,7 @@ fn places_used(millionths: i64) -> u32 {
         return 0;
     }
     let mut places = QUANTITY_PLACES;
-    while fraction % 10 == 0 {
+    while fraction.is_multiple_of(10) {
         fraction /= 10;
         places -= 1;
     }
