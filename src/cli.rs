@@ -103,6 +103,8 @@ pub enum Format {
     Table,
     /// Exact figures as JSON, money as decimal strings
     Json,
+    /// One table per file, figures as plain numbers for spreadsheets
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]

@@ -193,8 +193,39 @@ pub fn format_money(value: Decimal, precision: Precision) -> String {
 
 /// Formats money as a plain number for spreadsheets: `-36978`, or `-36978.00` with pence.
 pub fn format_money_plain(value: Decimal, precision: Precision) -> String {
-    let rounded = round_for_display(value, precision.places());
-    format!("{:.*}", precision.places() as usize, rounded)
+    let mut text = String::new();
+    write_money_plain(&mut text, value, precision);
+    text
+}
+
+/// Appends money as a plain number, without making a String of its own: CSV output writes one for
+/// every figure of every family.
+pub fn write_money_plain(text: &mut String, value: Decimal, precision: Precision) {
+    use std::fmt::Write as _;
+    let places = precision.places();
+    let mut rounded = round_for_display(value, places);
+    rounded.rescale(places);
+    // The common case, a mantissa that fits 64 bits, is written digit by digit.
+    match i64::try_from(rounded.mantissa()) {
+        Ok(mantissa) if places == 0 => {
+            let _ = write!(text, "{mantissa}");
+        }
+        Ok(mantissa) => {
+            let unit = 10i64.pow(places);
+            let sign = if mantissa < 0 { "-" } else { "" };
+            let magnitude = mantissa.unsigned_abs();
+            let _ = write!(
+                text,
+                "{sign}{}.{:0width$}",
+                magnitude / unit as u64,
+                magnitude % unit as u64,
+                width = places as usize
+            );
+        }
+        Err(_) => {
+            let _ = write!(text, "{:.*}", places as usize, rounded);
+        }
+    }
 }
 
 /// Formats a quantity as it was counted: `62`, `1.5`, `1,200`; never in scientific notation.

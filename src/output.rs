@@ -4,6 +4,66 @@ use anyhow::{Context, bail};
 use std::io::Write;
 use std::path::Path;
 
+/// Runs `render` on the destination: the file at `path` (written atomically, and never one of the
+/// run's `inputs`), or standard output. Output is buffered; a closed pipe surfaces as an error that
+/// `main` treats as success.
+pub fn write_with(
+    path: Option<&Path>,
+    inputs: &[String],
+    render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    match path {
+        Some(path) => {
+            let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            refuse_to_overwrite_inputs(path, &inputs)?;
+            let folder = match path.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() => folder,
+                _ => Path::new("."),
+            };
+            let temporary = tempfile::NamedTempFile::new_in(folder)
+                .with_context(|| format!("cannot write in {}", folder.display()))?;
+            let mut writer = std::io::BufWriter::with_capacity(1 << 16, temporary);
+            render(&mut writer).with_context(|| format!("cannot write {}", path.display()))?;
+            let temporary = writer
+                .into_inner()
+                .map_err(|error| error.into_error())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            temporary
+                .persist(path)
+                .map_err(|error| error.error)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(())
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut writer = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            render(&mut writer)?;
+            writer.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// A table's key made safe as part of a file name: letters, digits, `-` and `_` only.
+pub fn file_name_part(key: &str) -> String {
+    let safe: String = key
+        .chars()
+        .map(|character| {
+            if character.is_ascii_alphanumeric() || matches!(character, '-' | '_') {
+                character
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    if safe.is_empty() {
+        "table".to_string()
+    } else {
+        safe
+    }
+}
+
 /// Writes `content` to `path`, or to standard output if there is none. A file is written
 /// atomically: to a temporary file in the same folder, renamed over the target at the end, so that
 /// a failed run never leaves half a report behind.

@@ -46,8 +46,9 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
-    let text = match global.format.unwrap_or(Format::Table) {
+    let text = match super::output_format(global)? {
         Format::Json => json(&diagnostics),
+        Format::Csv => problems_csv(&diagnostics)?,
         Format::Table => {
             let mut text = String::new();
             for problem in diagnostics.problems() {
@@ -264,4 +265,30 @@ fn json(diagnostics: &Diagnostics) -> String {
     let mut text = serde_json::to_string_pretty(&report).expect("serialisable");
     text.push('\n');
     text
+}
+
+/// The problems as CSV, one row each, spreadsheet-safe.
+fn problems_csv(diagnostics: &Diagnostics) -> anyhow::Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(["severity", "file", "line", "column", "message", "hint"])?;
+    for problem in diagnostics.problems() {
+        let location = problem.location.as_ref();
+        let number = |value: Option<u64>| value.map(|value| value.to_string()).unwrap_or_default();
+        writer.write_record([
+            if problem.is_error() {
+                "error"
+            } else {
+                "warning"
+            },
+            &crate::spreadsheet::safe_text(location.map_or("", |location| location.file.as_str())),
+            &number(location.and_then(|location| location.line)),
+            &number(location.and_then(|location| location.column)),
+            &crate::spreadsheet::safe_text(&problem.message),
+            &crate::spreadsheet::safe_text(problem.hint.as_deref().unwrap_or("")),
+        ])?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    Ok(String::from_utf8(bytes)?)
 }

@@ -62,7 +62,11 @@ pub fn cost_studies_with_tolerance(
         diagnostics.into_result()?;
         let (inputs, mut set_aside) = inputs.expect("inputs are complete when there are no errors");
         rejected.append(&mut set_aside);
+        let started = std::time::Instant::now();
         let mut ledger = ledger::build(inputs)?;
+        if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
+            eprintln!("tfcalc: ledger built in {:?}", started.elapsed());
+        }
         if let Some(key) = &global.pseudonymise {
             pseudonym::pseudonymise(&mut ledger, key);
         }

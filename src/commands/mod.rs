@@ -19,8 +19,10 @@ use crate::cli::{Format, GlobalArgs};
 use crate::costed::Costed;
 use crate::diagnostic::Diagnostics;
 use crate::money::Precision;
+use crate::output::write_with;
 use crate::report::json::{self, JsonOptions};
 use crate::report::{Document, terminal};
+use anyhow::Context;
 
 pub fn precision(global: &GlobalArgs) -> Precision {
     if global.pence {
@@ -40,26 +42,131 @@ pub fn report_warnings(diagnostics: &Diagnostics, global: &GlobalArgs) {
     }
 }
 
+/// The format to write in: as asked, or from the output file's extension, or terminal tables.
+pub fn output_format(global: &GlobalArgs) -> anyhow::Result<Format> {
+    if let Some(format) = global.format {
+        return Ok(format);
+    }
+    let extension = global
+        .output
+        .as_deref()
+        .and_then(|path| path.extension())
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase);
+    Ok(match extension.as_deref() {
+        Some("csv") => Format::Csv,
+        Some("json") => Format::Json,
+        _ => Format::Table,
+    })
+}
+
+/// Every input file of the studies, which output must never overwrite.
+fn input_files(studies: &[Costed]) -> Vec<String> {
+    let mut files = Vec::new();
+    for costed in studies {
+        let ledger = &costed.ledger;
+        files.extend(ledger.study_file.iter().cloned());
+        files.extend(ledger.inputs.iter().map(|account| account.file.clone()));
+        files.extend(
+            ledger
+                .book
+                .tables()
+                .iter()
+                .filter(|table| !table.builtin)
+                .map(|table| table.path.clone()),
+        );
+    }
+    files
+}
+
 /// Writes a command's output in the format asked for: its document of tables, or the JSON of the
 /// studies' figures.
 pub fn emit(
     studies: &[Costed],
-    document: &Document,
+    document: &Document<'_>,
     json_options: JsonOptions,
     global: &GlobalArgs,
 ) -> anyhow::Result<()> {
-    let text = match global.format.unwrap_or(Format::Table) {
-        Format::Table => terminal::render(document, precision(global)),
-        Format::Json => json::render(studies, json_options),
-    };
-    crate::output::emit(text.as_bytes(), global.output.as_deref())
+    let inputs = input_files(studies);
+    let output = global.output.as_deref();
+    match output_format(global)? {
+        Format::Table => write_with(output, &inputs, |writer| {
+            terminal::render(document, precision(global), writer)
+        }),
+        Format::Json => write_with(output, &inputs, |writer| {
+            json::render(studies, json_options, writer)
+        }),
+        Format::Csv => {
+            let started = std::time::Instant::now();
+            let written = write_csv_tables(document, global, &inputs);
+            if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
+                eprintln!("tfcalc: CSV written in {:?}", started.elapsed());
+            }
+            written
+        }
+    }
 }
 
 /// Writes a document with no study figures behind it: JSON is the document's tables.
-pub fn emit_document(document: &Document, global: &GlobalArgs) -> anyhow::Result<()> {
-    let text = match global.format.unwrap_or(Format::Table) {
-        Format::Table => terminal::render(document, precision(global)),
-        Format::Json => json::render_document(document),
+pub fn emit_document(document: &Document<'_>, global: &GlobalArgs) -> anyhow::Result<()> {
+    let output = global.output.as_deref();
+    match output_format(global)? {
+        Format::Table => write_with(output, &[], |writer| {
+            terminal::render(document, precision(global), writer)
+        }),
+        Format::Json => write_with(output, &[], |writer| {
+            json::render_document(document, writer)
+        }),
+        Format::Csv => write_csv_tables(document, global, &[]),
+    }
+}
+
+/// CSV holds one table per file. A one-table document goes to the output (or standard output);
+/// a larger one needs `--output`: `FOLDER/` gets `FOLDER/<table>.csv` for each table, and
+/// `report.csv` gets `report-<table>.csv`.
+fn write_csv_tables(
+    document: &Document<'_>,
+    global: &GlobalArgs,
+    inputs: &[String],
+) -> anyhow::Result<()> {
+    let precision = precision(global);
+    if let [table] = document.tables.as_slice() {
+        return write_with(global.output.as_deref(), inputs, |writer| {
+            crate::report::csv::render_table(table, precision, writer)
+        });
+    }
+    let Some(output) = global.output.as_deref() else {
+        anyhow::bail!(
+            "CSV holds one table per file, and this output has {} tables: give --output FOLDER/ (for FOLDER/<table>.csv each) or --output NAME.csv (for NAME-<table>.csv each)",
+            document.tables.len()
+        );
     };
-    crate::output::emit(text.as_bytes(), global.output.as_deref())
+    let as_folder = output.is_dir() || output.as_os_str().to_string_lossy().ends_with(['/', '\\']);
+    if as_folder {
+        std::fs::create_dir_all(output)
+            .with_context(|| format!("cannot create the folder {}", output.display()))?;
+    }
+    let mut written = Vec::new();
+    for table in &document.tables {
+        let name = crate::output::file_name_part(&table.key);
+        let path = if as_folder {
+            output.join(format!("{name}.csv"))
+        } else {
+            let stem = output
+                .file_stem()
+                .and_then(|stem| stem.to_str())
+                .unwrap_or("tfcalc");
+            output.with_file_name(format!("{stem}-{name}.csv"))
+        };
+        write_with(Some(&path), inputs, |writer| {
+            crate::report::csv::render_table(table, precision, writer)
+        })?;
+        written.push(path);
+    }
+    if !global.quiet {
+        for path in &written {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(())
 }

@@ -21,7 +21,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 /// The full report: statements, per-family savings, agencies, ROI, totals, assumptions,
 /// reconciliation, inputs and sources.
-pub fn report_document(studies: &[Costed]) -> Document {
+pub fn report_document(studies: &[Costed]) -> Document<'_> {
     let mut document = Document {
         title: "tfcalc report".to_string(),
         tables: Vec::new(),

@@ -27,7 +27,7 @@ struct Study<'a> {
     window_months: Option<u64>,
     /// The price year unit costs were uprated to, or null if they are at their own years.
     price_year: Option<String>,
-    families: Vec<Family<'a>>,
+    families: Families<'a>,
     agencies: Vec<Agency<'a>>,
     summary: Summary,
     totals: Totals,
@@ -38,11 +38,11 @@ struct Study<'a> {
 #[derive(Serialize)]
 struct Family<'a> {
     family_id: &'a str,
-    before: String,
-    after: String,
-    gross_saving: String,
-    intervention: String,
-    net_saving: String,
+    before: Exact,
+    after: Exact,
+    gross_saving: Exact,
+    intervention: Exact,
+    net_saving: Exact,
     #[serde(skip_serializing_if = "Option::is_none")]
     lines: Option<Lines<'a>>,
 }
@@ -58,57 +58,57 @@ struct Lines<'a> {
 struct Line<'a> {
     service: &'a str,
     name: &'a str,
-    quantity: String,
+    quantity: Exact,
     unit: &'a str,
-    unit_cost: String,
-    amount: String,
+    unit_cost: Exact,
+    amount: Exact,
 }
 
 #[derive(Serialize)]
 struct InterventionLine<'a> {
     item: &'a str,
-    amount: String,
+    amount: Exact,
 }
 
 #[derive(Serialize)]
 struct Agency<'a> {
     agency: &'a str,
-    before: Option<String>,
-    after: Option<String>,
-    benefit: String,
-    funding: String,
-    net: String,
+    before: Option<Exact>,
+    after: Option<Exact>,
+    benefit: Exact,
+    funding: Exact,
+    net: Exact,
 }
 
 #[derive(Serialize)]
 struct Summary {
     families: u64,
-    delivery_cost_per_family: Option<String>,
-    counterfactual_cost_per_family: String,
-    net_cost_per_family: Option<String>,
-    benefit_per_family: Option<String>,
-    roi: Option<String>,
+    delivery_cost_per_family: Option<Exact>,
+    counterfactual_cost_per_family: Exact,
+    net_cost_per_family: Option<Exact>,
+    benefit_per_family: Option<Exact>,
+    roi: Option<Exact>,
     #[serde(skip_serializing_if = "Option::is_none")]
     roi_note: Option<String>,
 }
 
 #[derive(Serialize)]
 struct Totals {
-    before: Option<String>,
-    intervention: String,
-    after: Option<String>,
-    gross_saving: String,
-    net_saving: String,
-    benefit: String,
+    before: Option<Exact>,
+    intervention: Exact,
+    after: Option<Exact>,
+    gross_saving: Exact,
+    net_saving: Exact,
+    benefit: Exact,
 }
 
 #[derive(Serialize)]
 struct Reconciled<'a> {
     figure: &'a str,
     description: &'a str,
-    published: String,
-    computed: Option<String>,
-    difference: Option<String>,
+    published: Exact,
+    computed: Option<Exact>,
+    difference: Option<Exact>,
     agrees: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
@@ -123,20 +123,52 @@ struct Input<'a> {
     rows_rejected: u64,
 }
 
-fn exact(value: Decimal) -> String {
-    value.to_string()
+/// A Decimal written as its exact decimal string, without making a String first.
+struct Exact(Decimal);
+
+impl Serialize for Exact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
 }
 
-pub fn render(studies: &[Costed], options: JsonOptions) -> String {
+fn exact(value: Decimal) -> Exact {
+    Exact(value)
+}
+
+/// A study's families, serialised one at a time as the JSON is written: a national study has
+/// hundreds of thousands.
+struct Families<'a> {
+    ledger: &'a StudyLedger,
+    options: JsonOptions,
+}
+
+impl Serialize for Families<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.ledger
+                .families
+                .iter()
+                .map(|family| self::family(self.ledger, family, self.options)),
+        )
+    }
+}
+
+/// Writes the studies' figures as JSON, streaming the families.
+pub fn render(
+    studies: &[Costed],
+    options: JsonOptions,
+    output: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     let report = Report {
         studies: studies
             .iter()
             .map(|figures| study(figures, options))
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&report).expect("a report always serialises");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *output, &report)?;
+    writeln!(output)?;
+    Ok(())
 }
 
 fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
@@ -150,11 +182,7 @@ fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
             .book
             .uprating()
             .map(|uprating| uprating.target.to_string()),
-        families: ledger
-            .families
-            .iter()
-            .map(|family| self::family(ledger, family, options))
-            .collect(),
+        families: Families { ledger, options },
         agencies: ledger
             .agencies
             .iter()
@@ -250,15 +278,17 @@ fn input(account: &FileAccount) -> Input<'_> {
 
 /// Any document as JSON: each table an array of objects keyed by column, money as exact decimal
 /// strings. For outputs with no study figures, such as `costs list`.
-pub fn render_document(document: &crate::report::Document) -> String {
+pub fn render_document(
+    document: &crate::report::Document<'_>,
+    output: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     use crate::report::view::Cell;
     let tables: Vec<serde_json::Value> = document
         .tables
         .iter()
         .map(|table| {
             let rows: Vec<serde_json::Value> = table
-                .rows
-                .iter()
+                .all_rows()
                 .map(|row| {
                     let mut object = serde_json::Map::new();
                     for (column, cell) in table.columns.iter().zip(&row.cells) {
@@ -268,8 +298,10 @@ pub fn render_document(document: &crate::report::Document) -> String {
                             | Cell::MoneyDifference(value)
                             | Cell::Ratio(value)
                             | Cell::Quantity(value)
-                            | Cell::Percent(value) => serde_json::Value::String(exact(*value)),
-                            Cell::Number { value, .. } => serde_json::Value::String(exact(*value)),
+                            | Cell::Percent(value) => serde_json::Value::String(value.to_string()),
+                            Cell::Number { value, .. } => {
+                                serde_json::Value::String(value.to_string())
+                            }
                             Cell::Count(count) => serde_json::Value::from(*count),
                             Cell::Phrase(pieces) => {
                                 serde_json::Value::String(crate::report::format::phrase_text(
@@ -287,10 +319,9 @@ pub fn render_document(document: &crate::report::Document) -> String {
             serde_json::json!({ "table": table.key, "title": table.title, "rows": rows })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&serde_json::json!({ "tables": tables }))
-        .expect("serialisable");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *output, &serde_json::json!({ "tables": tables }))?;
+    writeln!(output)?;
+    Ok(())
 }
 
 /// A column heading as a JSON key: "Price year" becomes "price_year".

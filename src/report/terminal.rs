@@ -5,18 +5,28 @@ use super::view::{Document, RowKind, TableView};
 use crate::money::Precision;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
-pub fn render(document: &Document, precision: Precision) -> String {
-    let mut output = String::new();
+pub fn render(
+    document: &Document<'_>,
+    precision: Precision,
+    output: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     for (index, table) in document.tables.iter().enumerate() {
         if index > 0 {
-            output.push('\n');
+            writeln!(output)?;
         }
-        output.push_str(&render_table(table, precision));
+        output.write_all(render_table(table, precision).as_bytes())?;
     }
-    output
+    Ok(())
 }
 
-fn render_table(view: &TableView, precision: Precision) -> String {
+/// A document as terminal text, for tests and messages.
+pub fn render_to_string(document: &Document<'_>, precision: Precision) -> String {
+    let mut output = Vec::new();
+    render(document, precision, &mut output).expect("writing to memory cannot fail");
+    String::from_utf8(output).expect("tables are text")
+}
+
+fn render_table(view: &TableView<'_>, precision: Precision) -> String {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -24,7 +34,7 @@ fn render_table(view: &TableView, precision: Precision) -> String {
         .set_header(view.columns.iter().map(comfy_table::Cell::new));
     // In a table with block headings (a statement), items are indented under their heading.
     let has_headings = view.rows.iter().any(|row| row.kind == RowKind::Heading);
-    for row in &view.rows {
+    for row in view.all_rows() {
         let cells = row.cells.iter().enumerate().map(|(column, cell)| {
             let mut text = cell_text(cell, precision, Style::Display);
             if has_headings && column == 0 && row.kind == RowKind::Item {

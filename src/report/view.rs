@@ -101,24 +101,53 @@ impl Row {
     }
 }
 
+/// Rows made one at a time, when asked for: a table of 400,000 families is never held in memory
+/// as cells, only streamed through a renderer.
+pub struct GeneratedRows<'a> {
+    pub count: usize,
+    pub row: Box<dyn Fn(usize) -> Row + Send + Sync + 'a>,
+}
+
 /// One table of a report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TableView {
+pub struct TableView<'a> {
     /// A short name for file and sheet names: `families`, `agencies`.
     pub key: String,
     pub title: String,
     pub columns: Vec<String>,
+    /// Rows made on demand, which come first (one per family, say)...
+    pub generated: Option<GeneratedRows<'a>>,
+    /// ...then the rows held here (a total row, say).
     pub rows: Vec<Row>,
     /// Sentences shown under the table.
     pub notes: Vec<Vec<Piece>>,
 }
 
-impl TableView {
-    pub fn new(key: impl Into<String>, title: impl Into<String>, columns: &[&str]) -> TableView {
+impl std::fmt::Debug for TableView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableView")
+            .field("key", &self.key)
+            .field("title", &self.title)
+            .field("columns", &self.columns)
+            .field(
+                "generated",
+                &self.generated.as_ref().map(|generated| generated.count),
+            )
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl<'a> TableView<'a> {
+    pub fn new(
+        key: impl Into<String>,
+        title: impl Into<String>,
+        columns: &[&str],
+    ) -> TableView<'a> {
         TableView {
             key: key.into(),
             title: title.into(),
             columns: columns.iter().map(|column| column.to_string()).collect(),
+            generated: None,
             rows: Vec::new(),
             notes: Vec::new(),
         }
@@ -134,17 +163,45 @@ impl TableView {
         self.notes.push(pieces);
     }
 
-    /// Whether a column holds figures (so is right-aligned): it has a figure and no text.
+    /// How many rows the table has, generated and held.
+    pub fn row_count(&self) -> usize {
+        self.generated
+            .as_ref()
+            .map_or(0, |generated| generated.count)
+            + self.rows.len()
+    }
+
+    /// Every row in order: the generated ones, made as they are reached, then the held ones.
+    pub fn all_rows(&self) -> impl Iterator<Item = std::borrow::Cow<'_, Row>> + '_ {
+        let generated = self.generated.iter().flat_map(|generated| {
+            (0..generated.count).map(|index| std::borrow::Cow::Owned((generated.row)(index)))
+        });
+        generated.chain(self.rows.iter().map(std::borrow::Cow::Borrowed))
+    }
+
+    /// Whether a column holds figures (so is right-aligned): it has a figure and no text. Judged
+    /// on the held rows and the first generated ones, so as not to make every row twice.
     pub fn is_numeric_column(&self, column: usize) -> bool {
-        let cells = || self.rows.iter().filter_map(|row| row.cells.get(column));
-        cells().any(Cell::is_numeric)
-            && cells().all(|cell| cell.is_numeric() || matches!(cell, Cell::Empty))
+        let sample: Vec<Cell> = self
+            .all_rows()
+            .take(self.rows.len() + 100)
+            .filter_map(|row| row.cells.get(column).cloned())
+            .chain(
+                self.rows
+                    .iter()
+                    .filter_map(|row| row.cells.get(column).cloned()),
+            )
+            .collect();
+        sample.iter().any(Cell::is_numeric)
+            && sample
+                .iter()
+                .all(|cell| cell.is_numeric() || matches!(cell, Cell::Empty))
     }
 }
 
 /// A whole report: a title and its tables, in order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Document {
+#[derive(Debug)]
+pub struct Document<'a> {
     pub title: String,
-    pub tables: Vec<TableView>,
+    pub tables: Vec<TableView<'a>>,
 }

@@ -323,59 +323,59 @@ fn read_chunk(
         }
         let text = std::str::from_utf8(bytes).map_err(|_| Fallback("text that is not UTF-8"))?;
         let columns = &prepared.columns;
-        let base = offset + start as u64;
+        let mut line_start = offset + start as u64;
+        let mut from = 0;
         let bytes = text.as_bytes();
-        // One pass over the bytes with a vectorised search for the two delimiters: commas end
-        // fields, newlines end rows. A file's last line may lack its newline: the end of the text
-        // ends it.
-        let (mut line_begin, mut field_begin, mut field) = (0, 0, 0);
-        let mut raw = RawRow::default();
-        let ends = memchr::memchr2_iter(b',', b'\n', bytes)
-            .chain((bytes.last() != Some(&b'\n')).then_some(bytes.len()));
-        for at in ends {
-            if at < bytes.len() && bytes[at] == b',' {
-                columns.place(&mut raw, field, &text[field_begin..at]);
-                field += 1;
-                field_begin = at + 1;
-                continue;
-            }
-            if base + line_begin as u64 >= chunk.end {
+        while from < bytes.len() {
+            let end =
+                memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |newline| from + newline);
+            if line_start >= chunk.end {
                 return Ok((rows, blank));
             }
-            let line_end = if at > line_begin && bytes[at - 1] == b'\r' {
-                at - 1
+            let position = position(prepared.file.number, line_start);
+            line_start += (end + 1 - from) as u64;
+            let line_end = if end > from && bytes[end - 1] == b'\r' {
+                end - 1
             } else {
-                at
+                end
             };
-            columns.place(&mut raw, field, &text[field_begin.min(line_end)..line_end]);
+            let line = &text[from..line_end];
+            let line_bytes = &bytes[from..line_end];
+            from = end + 1;
             rows += 1;
+            // Split on commas, keeping only the fields that matter.
+            let mut raw = RawRow::default();
+            let (mut index, mut field_start) = (0, 0);
+            for (at, &byte) in line_bytes.iter().enumerate() {
+                if byte == b',' {
+                    columns.place(&mut raw, index, &line[field_start..at]);
+                    index += 1;
+                    field_start = at + 1;
+                }
+            }
+            columns.place(&mut raw, index, &line[field_start..]);
             // A row of nothing but spaces and commas is blank, as the detailed reader counts it.
             let blank_row = raw
                 .family_id
                 .is_none_or(|id| id.bytes().all(|byte| byte.is_ascii_whitespace()))
-                && text[line_begin..line_end]
-                    .bytes()
-                    .all(|byte| byte == b',' || byte.is_ascii_whitespace());
+                && line_bytes
+                    .iter()
+                    .all(|&byte| byte == b',' || byte.is_ascii_whitespace());
             if blank_row {
                 blank += 1;
-            } else {
-                let row = judge(&raw, columns, services).map_err(|_| Fallback("a bad row"))?;
-                let family = accumulator.family(
-                    row.family_id,
-                    position(prepared.file.number, base + line_begin as u64),
-                );
-                accumulator
-                    .add(
-                        family,
-                        prepared.file.window,
-                        row.service,
-                        row.quantity,
-                        row.note,
-                    )
-                    .map_err(|_| Fallback("a sum too large"))?;
+                continue;
             }
-            raw = RawRow::default();
-            (line_begin, field_begin, field) = (at + 1, at + 1, 0);
+            let row = judge(&raw, columns, services).map_err(|_| Fallback("a bad row"))?;
+            let family = accumulator.family(row.family_id, position);
+            accumulator
+                .add(
+                    family,
+                    prepared.file.window,
+                    row.service,
+                    row.quantity,
+                    row.note,
+                )
+                .map_err(|_| Fallback("a sum too large"))?;
         }
         if at_end {
             return Ok((rows, blank));

@@ -332,7 +332,7 @@ proptest! {
             title: String::new(),
             tables: vec![tfcalc::report::views::family_summary(&costed.ledger)],
         };
-        let text = tfcalc::report::terminal::render(&document, tfcalc::money::Precision::Pounds);
+        let text = tfcalc::report::terminal::render_to_string(&document, tfcalc::money::Precision::Pounds);
         let total = crate::common::table_row(&text, &format!("Total ({} {})", costed.ledger.family_count, if costed.ledger.family_count == 1 { "family" } else { "families" }));
         let exact = &costed.ledger.totals;
         let expected = [exact.before.unwrap(), exact.intervention, exact.after.unwrap(), exact.benefit, exact.net_saving]

@@ -9,7 +9,7 @@ use crate::study::Funding;
 use indexmap::IndexSet;
 use rust_decimal::Decimal;
 
-pub fn agencies(studies: &[Costed], net: bool) -> TableView {
+pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
     // Every agency of every study, in the order first seen, so that studies with different agency
     // sets line up; an agency missing from a study is £0 there, never a blank.
     let names: IndexSet<&str> = studies
@@ -115,7 +115,7 @@ pub fn agencies(studies: &[Costed], net: bool) -> TableView {
     table
 }
 
-fn note_who_pays(table: &mut TableView, costed: &Costed) {
+fn note_who_pays(table: &mut TableView<'_>, costed: &Costed) {
     let ledger = &costed.ledger;
     if matches!(ledger.funding, Funding::Unstated) {
         table.note_with_figures(vec![

@@ -5,7 +5,7 @@ use crate::costed::Costed;
 use crate::report::view::{Cell, Piece, Row, TableView};
 use crate::study::Funding;
 
-pub fn assumptions(studies: &[Costed]) -> TableView {
+pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
     let mut table = TableView::new(
         "assumptions",
         "Assumptions",

@@ -31,7 +31,7 @@ fn agency_of(book: &CostBook, service: &Service) -> String {
 }
 
 /// The unit costs `keep` chooses, one row each.
-pub fn cost_list(book: &CostBook, keep: &dyn Fn(&Service) -> bool) -> TableView {
+pub fn cost_list(book: &CostBook, keep: &dyn Fn(&Service) -> bool) -> TableView<'static> {
     let mut table = TableView::new(
         "unit-costs",
         "Unit costs",
@@ -79,7 +79,7 @@ pub fn cost_list(book: &CostBook, keep: &dyn Fn(&Service) -> bool) -> TableView 
 }
 
 /// Every field of one unit cost, then its components and its split across agencies.
-pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView> {
+pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView<'static>> {
     let definition = &service.definition;
     let table_info = &book.tables()[service.table];
     let mut fields = TableView::new(
@@ -196,7 +196,7 @@ pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView> {
 }
 
 /// The agencies and how many unit costs each bears.
-pub fn agency_list(book: &CostBook) -> TableView {
+pub fn agency_list(book: &CostBook) -> TableView<'_> {
     let mut counts: BTreeMap<&str, (u64, Vec<&str>)> = BTreeMap::new();
     for service in book.services() {
         if let (CostBasis::Amount(_), Some(agency)) =

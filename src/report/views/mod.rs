@@ -11,7 +11,7 @@ pub use assumptions::assumptions;
 pub use costs::{agency_list, cost_detail, cost_list};
 pub use roi::roi;
 
-use super::view::{Cell, Piece, Row, TableView};
+use super::view::{Cell, GeneratedRows, Piece, Row, TableView};
 use crate::costed::Costed;
 use crate::costs::{CostBasis, ServiceId};
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
@@ -28,7 +28,7 @@ fn window_heading(ledger: &StudyLedger, when: &str) -> String {
 
 /// The Hertfordshire-style statement of one family: costs before, the intervention, costs after,
 /// and the saving.
-pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
+pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView<'static> {
     // A one-family study is usually named after its family ("Family E"): don't say it twice.
     let named_after_family = *ledger.name == *family.family_id
         || ledger.name.ends_with(&format!(" {}", family.family_id));
@@ -108,7 +108,7 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView {
 }
 
 /// "Police call outs: 62 hours at £33 per hour = £2,046", and for a composite the line it is built from.
-fn push_cost_line(table: &mut TableView, ledger: &StudyLedger, line: &CostLine) {
+fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLine) {
     let service = ledger.book.service(line.service);
     let definition = &service.definition;
     let mut pieces = vec![
@@ -167,7 +167,7 @@ fn push_cost_line(table: &mut TableView, ledger: &StudyLedger, line: &CostLine) 
 }
 
 /// One row per family: before, intervention, after, gross and net saving, with a total row.
-pub fn family_summary(ledger: &StudyLedger) -> TableView {
+pub fn family_summary(ledger: &StudyLedger) -> TableView<'_> {
     let mut table = TableView::new(
         "families",
         format!("{}: savings per family", ledger.name),
@@ -180,16 +180,22 @@ pub fn family_summary(ledger: &StudyLedger) -> TableView {
             "Net saving",
         ],
     );
-    for family in &ledger.families {
-        table.rows.push(Row::item(vec![
-            Cell::text(family.family_id.clone()),
-            Cell::Money(family.before),
-            Cell::Money(family.intervention),
-            Cell::Money(family.after),
-            Cell::Money(family.gross_saving()),
-            Cell::Money(family.net_saving()),
-        ]));
-    }
+    // One row per family, made as the renderer reaches it: a national study has hundreds of
+    // thousands of families.
+    table.generated = Some(GeneratedRows {
+        count: ledger.families.len(),
+        row: Box::new(|index| {
+            let family = &ledger.families[index];
+            Row::item(vec![
+                Cell::text(&*family.family_id),
+                Cell::Money(family.before),
+                Cell::Money(family.intervention),
+                Cell::Money(family.after),
+                Cell::Money(family.gross_saving()),
+                Cell::Money(family.net_saving()),
+            ])
+        }),
+    });
     let totals = &ledger.totals;
     table.rows.push(Row::total(vec![
         Cell::text(match ledger.family_count {
@@ -209,7 +215,7 @@ pub fn family_summary(ledger: &StudyLedger) -> TableView {
 }
 
 /// The study totals, one column per study.
-pub fn totals(studies: &[Costed]) -> TableView {
+pub fn totals(studies: &[Costed]) -> TableView<'_> {
     let ledgers: Vec<&StudyLedger> = studies.iter().map(|costed| &costed.ledger).collect();
     let mut columns = vec!["Figure"];
     columns.extend(ledgers.iter().map(|ledger| ledger.name.as_str()));
@@ -253,7 +259,7 @@ pub fn totals(studies: &[Costed]) -> TableView {
 }
 
 /// Published figures beside computed ones.
-pub fn reconciliation(studies: &[Costed]) -> TableView {
+pub fn reconciliation(studies: &[Costed]) -> TableView<'_> {
     let checks: Vec<&Check> = studies.iter().flat_map(|costed| &costed.checks).collect();
     let mut table = TableView::new(
         "reconciliation",
@@ -325,7 +331,7 @@ pub fn reconciliation(studies: &[Costed]) -> TableView {
 }
 
 /// How many rows of each input were read, used, blank and rejected.
-pub fn inputs(studies: &[Costed]) -> TableView {
+pub fn inputs(studies: &[Costed]) -> TableView<'_> {
     let ledgers = studies.iter().map(|costed| &costed.ledger);
     let mut table = TableView::new(
         "inputs",
@@ -348,7 +354,7 @@ pub fn inputs(studies: &[Costed]) -> TableView {
 }
 
 /// Every unit cost the studies used (and the parts of composites), with its source.
-pub fn sources(studies: &[Costed]) -> TableView {
+pub fn sources(studies: &[Costed]) -> TableView<'_> {
     let ledgers = studies.iter().map(|costed| &costed.ledger);
     let mut table = TableView::new(
         "sources",

@@ -3,7 +3,7 @@
 use crate::costed::Costed;
 use crate::report::view::{Cell, Piece, Row, TableView};
 
-pub fn roi(studies: &[Costed]) -> TableView {
+pub fn roi(studies: &[Costed]) -> TableView<'_> {
     let mut columns = vec![""];
     columns.extend(studies.iter().map(|costed| costed.ledger.name.as_str()));
     let mut table = TableView::new("roi", "Return on investment", &columns);
