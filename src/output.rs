@@ -20,8 +20,7 @@ pub fn write_with(
                 Some(folder) if !folder.as_os_str().is_empty() => folder,
                 _ => Path::new("."),
             };
-            let temporary = tempfile::NamedTempFile::new_in(folder)
-                .with_context(|| format!("cannot write in {}", folder.display()))?;
+            let temporary = temporary_file(folder)?;
             let mut writer = std::io::BufWriter::with_capacity(1 << 16, temporary);
             render(&mut writer).with_context(|| format!("cannot write {}", path.display()))?;
             let temporary = writer
@@ -44,6 +43,21 @@ pub fn write_with(
     }
 }
 
+/// A temporary file beside the output, readable as an ordinary file would be once it takes the
+/// output's name (temporary files are otherwise private to their owner).
+fn temporary_file(folder: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tfcalc-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder
+        .tempfile_in(folder)
+        .with_context(|| format!("cannot write in {}", folder.display()))
+}
+
 /// A table's key made safe as part of a file name: letters, digits, `-` and `_` only.
 pub fn file_name_part(key: &str) -> String {
     let safe: String = key
@@ -64,37 +78,10 @@ pub fn file_name_part(key: &str) -> String {
     }
 }
 
-/// Writes `content` to `path`, or to standard output if there is none. A file is written
-/// atomically: to a temporary file in the same folder, renamed over the target at the end, so that
-/// a failed run never leaves half a report behind.
+/// Writes `content` to `path` (atomically: see [`write_with`]), or to standard output if there is
+/// none.
 pub fn emit(content: &[u8], path: Option<&Path>) -> anyhow::Result<()> {
-    match path {
-        Some(path) => write_atomically(path, content),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(content)?;
-            stdout.flush()?;
-            Ok(())
-        }
-    }
-}
-
-fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
-    let folder = match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder,
-        _ => Path::new("."),
-    };
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)
-        .with_context(|| format!("cannot write in {}", folder.display()))?;
-    temporary
-        .write_all(content)
-        .and_then(|()| temporary.flush())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    temporary
-        .persist(path)
-        .map_err(|error| error.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    write_with(path, &[], |writer| Ok(writer.write_all(content)?))
 }
 
 /// Refuses to write over a file the run reads: `--output before.csv` would destroy the data.

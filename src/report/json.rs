@@ -166,7 +166,7 @@ pub fn render(
             .map(|figures| study(figures, options))
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *output, &report)?;
+    serde_json::to_writer_pretty(&mut *output, &report).map_err(std::io::Error::from)?;
     writeln!(output)?;
     Ok(())
 }
@@ -319,7 +319,8 @@ pub fn render_document(
             serde_json::json!({ "table": table.key, "title": table.title, "rows": rows })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *output, &serde_json::json!({ "tables": tables }))?;
+    serde_json::to_writer_pretty(&mut *output, &serde_json::json!({ "tables": tables }))
+        .map_err(std::io::Error::from)?;
     writeln!(output)?;
     Ok(())
 }

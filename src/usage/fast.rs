@@ -191,13 +191,15 @@ pub fn read<'c>(
     let mut accumulators = results
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?
-        .into_iter();
+        .into_iter()
+        .peekable();
     let mut total = accumulators
         .next()
         .unwrap_or_else(|| Accumulator::new(costs, itemise));
-    for other in accumulators {
+    while let Some(other) = accumulators.next() {
+        let last = accumulators.peek().is_none();
         total
-            .merge(other)
+            .merge(other, last)
             .map_err(|_| Fallback("a sum overflowed"))?;
     }
     if std::env::var_os("TFCALC_DEBUG_READER").is_some() {

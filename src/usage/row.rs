@@ -55,8 +55,17 @@ pub struct Row<'a> {
 /// Service ids to their index in the cost book. Every row looks one up, so ids of up to eight
 /// bytes (most of them) are packed into an integer key: one multiply to hash, one compare to match.
 pub struct ServiceIndex {
+    /// A direct-mapped cache in front of `short`: a service's packed id picks one of 256 slots,
+    /// which holds it unless another service took the slot first.
+    slots: Box<[(u64, u32); 256]>,
     short: FxHashMap<u64, ServiceId>,
     long: FxHashMap<Box<str>, ServiceId>,
+}
+
+/// The slot of a packed id in [`ServiceIndex`]'s cache.
+#[inline]
+fn slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
 }
 
 /// Up to eight bytes as one integer, zero-padded. Input with a NUL byte is refused before any
@@ -84,6 +93,7 @@ pub fn pack(bytes: &[u8]) -> Option<u64> {
 impl ServiceIndex {
     pub fn new(book: &CostBook) -> ServiceIndex {
         let mut index = ServiceIndex {
+            slots: Box::new([(0, u32::MAX); 256]),
             short: FxHashMap::default(),
             long: FxHashMap::default(),
         };
@@ -91,7 +101,13 @@ impl ServiceIndex {
             let id = service.definition.id.as_str();
             let service = ServiceId(position as u32);
             match pack(id.as_bytes()) {
-                Some(key) => index.short.insert(key, service),
+                Some(key) => {
+                    let cached = &mut index.slots[slot(key)];
+                    if cached.1 == u32::MAX {
+                        *cached = (key, service.0);
+                    }
+                    index.short.insert(key, service)
+                }
                 None => index.long.insert(id.into(), service),
             };
         }
@@ -105,7 +121,13 @@ impl ServiceIndex {
             "input with NUL bytes is refused before reading"
         );
         match pack(id.as_bytes()) {
-            Some(key) => self.short.get(&key).copied(),
+            Some(key) => {
+                let (cached_key, cached) = self.slots[slot(key)];
+                if cached_key == key && cached != u32::MAX {
+                    return Some(ServiceId(cached));
+                }
+                self.short.get(&key).copied()
+            }
             None => self.long.get(id).copied(),
         }
     }
