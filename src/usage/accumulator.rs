@@ -513,6 +513,11 @@ impl<'a> Accumulator<'a> {
                     *total = total
                         .checked_add(extra.exact[window])
                         .ok_or(RowError::TotalTooLarge)?;
+                    // Whichever path a row took, the total is written at the same scale: the
+                    // output must not depend on how the reading was shared between threads.
+                    if total.scale() < money_places {
+                        total.rescale(money_places);
+                    }
                 }
             }
             out.push(FamilyUsage {
@@ -530,11 +535,13 @@ impl<'a> Accumulator<'a> {
                     quantity_divisor,
                     self.quantity_places,
                 )?;
-                totals.push(
-                    fixed
-                        .checked_add(self.exact_quantities[window][service])
-                        .ok_or(RowError::TotalTooLarge)?,
-                );
+                let mut total = fixed
+                    .checked_add(self.exact_quantities[window][service])
+                    .ok_or(RowError::TotalTooLarge)?;
+                if total.scale() < self.quantity_places {
+                    total.rescale(self.quantity_places);
+                }
+                totals.push(total);
             }
         }
         Ok(StudyUsage {

@@ -34,8 +34,12 @@ const BLOCK: usize = 1 << 20;
 /// A family's rows take at least this many bytes in a typical extract: used only to size tables.
 const BYTES_PER_FAMILY_GUESS: u64 = 1000;
 
-/// Files are cut into chunks of about this size, so that threads finishing early take more.
-const CHUNK: u64 = 8 << 20;
+/// Files are cut into chunks, so that threads finishing early take more: about eight chunks a
+/// thread, and neither so small that the chunks cost more than they save nor so
+/// large that one slow chunk holds up the end.
+const CHUNKS_PER_THREAD: u64 = 8;
+const SMALLEST_CHUNK: u64 = 256 << 10;
+const LARGEST_CHUNK: u64 = 8 << 20;
 
 /// One file for the fast reader.
 pub struct FastFile<'a> {
@@ -81,6 +85,12 @@ pub fn read<'c>(
 ) -> Result<(Accumulator<'c>, Vec<FileAccount>), Fallback> {
     let read_started = std::time::Instant::now();
     let prepared = files.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
+    let total_bytes: u64 = prepared
+        .iter()
+        .map(|file| file.length - file.data_start)
+        .sum();
+    let chunk_size = (total_bytes / (threads.max(1) as u64 * CHUNKS_PER_THREAD))
+        .clamp(SMALLEST_CHUNK, LARGEST_CHUNK);
     let chunks: Vec<Chunk> = prepared
         .iter()
         .enumerate()
@@ -88,7 +98,7 @@ pub fn read<'c>(
             let mut start = file.data_start;
             std::iter::from_fn(move || {
                 (start < file.length).then(|| {
-                    let end = (start + CHUNK).min(file.length);
+                    let end = (start + chunk_size).min(file.length);
                     let chunk = Chunk {
                         file: index,
                         start,
@@ -109,11 +119,7 @@ pub fn read<'c>(
     // Room for the families each thread will likely meet, so that its tables rarely grow: a
     // family has a few hundred bytes of rows in a typical extract. (A guess only: they grow as
     // needed.)
-    let bytes: u64 = prepared
-        .iter()
-        .map(|file| file.length - file.data_start)
-        .sum();
-    let expected_families = (bytes / BYTES_PER_FAMILY_GUESS / threads.max(1) as u64) as usize;
+    let expected_families = (total_bytes / BYTES_PER_FAMILY_GUESS / threads.max(1) as u64) as usize;
     let worker = || -> Result<Accumulator<'c>, Fallback> {
         let mut accumulator = Accumulator::with_capacity(costs, itemise, expected_families);
         let mut buffer = vec![0u8; BLOCK];

@@ -8,5 +8,6 @@ mod family_e;
 mod hostile;
 mod invariants;
 mod leicestershire;
+mod scale;
 mod study_format;
 mod unit_costs;
