@@ -201,19 +201,6 @@ pub struct Accumulator<'a> {
 }
 
 impl<'a> Accumulator<'a> {
-    /// An accumulator with room for about `families` families.
-    pub fn with_capacity(
-        costs: &'a FixedCosts,
-        itemise: Itemise,
-        families: usize,
-    ) -> Accumulator<'a> {
-        let mut accumulator = Accumulator::new(costs, itemise);
-        accumulator.ids.reserve(families);
-        accumulator.families.reserve(families);
-        accumulator.table.reserve(families, |&(hash, _)| hash);
-        accumulator
-    }
-
     pub fn new(costs: &'a FixedCosts, itemise: Itemise) -> Accumulator<'a> {
         let services = costs.costs.len();
         Accumulator {

@@ -31,9 +31,6 @@ pub struct Fallback(pub &'static str);
 /// Bytes read at a time by each thread.
 const BLOCK: usize = 1 << 20;
 
-/// A family's rows take at least this many bytes in a typical extract: used only to size tables.
-const BYTES_PER_FAMILY_GUESS: u64 = 1000;
-
 /// Files are cut into chunks, so that threads finishing early take more: about eight chunks a
 /// thread, and neither so small that the chunks cost more than they save nor so
 /// large that one slow chunk holds up the end.
@@ -116,12 +113,10 @@ pub fn read<'c>(
     let abandon = AtomicBool::new(false);
     let reason = Mutex::new(None);
 
-    // Room for the families each thread will likely meet, so that its tables rarely grow: a
-    // family has a few hundred bytes of rows in a typical extract. (A guess only: they grow as
-    // needed.)
-    let expected_families = (total_bytes / BYTES_PER_FAMILY_GUESS / threads.max(1) as u64) as usize;
+    // (No room is set aside from the size of the input: memory must grow with the families, never
+    // with the rows. The tables grow as families arrive.)
     let worker = || -> Result<Accumulator<'c>, Fallback> {
-        let mut accumulator = Accumulator::with_capacity(costs, itemise, expected_families);
+        let mut accumulator = Accumulator::new(costs, itemise);
         let mut buffer = vec![0u8; BLOCK];
         loop {
             let index = next.fetch_add(1, Ordering::Relaxed);
