@@ -40,7 +40,8 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// Output format [default: table]
+    /// Output format [default: table, or as --output's extension says: .md, .csv, .json,
+    /// .xlsx, .html]
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
 
@@ -101,10 +102,31 @@ pub struct GlobalArgs {
 pub enum Format {
     /// Tables for the terminal
     Table,
-    /// Exact figures as JSON, money as decimal strings
-    Json,
+    /// GitHub-flavoured Markdown tables, to paste into a paper
+    Markdown,
     /// One table per file, figures as plain numbers for spreadsheets
     Csv,
+    /// Exact figures as JSON, money as decimal strings
+    Json,
+    /// An Excel workbook, one sheet per table (needs --output)
+    Xlsx,
+    /// A self-contained HTML report with charts, for a browser or to print (needs --output)
+    Html,
+}
+
+impl Format {
+    /// The format a file name asks for, by its extension.
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        match extension.to_ascii_lowercase().as_str() {
+            "txt" => Some(Format::Table),
+            "md" | "markdown" => Some(Format::Markdown),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "xlsx" => Some(Format::Xlsx),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -265,3 +265,66 @@ fn compare(
         note,
     }
 }
+
+/// Lines of a table that, each rounded for display, do not add up to their total as displayed.
+/// The displayed total is always the exact total rounded, never the sum of rounded lines; this
+/// says when a reader adding up the lines would find a different figure, and by how much.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundingGap {
+    pub study: String,
+    /// The lines, in words: "the 8 agencies' benefits".
+    pub lines: String,
+    /// The lines rounded, then added up.
+    pub sum_of_rounded: Decimal,
+    /// The exact total, rounded.
+    pub rounded_total: Decimal,
+}
+
+/// The rounding gaps of a study's per-family and per-agency tables at `places` decimal places.
+pub fn rounding_gaps(ledger: &StudyLedger, places: u32) -> Vec<RoundingGap> {
+    let round = |value: Decimal| crate::money::round_for_display(value, places);
+    let mut gaps = Vec::new();
+    let mut compare = |lines: String, rounded: &mut dyn Iterator<Item = Decimal>, total: Decimal| {
+        let sum_of_rounded: Decimal = rounded.sum();
+        let rounded_total = round(total);
+        if sum_of_rounded != rounded_total {
+            gaps.push(RoundingGap {
+                study: ledger.name.clone(),
+                lines,
+                sum_of_rounded,
+                rounded_total,
+            });
+        }
+    };
+    let families = ledger.families.len();
+    if families > 1 {
+        let plural = format!("the {families} families'");
+        compare(
+            format!("{plural} net savings"),
+            &mut ledger.families.iter().map(|family| round(family.net_saving())),
+            ledger.totals.net_saving,
+        );
+        compare(
+            format!("{plural} gross savings"),
+            &mut ledger
+                .families
+                .iter()
+                .map(|family| round(family.gross_saving())),
+            ledger.totals.benefit,
+        );
+    }
+    let agencies = ledger.agencies.len();
+    if agencies > 1 {
+        compare(
+            format!("the {agencies} agencies' benefits"),
+            &mut ledger.agencies.iter().map(|agency| round(agency.benefit)),
+            ledger.totals.benefit,
+        );
+        compare(
+            format!("the {agencies} agencies' net figures"),
+            &mut ledger.agencies.iter().map(|agency| round(agency.net)),
+            ledger.totals.benefit_less_funding,
+        );
+    }
+    gaps
+}

@@ -12,6 +12,7 @@ pub fn run(args: &AgencyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let studies = cost_studies(&args.study, global, Itemise::Never)?;
     let document = Document {
         title: "Benefits by agency".to_string(),
+        charts: vec![views::charts::agency_benefits(&studies)],
         tables: vec![views::agencies(&studies, args.net)],
     };
     emit(&studies, &document, JsonOptions::default(), global)?;

@@ -47,6 +47,9 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
     let text = match super::output_format(global)? {
+        Format::Markdown | Format::Xlsx | Format::Html => anyhow::bail!(
+            "check lists problems as a table, csv or json: give --format table, csv or json"
+        ),
         Format::Json => json(&diagnostics),
         Format::Csv => problems_csv(&diagnostics)?,
         Format::Table => {

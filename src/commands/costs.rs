@@ -77,6 +77,7 @@ fn list(args: &CostsListArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     };
     let document = Document {
         title: "Unit costs".to_string(),
+        charts: Vec::new(),
         tables: vec![views::cost_list(&book, &keep)],
     };
     emit_document(&document, global)?;
@@ -95,6 +96,7 @@ fn show(id: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     };
     let document = Document {
         title: format!("Unit cost {id}"),
+        charts: Vec::new(),
         tables: views::cost_detail(&book, book.service(service_id)),
     };
     emit_document(&document, global)?;
@@ -105,6 +107,7 @@ fn agencies(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let book = load_book(global)?;
     let document = Document {
         title: "Agencies".to_string(),
+        charts: Vec::new(),
         tables: vec![views::agency_list(&book)],
     };
     emit_document(&document, global)?;

@@ -7,6 +7,9 @@ use crate::report::{Document, views};
 use crate::usage::Itemise;
 use std::process::ExitCode;
 
+/// Families with a waterfall chart each; a study with more gets one chart for the whole study.
+const FAMILY_CHARTS: usize = 20;
+
 pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let itemise = if args.summary {
         Itemise::Never
@@ -16,6 +19,7 @@ pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let studies = cost_studies(&args.study, global, itemise)?;
     let mut document = Document {
         title: "Family statements".to_string(),
+        charts: Vec::new(),
         tables: Vec::new(),
     };
     for costed in &studies {
@@ -24,6 +28,20 @@ pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!(
                 "{} is a summary study: it has no family records to itemise; try `tfcalc roi` or `tfcalc agency`",
                 ledger.name
+            );
+        }
+        // A chart for each family while there are few enough to look at; beyond that, one for
+        // the study.
+        if args.summary || ledger.families.len() > FAMILY_CHARTS {
+            document
+                .charts
+                .push(views::charts::study_waterfall(ledger));
+        } else {
+            document.charts.extend(
+                ledger
+                    .families
+                    .iter()
+                    .map(|family| views::charts::family_waterfall(ledger, family)),
             );
         }
         if args.summary {

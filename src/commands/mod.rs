@@ -21,7 +21,7 @@ use crate::diagnostic::Diagnostics;
 use crate::money::Precision;
 use crate::output::write_with;
 use crate::report::json::{self, JsonOptions};
-use crate::report::{Document, terminal};
+use crate::report::{Document, html, markdown, terminal, xlsx};
 use anyhow::Context;
 
 pub fn precision(global: &GlobalArgs) -> Precision {
@@ -47,17 +47,59 @@ pub fn output_format(global: &GlobalArgs) -> anyhow::Result<Format> {
     if let Some(format) = global.format {
         return Ok(format);
     }
-    let extension = global
-        .output
-        .as_deref()
-        .and_then(|path| path.extension())
-        .and_then(|extension| extension.to_str())
-        .map(str::to_ascii_lowercase);
-    Ok(match extension.as_deref() {
-        Some("csv") => Format::Csv,
-        Some("json") => Format::Json,
-        _ => Format::Table,
+    let Some(output) = global.output.as_deref() else {
+        return Ok(Format::Table);
+    };
+    let Some(extension) = output.extension().and_then(|extension| extension.to_str()) else {
+        return Ok(Format::Table);
+    };
+    Format::from_extension(extension).ok_or_else(|| {
+        anyhow::anyhow!(
+            "cannot tell the output format from the extension .{extension} of {}: name the file .txt, .md, .csv, .json, .xlsx or .html, or give --format table|markdown|csv|json|xlsx|html",
+            output.display()
+        )
     })
+}
+
+/// Refuses to send a workbook or a web page to a terminal, where it would be unreadable: they go
+/// to a file (`--output`) or through a pipe.
+fn refuse_binary_to_terminal(format: Format, global: &GlobalArgs) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let name = match format {
+        Format::Xlsx => "an Excel workbook",
+        Format::Html => "an HTML page",
+        _ => return Ok(()),
+    };
+    if global.output.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "--format {} writes {name}, not text for a terminal: give --output FILE (e.g. --output report.{})",
+            format_name(format),
+            format_name(format)
+        );
+    }
+    Ok(())
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Table => "table",
+        Format::Markdown => "markdown",
+        Format::Csv => "csv",
+        Format::Json => "json",
+        Format::Xlsx => "xlsx",
+        Format::Html => "html",
+    }
+}
+
+/// How terminal tables are drawn: styled and fitted to the width only on a real terminal, and
+/// never styled when `NO_COLOR` is set (<https://no-color.org>).
+fn terminal_options(global: &GlobalArgs) -> terminal::TerminalOptions {
+    use std::io::IsTerminal;
+    let on_terminal = global.output.is_none() && std::io::stdout().is_terminal();
+    terminal::TerminalOptions {
+        on_terminal,
+        styled: on_terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
+    }
 }
 
 /// Every input file of the studies, which output must never overwrite.
@@ -88,37 +130,56 @@ pub fn emit(
     global: &GlobalArgs,
 ) -> anyhow::Result<()> {
     let inputs = input_files(studies);
-    let output = global.output.as_deref();
-    match output_format(global)? {
-        Format::Table => write_with(output, &inputs, |writer| {
-            terminal::render(document, precision(global), writer)
-        }),
-        Format::Json => write_with(output, &inputs, |writer| {
+    if output_format(global)? == Format::Json {
+        return write_with(global.output.as_deref(), &inputs, |writer| {
             json::render(studies, json_options, writer)
-        }),
-        Format::Csv => {
-            let started = std::time::Instant::now();
-            let written = write_csv_tables(document, global, &inputs);
-            if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-                eprintln!("tfcalc: CSV written in {:?}", started.elapsed());
-            }
-            written
-        }
+        });
     }
+    render_document(document, global, &inputs)
 }
 
 /// Writes a document with no study figures behind it: JSON is the document's tables.
 pub fn emit_document(document: &Document<'_>, global: &GlobalArgs) -> anyhow::Result<()> {
+    render_document(document, global, &[])
+}
+
+/// Draws a document with the renderer of the format asked for.
+fn render_document(
+    document: &Document<'_>,
+    global: &GlobalArgs,
+    inputs: &[String],
+) -> anyhow::Result<()> {
+    let format = output_format(global)?;
+    refuse_binary_to_terminal(format, global)?;
     let output = global.output.as_deref();
-    match output_format(global)? {
-        Format::Table => write_with(output, &[], |writer| {
-            terminal::render(document, precision(global), writer)
+    let precision = precision(global);
+    let started = std::time::Instant::now();
+    let written = match format {
+        Format::Table => write_with(output, inputs, |writer| {
+            terminal::render(document, precision, terminal_options(global), writer)
         }),
-        Format::Json => write_with(output, &[], |writer| {
+        Format::Markdown => write_with(output, inputs, |writer| {
+            markdown::render(document, precision, writer)
+        }),
+        Format::Json => write_with(output, inputs, |writer| {
             json::render_document(document, writer)
         }),
-        Format::Csv => write_csv_tables(document, global, &[]),
+        Format::Csv => write_csv_tables(document, global, inputs),
+        Format::Xlsx => write_with(output, inputs, |writer| {
+            xlsx::render(document, precision, writer)
+        }),
+        Format::Html => write_with(output, inputs, |writer| {
+            html::render(document, precision, writer)
+        }),
+    };
+    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
+        eprintln!(
+            "tfcalc: {} written in {:?}",
+            format_name(format),
+            started.elapsed()
+        );
     }
+    written
 }
 
 /// CSV holds one table per file. A one-table document goes to the output (or standard output);

@@ -22,7 +22,8 @@ pub fn run(args: &ReconcileArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode
     let studies = cost_studies_with_tolerance(&args.study, global, Itemise::Never, tolerance)?;
     let document = Document {
         title: "Reconciliation".to_string(),
-        tables: vec![views::reconciliation(&studies)],
+        charts: Vec::new(),
+        tables: vec![views::reconciliation(&studies, super::precision(global))],
     };
     emit(&studies, &document, JsonOptions::default(), global)?;
     let disagreements = studies

@@ -5,6 +5,7 @@ use crate::cli::{GlobalArgs, StudyArgs};
 use crate::costed::Costed;
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
+use crate::money::Precision;
 use crate::usage::Itemise;
 use std::process::ExitCode;
 
@@ -14,18 +15,32 @@ const STATEMENTS_SHOWN: usize = 20;
 
 pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let studies = cost_studies(args, global, Itemise::UpTo(STATEMENTS_SHOWN))?;
-    let document = report_document(&studies);
+    let document = report_document(&studies, super::precision(global));
     emit(&studies, &document, JsonOptions::default(), global)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The full report: statements, per-family savings, agencies, ROI, totals, assumptions,
 /// reconciliation, inputs and sources.
-pub fn report_document(studies: &[Costed]) -> Document<'_> {
+pub fn report_document(studies: &[Costed], precision: Precision) -> Document<'_> {
+    let names: Vec<&str> = studies
+        .iter()
+        .map(|costed| costed.ledger.name.as_str())
+        .collect();
     let mut document = Document {
-        title: "tfcalc report".to_string(),
+        title: format!("Cost-benefit report: {}", names.join("; ")),
+        charts: Vec::new(),
         tables: Vec::new(),
     };
+    document
+        .charts
+        .push(views::charts::agency_benefits(studies));
+    document.charts.extend(
+        studies
+            .iter()
+            .map(|costed| views::charts::study_waterfall(&costed.ledger)),
+    );
+    document.charts.push(views::charts::roi(studies));
     for costed in studies {
         let ledger = &costed.ledger;
         if ledger.families.len() <= STATEMENTS_SHOWN {
@@ -50,7 +65,7 @@ pub fn report_document(studies: &[Costed]) -> Document<'_> {
     document.tables.push(views::agencies(studies, true));
     document.tables.push(views::roi(studies));
     document.tables.push(views::assumptions(studies));
-    document.tables.push(views::reconciliation(studies));
+    document.tables.push(views::reconciliation(studies, precision));
     if studies
         .iter()
         .any(|costed| !costed.ledger.inputs.is_empty())

@@ -11,6 +11,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let studies = cost_studies(args, global, Itemise::Never)?;
     let document = Document {
         title: "Return on investment".to_string(),
+        charts: vec![views::charts::roi(&studies)],
         tables: vec![views::roi(&studies)],
     };
     emit(&studies, &document, JsonOptions::default(), global)?;

@@ -38,6 +38,12 @@ pub fn cell_text(cell: &Cell, precision: Precision, style: Style) -> String {
                 format!("+{shown}")
             }
         }
+        (Cell::UnitCost(value), Style::Display) => {
+            money::format_money(*value, unit_cost_precision(*value, precision))
+        }
+        (Cell::UnitCost(value), Style::Plain) => {
+            money::format_money_plain(*value, unit_cost_precision(*value, precision))
+        }
         (Cell::Ratio(value), Style::Display) => money::format_ratio(*value),
         (Cell::Ratio(value), Style::Plain) => format!("{:.2}", money::round_for_display(*value, 2)),
         (Cell::Count(count), Style::Display) => group_count(*count),
@@ -68,14 +74,10 @@ pub fn phrase_text(pieces: &[Piece], precision: Precision) -> String {
         match piece {
             Piece::Text(part) => text.push_str(part),
             Piece::Money(value) => text.push_str(&money::format_money(*value, precision)),
-            Piece::UnitCost(value) => {
-                let precision = if value.fract().is_zero() {
-                    precision
-                } else {
-                    Precision::Pence
-                };
-                text.push_str(&money::format_money(*value, precision));
-            }
+            Piece::UnitCost(value) => text.push_str(&money::format_money(
+                *value,
+                unit_cost_precision(*value, precision),
+            )),
             Piece::Quantity(value) => text.push_str(&money::format_quantity(*value)),
             Piece::Percent(fraction) => text.push_str(&money::format_percent(*fraction)),
             Piece::MoneyPence(value) => {
@@ -85,6 +87,15 @@ pub fn phrase_text(pieces: &[Piece], precision: Precision) -> String {
         }
     }
     text
+}
+
+/// A unit cost is shown with its pence whenever it has them, whatever the report's precision.
+pub fn unit_cost_precision(value: rust_decimal::Decimal, precision: Precision) -> Precision {
+    if value.fract().is_zero() {
+        precision
+    } else {
+        Precision::Pence
+    }
 }
 
 fn group_count(count: u64) -> String {

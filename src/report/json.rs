@@ -295,6 +295,7 @@ pub fn render_document(
                         let value = match cell {
                             Cell::Text(text) => serde_json::Value::String(text.clone()),
                             Cell::Money(value)
+                            | Cell::UnitCost(value)
                             | Cell::MoneyDifference(value)
                             | Cell::Ratio(value)
                             | Cell::Quantity(value)

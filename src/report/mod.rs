@@ -2,9 +2,16 @@
 
 pub mod csv;
 pub mod format;
+pub mod html;
 pub mod json;
+pub mod markdown;
+mod svg;
 pub mod terminal;
 pub mod view;
 pub mod views;
+pub mod xlsx;
 
-pub use view::{Cell, Document, GeneratedRows, Piece, Row, RowKind, TableView};
+pub use view::{
+    BarSeries, Cell, ChartKind, ChartMeasure, ChartView, Document, GeneratedRows, Piece, Row,
+    RowKind, StepKind, TableView, WaterfallStep,
+};

@@ -1,37 +1,63 @@
 //! The default renderer: tables for a terminal, drawn with comfy-table.
 
-use super::format::{Style, cell_text};
+use super::format::{Style, cell_text, phrase_text};
 use super::view::{Document, RowKind, TableView};
 use crate::money::Precision;
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, CellAlignment, ContentArrangement, Table, presets};
+
+/// Where the tables are going, which decides how they are drawn.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TerminalOptions {
+    /// Standard output is a terminal: tables wrap to its width.
+    pub on_terminal: bool,
+    /// Headers and totals may be bold (on a terminal, and `NO_COLOR` not set).
+    pub styled: bool,
+}
 
 pub fn render(
     document: &Document<'_>,
     precision: Precision,
+    options: TerminalOptions,
     output: &mut dyn std::io::Write,
 ) -> anyhow::Result<()> {
     for (index, table) in document.tables.iter().enumerate() {
         if index > 0 {
             writeln!(output)?;
         }
-        output.write_all(render_table(table, precision).as_bytes())?;
+        output.write_all(render_table(table, precision, options).as_bytes())?;
     }
     Ok(())
 }
 
-/// A document as terminal text, for tests and messages.
+/// A document as plain terminal text, for tests and messages.
 pub fn render_to_string(document: &Document<'_>, precision: Precision) -> String {
     let mut output = Vec::new();
-    render(document, precision, &mut output).expect("writing to memory cannot fail");
+    render(document, precision, TerminalOptions::default(), &mut output)
+        .expect("writing to memory cannot fail");
     String::from_utf8(output).expect("tables are text")
 }
 
-fn render_table(view: &TableView<'_>, precision: Precision) -> String {
+fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOptions) -> String {
     let mut table = Table::new();
+    if !options.on_terminal {
+        // Written to a file or a pipe: no terminal width to fit, and no escape codes.
+        table.force_no_tty();
+    }
+    let bold = |cell: comfy_table::Cell| {
+        if options.styled {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    };
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(view.columns.iter().map(comfy_table::Cell::new));
+        .set_header(
+            view.columns
+                .iter()
+                .map(|column| bold(comfy_table::Cell::new(column))),
+        );
     // In a table with block headings (a statement), items are indented under their heading.
     let has_headings = view.rows.iter().any(|row| row.kind == RowKind::Heading);
     for row in view.all_rows() {
@@ -44,6 +70,9 @@ fn render_table(view: &TableView<'_>, precision: Precision) -> String {
             if cell.is_numeric() {
                 drawn = drawn.set_alignment(CellAlignment::Right);
             }
+            if row.kind != RowKind::Item {
+                drawn = bold(drawn);
+            }
             drawn
         });
         table.add_row(cells);
@@ -55,7 +84,7 @@ fn render_table(view: &TableView<'_>, precision: Precision) -> String {
     }
     let mut output = format!("{}\n{table}\n", view.title);
     for note in &view.notes {
-        output.push_str(&super::format::phrase_text(note, precision));
+        output.push_str(&phrase_text(note, precision));
         output.push('\n');
     }
     output

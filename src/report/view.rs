@@ -10,6 +10,9 @@ pub enum Cell {
     Money(Decimal),
     /// A difference in money, drawn with its sign: `+£3`, `-£3`.
     MoneyDifference(Decimal),
+    /// A unit cost: like money, but drawn with its pence whenever it has them, so that £56.25 per
+    /// week is never shown as £56.
+    UnitCost(Decimal),
     /// A return on investment, drawn as `£0.39 : £1.00`.
     Ratio(Decimal),
     /// A whole number of families or rows.
@@ -199,9 +202,78 @@ impl<'a> TableView<'a> {
     }
 }
 
-/// A whole report: a title and its tables, in order.
+/// A chart of figures from the ledger. Like a table, it holds exact figures; the renderers that
+/// can draw pictures (HTML) draw it, and the others leave it out, as its figures are in the tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartView {
+    /// A short name, as for tables.
+    pub key: String,
+    pub title: String,
+    pub kind: ChartKind,
+    /// Sentences shown under the chart.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartKind {
+    /// Bars up from a zero axis, and down below it for negative values: one group of bars per
+    /// category, one bar in each group per series (one series per study, say).
+    Bars {
+        categories: Vec<String>,
+        series: Vec<BarSeries>,
+        measure: ChartMeasure,
+        /// A line across the chart at this value, with its label (break-even for a return).
+        reference: Option<(Decimal, String)>,
+    },
+    /// Steps from a starting total, through additions and subtractions, to a final total.
+    Waterfall { steps: Vec<WaterfallStep> },
+}
+
+/// What the bars measure, so that labels and axes are written the right way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartMeasure {
+    Money,
+    /// A return for each £1: drawn as `£0.39 : £1.00`.
+    Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarSeries {
+    pub name: String,
+    /// One value per category; `None` where the series has no figure for it.
+    pub values: Vec<Option<Decimal>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaterfallStep {
+    pub label: String,
+    pub kind: StepKind,
+    /// For a total, its value; for a change, the amount added (negative for one taken away).
+    pub value: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// A bar from zero: where the waterfall starts, and the totals it reaches.
+    Total,
+    /// A bar floating from the running total to the running total plus the change.
+    Change,
+}
+
+/// A whole report: a title, its charts and its tables, in order.
 #[derive(Debug)]
 pub struct Document<'a> {
     pub title: String,
+    pub charts: Vec<ChartView>,
     pub tables: Vec<TableView<'a>>,
+}
+
+impl<'a> Document<'a> {
+    pub fn new(title: impl Into<String>) -> Document<'a> {
+        Document {
+            title: title.into(),
+            charts: Vec::new(),
+            tables: Vec::new(),
+        }
+    }
 }

@@ -330,6 +330,7 @@ proptest! {
         let costed = cost(&table, &csv(&before, services), &csv(&after, services), Decimal::new(intervention_pence as i64, 2), no_funding());
         let document = tfcalc::report::Document {
             title: String::new(),
+            charts: Vec::new(),
             tables: vec![tfcalc::report::views::family_summary(&costed.ledger)],
         };
         let text = tfcalc::report::terminal::render_to_string(&document, tfcalc::money::Precision::Pounds);
@@ -338,6 +339,28 @@ proptest! {
         let expected = [exact.before.unwrap(), exact.intervention, exact.after.unwrap(), exact.benefit, exact.net_saving]
             .map(|value| tfcalc::money::format_money(value, tfcalc::money::Precision::Pounds));
         prop_assert_eq!(&total[1..], &expected[..]);
+
+        // A reader adding up the net savings as shown gets the total shown, or the reconciliation
+        // says what they get instead.
+        let shown: Decimal = costed
+            .ledger
+            .families
+            .iter()
+            .map(|family| {
+                let row = crate::common::table_row(&text, &family.family_id);
+                tfcalc::money::parse_money(&row[5]).unwrap()
+            })
+            .sum();
+        let shown_total = tfcalc::money::parse_money(&total[5]).unwrap();
+        let gaps = tfcalc::reconcile::rounding_gaps(&costed.ledger, 0);
+        let net_gap = gaps.iter().find(|gap| gap.lines.ends_with("net savings"));
+        if costed.ledger.families.len() > 1 && shown != shown_total {
+            let gap = net_gap.expect("a rounding gap is reported");
+            prop_assert_eq!(gap.sum_of_rounded, shown);
+            prop_assert_eq!(gap.rounded_total, shown_total);
+        } else {
+            prop_assert!(net_gap.is_none());
+        }
     }
 }
 

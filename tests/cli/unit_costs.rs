@@ -355,7 +355,8 @@ fn list_uprates_when_asked_and_says_so() {
         "--price-year",
         "2013/14",
     ]);
-    assert_eq!(table_row(&text, "cr2.0.1")[2], "£1,311");
+    // A unit cost is shown with its pence when it has them: uprating gives it some.
+    assert_eq!(table_row(&text, "cr2.0.1")[2], "£1,311.43");
     assert_eq!(table_row(&text, "cr2.0.1")[5], "2013/14");
     assert!(text.contains("Costs are in 2013/14 prices"), "{text}");
 }

@@ -9,10 +9,10 @@ use crate::study::Funding;
 use indexmap::IndexSet;
 use rust_decimal::Decimal;
 
-pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
-    // Every agency of every study, in the order first seen, so that studies with different agency
-    // sets line up; an agency missing from a study is £0 there, never a blank.
-    let names: IndexSet<&str> = studies
+/// Every agency of every study, in the order first seen, so that studies with different agency sets
+/// line up; an agency missing from a study is £0 there, never a blank.
+pub fn agency_names(studies: &[Costed]) -> IndexSet<&str> {
+    studies
         .iter()
         .flat_map(|costed| {
             costed
@@ -21,7 +21,21 @@ pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
                 .iter()
                 .map(|agency| agency.agency.as_str())
         })
-        .collect();
+        .collect()
+}
+
+/// The benefit to `agency` in a study: £0 if the study has no figures for it.
+pub fn agency_benefit(costed: &Costed, agency: &str) -> Decimal {
+    costed
+        .ledger
+        .agencies
+        .iter()
+        .find(|candidate| candidate.agency == agency)
+        .map_or(Decimal::ZERO, |found| found.benefit)
+}
+
+pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
+    let names = agency_names(studies);
     let mut columns = vec!["Agency".to_string()];
     for costed in studies {
         let name = &costed.ledger.name;

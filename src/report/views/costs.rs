@@ -57,7 +57,7 @@ pub fn cost_list(book: &CostBook, keep: &dyn Fn(&Service) -> bool) -> TableView<
         table.rows.push(Row::item(vec![
             Cell::text(definition.id.clone()),
             Cell::text(definition.name.clone()),
-            Cell::Money(service.unit_cost),
+            Cell::UnitCost(service.unit_cost),
             Cell::text(definition.unit.clone()),
             Cell::text(agency_of(book, service)),
             Cell::text(price_year),
@@ -98,7 +98,7 @@ pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView<'static>
         add("Category", Cell::text(category.clone()));
     }
     add("Unit", Cell::text(definition.unit.clone()));
-    add("Cost", Cell::Money(service.unit_cost));
+    add("Cost", Cell::UnitCost(service.unit_cost));
     if let Some(stated) = service.stated_cost {
         let year = definition
             .price_year
@@ -170,7 +170,7 @@ pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView<'static>
                 Cell::text(component.id.clone()),
                 Cell::text(part.definition.name.clone()),
                 Cell::Quantity(component.quantity),
-                Cell::Money(part.unit_cost),
+                Cell::UnitCost(part.unit_cost),
                 Cell::text(agency_of(book, part)),
             ]));
         }
@@ -184,12 +184,12 @@ pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView<'static>
     for (agency, amount) in &service.agency_split {
         split.rows.push(Row::item(vec![
             Cell::text(book.agency_name(*agency)),
-            Cell::Money(*amount),
+            Cell::UnitCost(*amount),
         ]));
     }
     split.rows.push(Row::total(vec![
         Cell::text("Total"),
-        Cell::Money(service.unit_cost),
+        Cell::UnitCost(service.unit_cost),
     ]));
     tables.push(split);
     tables

@@ -3,6 +3,7 @@
 
 mod agencies;
 mod assumptions;
+pub mod charts;
 mod costs;
 mod roi;
 
@@ -15,7 +16,8 @@ use super::view::{Cell, GeneratedRows, Piece, Row, TableView};
 use crate::costed::Costed;
 use crate::costs::{CostBasis, ServiceId};
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
-use crate::reconcile::{Check, Measure};
+use crate::money::Precision;
+use crate::reconcile::{Check, Measure, rounding_gaps};
 use std::collections::BTreeSet;
 
 fn window_heading(ledger: &StudyLedger, when: &str) -> String {
@@ -258,8 +260,9 @@ pub fn totals(studies: &[Costed]) -> TableView<'_> {
     table
 }
 
-/// Published figures beside computed ones.
-pub fn reconciliation(studies: &[Costed]) -> TableView<'_> {
+/// Published figures beside computed ones, and where figures rounded for display do not add up to
+/// their displayed totals.
+pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_> {
     let checks: Vec<&Check> = studies.iter().flat_map(|costed| &costed.checks).collect();
     let mut table = TableView::new(
         "reconciliation",
@@ -315,6 +318,17 @@ pub fn reconciliation(studies: &[Costed]) -> TableView<'_> {
             check.relative_difference.map_or(Cell::Empty, Cell::Percent),
             Cell::text(result),
         ]));
+    }
+    for costed in studies {
+        for gap in rounding_gaps(&costed.ledger, precision.places()) {
+            table.note_with_figures(vec![
+                Piece::text(format!("{}: {}, each rounded as shown, add up to ", gap.study, gap.lines)),
+                Piece::Money(gap.sum_of_rounded),
+                Piece::text(", but the total shown is the exact total rounded, "),
+                Piece::Money(gap.rounded_total),
+                Piece::text(": the difference is rounding, not an error."),
+            ]);
+        }
     }
     let differing = checks.iter().filter(|check| !check.agrees).count();
     table.note(
@@ -403,7 +417,7 @@ pub fn sources(studies: &[Costed]) -> TableView<'_> {
             table.rows.push(Row::item(vec![
                 Cell::text(definition.id.clone()),
                 Cell::text(definition.name.clone()),
-                Cell::Money(service.unit_cost),
+                Cell::UnitCost(service.unit_cost),
                 Cell::text(definition.unit.clone()),
                 Cell::text(agency),
                 Cell::text(

@@ -1,0 +1,194 @@
+//! HTML: one self-contained page, for a browser or to print on A4. Its styles are inline and its
+//! charts are inline SVG (see [`super::svg`]): it loads nothing from the network and needs no
+//! JavaScript.
+
+use super::format::{Style, cell_text, phrase_text};
+use super::svg::{self, escape};
+use super::view::{Document, RowKind, TableView};
+use crate::money::Precision;
+use std::borrow::Cow;
+use std::io::Write;
+
+/// Rows of a long table (one per family) shown in the page; the CSV and Excel outputs hold them
+/// all, and the totals are always shown.
+const ROWS_SHOWN: usize = 500;
+
+const STYLE: &str = r#"
+@page { size: A4; margin: 14mm 12mm; }
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: #1b1f23; max-width: 1000px; margin: 0 auto; padding: 24px; line-height: 1.4; font-size: 14px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 28px 0 6px; break-after: avoid; }
+.meta { color: #5a6270; margin: 0 0 12px; }
+nav ol { columns: 2; margin: 8px 0 0; padding-left: 20px; color: #5a6270; }
+nav a { color: #2f5d8a; }
+figure { margin: 18px 0; break-inside: avoid; }
+figcaption { font-weight: 600; font-size: 15px; margin-bottom: 4px; }
+svg { width: 100%; max-width: 760px; height: auto; display: block; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 8px; border-bottom: 1px solid #d8dee4; text-align: left; vertical-align: top; }
+th { background: #eef2f6; border-bottom: 2px solid #8c959f; }
+.num { text-align: right; }
+td.num { white-space: nowrap; }
+td.indent { padding-left: 22px; }
+tr.heading td { font-weight: 600; background: #f6f8fa; }
+tr.total td { font-weight: 700; border-top: 2px solid #57606a; }
+tr.more td { color: #5a6270; font-style: italic; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+.note { color: #4a525c; font-size: 13px; margin: 4px 0; }
+section { break-inside: auto; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 2px 5px; }
+  nav { display: none; }
+  h2 { font-size: 13pt; }
+}
+"#;
+
+pub fn render(
+    document: &Document<'_>,
+    precision: Precision,
+    output: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut page = String::new();
+    page.push_str("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
+    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    page.push_str(&format!(
+        "<meta name=\"generator\" content=\"tfcalc {}\">\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    page.push_str(&format!("<title>{}</title>\n", escape(&document.title)));
+    page.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
+    page.push_str(&format!(
+        "<header>\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n",
+        escape(&document.title),
+        match precision {
+            Precision::Pounds =>
+                "Money in whole pounds, rounded half away from zero; totals are the exact totals rounded, so lines may not add to them by a pound or so.",
+            Precision::Pence => "Money to the penny.",
+        }
+    ));
+    if document.tables.len() > 2 {
+        page.push_str("<nav><ol>\n");
+        for (index, table) in document.tables.iter().enumerate() {
+            page.push_str(&format!(
+                "<li><a href=\"#{}\">{}</a></li>\n",
+                anchor(index, &table.key),
+                escape(&table.title)
+            ));
+        }
+        page.push_str("</ol></nav>\n");
+    }
+    page.push_str("</header>\n");
+    output.write_all(page.as_bytes())?;
+
+    for (index, chart) in document.charts.iter().enumerate() {
+        let id = format!("chart-{index}");
+        let mut figure = format!(
+            "<figure id=\"{id}\">\n<figcaption>{}</figcaption>\n",
+            escape(&chart.title)
+        );
+        figure.push_str(&svg::chart(chart, precision, &id));
+        figure.push('\n');
+        for note in &chart.notes {
+            figure.push_str(&format!("<p class=\"note\">{}</p>\n", escape(note)));
+        }
+        figure.push_str("</figure>\n");
+        output.write_all(figure.as_bytes())?;
+    }
+    for (index, table) in document.tables.iter().enumerate() {
+        render_table(table, &anchor(index, &table.key), precision, output)?;
+    }
+    output.write_all(b"</body>\n</html>\n")?;
+    Ok(())
+}
+
+/// A unique id for a table, to link to from the contents.
+fn anchor(index: usize, key: &str) -> String {
+    format!("t{index}-{}", crate::output::file_name_part(key))
+}
+
+fn render_table(
+    table: &TableView<'_>,
+    anchor: &str,
+    precision: Precision,
+    output: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let numeric: Vec<bool> = (0..table.columns.len())
+        .map(|column| table.is_numeric_column(column))
+        .collect();
+    let mut html = format!(
+        "<section id=\"{anchor}\">\n<h2>{}</h2>\n<table>\n<thead><tr>",
+        escape(&table.title)
+    );
+    for (column, name) in table.columns.iter().enumerate() {
+        html.push_str(&format!(
+            "<th{} scope=\"col\">{}</th>",
+            if numeric[column] { " class=\"num\"" } else { "" },
+            escape(name)
+        ));
+    }
+    html.push_str("</tr></thead>\n<tbody>\n");
+    let has_headings = table.rows.iter().any(|row| row.kind == RowKind::Heading);
+    // The first generated rows, then a line saying how many are left out, then the held rows.
+    let generated = table.generated.as_ref().map_or(0, |rows| rows.count);
+    let shown = generated.min(ROWS_SHOWN);
+    let hidden = generated - shown;
+    let rows = table
+        .generated
+        .iter()
+        .flat_map(|rows| (0..shown).map(|index| Cow::Owned((rows.row)(index))))
+        .chain(table.rows.iter().map(Cow::Borrowed));
+    for (index, row) in rows.enumerate() {
+        if hidden > 0 && index == shown {
+            html.push_str(&format!(
+                "<tr class=\"more\"><td colspan=\"{}\">… and {} more rows, not shown here: the CSV and Excel outputs (--format csv or xlsx) have every one. The totals below include them.</td></tr>\n",
+                table.columns.len().max(1),
+                crate::money::format_quantity(rust_decimal::Decimal::from(hidden as u64))
+            ));
+        }
+        let class = match row.kind {
+            RowKind::Item => "",
+            RowKind::Heading => " class=\"heading\"",
+            RowKind::Total => " class=\"total\"",
+        };
+        html.push_str(&format!("<tr{class}>"));
+        for (column, cell) in row.cells.iter().enumerate() {
+            let mut classes = Vec::new();
+            if cell.is_numeric() || numeric.get(column).copied().unwrap_or(false) {
+                classes.push("num");
+            }
+            if has_headings && column == 0 && row.kind == RowKind::Item {
+                classes.push("indent");
+            }
+            let class = if classes.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", classes.join(" "))
+            };
+            html.push_str(&format!(
+                "<td{class}>{}</td>",
+                escape(&cell_text(cell, precision, Style::Display))
+            ));
+        }
+        html.push_str("</tr>\n");
+        // Long tables are written as they are made, not held whole.
+        if html.len() > 1 << 16 {
+            output.write_all(html.as_bytes())?;
+            html.clear();
+        }
+    }
+    html.push_str("</tbody>\n</table>\n");
+    for note in &table.notes {
+        html.push_str(&format!(
+            "<p class=\"note\">{}</p>\n",
+            escape(&phrase_text(note, precision))
+        ));
+    }
+    html.push_str("</section>\n");
+    output.write_all(html.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,348 @@
+//! Excel: a workbook with one sheet per table. Figures are numbers with number formats (money in
+//! £, percentages, returns as `£0.39 : £1.00`), never text, so that a finance team can sum and
+//! chart them; each holds the exact figure, and only its format rounds it for display. Text is
+//! always written as a string cell, which Excel never runs as a formula.
+
+use super::format::{Style, cell_text, phrase_text, unit_cost_precision};
+use super::view::{Cell, Document, Row, RowKind, TableView};
+use crate::money::Precision;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{
+    Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+use std::collections::HashSet;
+use std::io::Write;
+
+/// The most rows a sheet can hold (Excel's limit), less the title and header rows.
+const MAX_DATA_ROWS: usize = 1_048_576 - 2;
+/// Tables longer than this are streamed to a temporary file as they are written, rather than held
+/// in memory until the workbook is saved.
+const LOW_MEMORY_ROWS: usize = 50_000;
+/// Column widths, in characters.
+const MIN_WIDTH: usize = 8;
+const MAX_WIDTH: usize = 60;
+/// Rows looked at to size the columns.
+const WIDTH_SAMPLE_ROWS: usize = 1_000;
+
+pub fn render(
+    document: &Document<'_>,
+    precision: Precision,
+    output: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut workbook = Workbook::new();
+    let formats = Formats::new(precision);
+    let mut sheet_names = SheetNames::default();
+    for table in &document.tables {
+        if table.row_count() > MAX_DATA_ROWS {
+            anyhow::bail!(
+                "the table \"{}\" has {} rows, more than an Excel sheet holds ({}): use --format csv for it",
+                table.title,
+                table.row_count(),
+                MAX_DATA_ROWS
+            );
+        }
+        let worksheet = if table.row_count() > LOW_MEMORY_ROWS {
+            workbook.add_worksheet_with_low_memory()?
+        } else {
+            workbook.add_worksheet()
+        };
+        worksheet.set_name(sheet_names.name_for(table))?;
+        write_table(worksheet, table, precision, &formats)?;
+    }
+    if document.tables.is_empty() {
+        workbook.add_worksheet().write_string(0, 0, "No tables")?;
+    }
+    output.write_all(&workbook.save_to_buffer()?)?;
+    Ok(())
+}
+
+/// The number formats and styles, made once per workbook.
+struct Formats {
+    title: Format,
+    header: Format,
+    header_numeric: Format,
+    note: Format,
+    money: Format,
+    money_pence: Format,
+    money_difference: Format,
+    money_difference_pence: Format,
+    ratio: Format,
+    percent: Format,
+    count: Format,
+    quantity: Format,
+    text: Format,
+    wrapped_text: Format,
+}
+
+impl Formats {
+    fn new(precision: Precision) -> Formats {
+        let money = |places: u32| {
+            let pence = if places == 0 { "" } else { ".00" };
+            format!("£#,##0{pence};-£#,##0{pence}")
+        };
+        let places = precision.places();
+        Formats {
+            title: Format::new().set_bold().set_font_size(13),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0xE7_EC_F2))
+                .set_border_bottom(FormatBorder::Thin),
+            header_numeric: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Right)
+                .set_background_color(Color::RGB(0xE7_EC_F2))
+                .set_border_bottom(FormatBorder::Thin),
+            note: Format::new().set_italic(),
+            money: Format::new().set_num_format(money(places)),
+            money_pence: Format::new().set_num_format(money(2)),
+            money_difference: Format::new().set_num_format(format!("+{};£0", money(places))),
+            money_difference_pence: Format::new().set_num_format(format!("+{};£0.00", money(2))),
+            ratio: Format::new().set_num_format("\"£\"0.00\" : £1.00\""),
+            percent: Format::new().set_num_format("0.00%"),
+            count: Format::new().set_num_format("#,##0"),
+            quantity: Format::new().set_num_format("General"),
+            text: Format::new(),
+            wrapped_text: Format::new().set_text_wrap(),
+        }
+    }
+}
+
+fn write_table(
+    worksheet: &mut Worksheet,
+    table: &TableView<'_>,
+    precision: Precision,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let widths = column_widths(table, precision);
+    for (column, width) in widths.iter().enumerate() {
+        worksheet.set_column_width(column as u16, *width as f64)?;
+    }
+    worksheet.write_string_with_format(0, 0, &table.title, &formats.title)?;
+    for (column, name) in table.columns.iter().enumerate() {
+        let format = if table.is_numeric_column(column) {
+            &formats.header_numeric
+        } else {
+            &formats.header
+        };
+        worksheet.write_string_with_format(1, column as u16, name, format)?;
+    }
+    worksheet.set_freeze_panes(2, 0)?;
+    worksheet.set_repeat_rows(0, 1)?;
+    worksheet.set_paper_size(9); // A4
+    if table.columns.len() > 4 {
+        worksheet.set_landscape();
+    }
+    worksheet.set_print_fit_to_pages(1, 0);
+
+    let has_headings = table.rows.iter().any(|row| row.kind == RowKind::Heading);
+    let mut sheet_row: u32 = 2;
+    for row in table.all_rows() {
+        write_row(
+            worksheet,
+            sheet_row,
+            &row,
+            has_headings,
+            &widths,
+            precision,
+            formats,
+        )?;
+        sheet_row += 1;
+    }
+    let last_data_row = sheet_row - 1;
+    // A filter on long lists (one row per family), so that a finance team can sort and pick.
+    if table.generated.is_some() && last_data_row >= 2 {
+        worksheet.autofilter(1, 0, last_data_row, table.columns.len().max(1) as u16 - 1)?;
+    }
+    sheet_row += 1;
+    for note in &table.notes {
+        worksheet.write_string_with_format(sheet_row, 0, phrase_text(note, precision), &formats.note)?;
+        sheet_row += 1;
+    }
+    Ok(())
+}
+
+fn write_row(
+    worksheet: &mut Worksheet,
+    sheet_row: u32,
+    row: &Row,
+    has_headings: bool,
+    widths: &[usize],
+    precision: Precision,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    for (column, cell) in row.cells.iter().enumerate() {
+        let column_number = column as u16;
+        let mut number = |value: Decimal, format: &Format| {
+            let format = if row.kind == RowKind::Item {
+                format.clone()
+            } else {
+                format.clone().set_bold()
+            };
+            // f64 holds any amount a study has to well below a penny; the format rounds it.
+            let value = value.to_f64().unwrap_or(f64::NAN);
+            worksheet
+                .write_number_with_format(sheet_row, column_number, value, &format)
+                .map(|_| ())
+        };
+        match cell {
+            Cell::Money(value) => number(*value, &formats.money)?,
+            Cell::UnitCost(value) => match unit_cost_precision(*value, precision) {
+                Precision::Pence => number(*value, &formats.money_pence)?,
+                Precision::Pounds => number(*value, &formats.money)?,
+            },
+            Cell::MoneyDifference(value) => {
+                // A difference of pence would show as £0 in whole pounds: show the pence.
+                let pence = precision == Precision::Pence
+                    || (value.abs() < Decimal::new(5, 1) && !value.is_zero());
+                if pence {
+                    number(*value, &formats.money_difference_pence)?
+                } else {
+                    number(*value, &formats.money_difference)?
+                }
+            }
+            Cell::Ratio(value) => number(*value, &formats.ratio)?,
+            Cell::Percent(fraction) => number(*fraction, &formats.percent)?,
+            Cell::Count(count) => number(Decimal::from(*count), &formats.count)?,
+            Cell::Quantity(value) => number(*value, &formats.quantity)?,
+            Cell::Number { value, places } => {
+                let format = match places {
+                    0 => "0".to_string(),
+                    places => format!("0.{}", "0".repeat(*places as usize)),
+                };
+                number(*value, &Format::new().set_num_format(format))?
+            }
+            Cell::Text(_) | Cell::Phrase(_) => {
+                let mut text = cell_text(cell, precision, Style::Display);
+                if has_headings && column == 0 && row.kind == RowKind::Item {
+                    text.insert_str(0, "    ");
+                }
+                let mut format = if text.chars().count() > widths[column] {
+                    formats.wrapped_text.clone()
+                } else {
+                    formats.text.clone()
+                };
+                if row.kind != RowKind::Item {
+                    format = format.set_bold();
+                }
+                worksheet.write_string_with_format(sheet_row, column_number, text, &format)?;
+            }
+            Cell::Empty => {
+                if row.kind != RowKind::Item {
+                    worksheet.write_blank(sheet_row, column_number, &formats.text.clone().set_bold())?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each column as wide as its longest header word or figure, as shown, within limits: long text
+/// wraps instead.
+fn column_widths(table: &TableView<'_>, precision: Precision) -> Vec<usize> {
+    let mut widths: Vec<usize> = table
+        .columns
+        .iter()
+        .map(|column| {
+            column
+                .split_whitespace()
+                .map(|word| word.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let sample = table
+        .all_rows()
+        .take(WIDTH_SAMPLE_ROWS)
+        .chain(table.rows.iter().map(std::borrow::Cow::Borrowed));
+    for row in sample {
+        for (column, cell) in row.cells.iter().enumerate() {
+            if let Some(width) = widths.get_mut(column) {
+                let shown = cell_text(cell, precision, Style::Display).chars().count() + 2;
+                *width = (*width).max(shown);
+            }
+        }
+    }
+    widths
+        .into_iter()
+        .map(|width| (width + 2).clamp(MIN_WIDTH, MAX_WIDTH))
+        .collect()
+}
+
+/// Sheet names: short, readable, and unique in the workbook (Excel compares them ignoring case).
+#[derive(Default)]
+struct SheetNames {
+    used: HashSet<String>,
+}
+
+impl SheetNames {
+    fn name_for(&mut self, table: &TableView<'_>) -> String {
+        let base = sheet_name(&table.key);
+        let mut name = base.clone();
+        let mut number = 2;
+        while self.used.contains(&name.to_lowercase()) {
+            let suffix = format!(" ({number})");
+            let room = 31 - suffix.chars().count();
+            name = format!("{}{suffix}", base.chars().take(room).collect::<String>());
+            number += 1;
+        }
+        self.used.insert(name.to_lowercase());
+        name
+    }
+}
+
+/// A table's key as a sheet name: `families` is "Families", `statement-E` is "Statement E".
+fn sheet_name(key: &str) -> String {
+    let name = match key {
+        "roi" => "ROI".to_string(),
+        "agencies-net" => "Agencies".to_string(),
+        _ => {
+            let words = key.replace('-', " ");
+            let mut characters = words.chars();
+            match characters.next() {
+                Some(first) => first.to_uppercase().chain(characters).collect(),
+                None => "Table".to_string(),
+            }
+        }
+    };
+    // Excel forbids these in sheet names, and a leading or trailing apostrophe.
+    let cleaned: String = name
+        .chars()
+        .map(|character| match character {
+            '[' | ']' | ':' | '*' | '?' | '/' | '\\' => '_',
+            other => other,
+        })
+        .take(31)
+        .collect();
+    let cleaned = cleaned.trim_matches('\'').trim().to_string();
+    if cleaned.is_empty() {
+        "Table".to_string()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_readable_valid_and_unique() {
+        assert_eq!(sheet_name("families"), "Families");
+        assert_eq!(sheet_name("roi"), "ROI");
+        assert_eq!(sheet_name("agencies-net"), "Agencies");
+        assert_eq!(sheet_name("statement-E"), "Statement E");
+        assert_eq!(sheet_name("statement-a/b:c"), "Statement a_b_c");
+        assert_eq!(sheet_name(&"x".repeat(40)).chars().count(), 31);
+        let mut names = SheetNames::default();
+        let families = TableView::new("families", "Study 1", &[]);
+        let again = TableView::new("families", "Study 2", &[]);
+        let long = TableView::new("y".repeat(40), "Long", &[]);
+        assert_eq!(names.name_for(&families), "Families");
+        assert_eq!(names.name_for(&again), "Families (2)");
+        assert_eq!(names.name_for(&long).chars().count(), 31);
+        assert_eq!(names.name_for(&long), format!("Y{} (2)", "y".repeat(26)));
+    }
+}
