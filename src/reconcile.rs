@@ -284,24 +284,28 @@ pub struct RoundingGap {
 pub fn rounding_gaps(ledger: &StudyLedger, places: u32) -> Vec<RoundingGap> {
     let round = |value: Decimal| crate::money::round_for_display(value, places);
     let mut gaps = Vec::new();
-    let mut compare = |lines: String, rounded: &mut dyn Iterator<Item = Decimal>, total: Decimal| {
-        let sum_of_rounded: Decimal = rounded.sum();
-        let rounded_total = round(total);
-        if sum_of_rounded != rounded_total {
-            gaps.push(RoundingGap {
-                study: ledger.name.clone(),
-                lines,
-                sum_of_rounded,
-                rounded_total,
-            });
-        }
-    };
+    let mut compare =
+        |lines: String, rounded: &mut dyn Iterator<Item = Decimal>, total: Decimal| {
+            let sum_of_rounded: Decimal = rounded.sum();
+            let rounded_total = round(total);
+            if sum_of_rounded != rounded_total {
+                gaps.push(RoundingGap {
+                    study: ledger.name.clone(),
+                    lines,
+                    sum_of_rounded,
+                    rounded_total,
+                });
+            }
+        };
     let families = ledger.families.len();
     if families > 1 {
         let plural = format!("the {families} families'");
         compare(
             format!("{plural} net savings"),
-            &mut ledger.families.iter().map(|family| round(family.net_saving())),
+            &mut ledger
+                .families
+                .iter()
+                .map(|family| round(family.net_saving())),
             ledger.totals.net_saving,
         );
         compare(

@@ -3,9 +3,9 @@
 use super::{cost_studies, emit};
 use crate::cli::{GlobalArgs, StudyArgs};
 use crate::costed::Costed;
+use crate::money::Precision;
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
-use crate::money::Precision;
 use crate::usage::Itemise;
 use std::process::ExitCode;
 
@@ -65,7 +65,9 @@ pub fn report_document(studies: &[Costed], precision: Precision) -> Document<'_>
     document.tables.push(views::agencies(studies, true));
     document.tables.push(views::roi(studies));
     document.tables.push(views::assumptions(studies));
-    document.tables.push(views::reconciliation(studies, precision));
+    document
+        .tables
+        .push(views::reconciliation(studies, precision));
     if studies
         .iter()
         .any(|costed| !costed.ledger.inputs.is_empty())

@@ -127,7 +127,11 @@ fn render_table(
     for (column, name) in table.columns.iter().enumerate() {
         html.push_str(&format!(
             "<th{} scope=\"col\">{}</th>",
-            if numeric[column] { " class=\"num\"" } else { "" },
+            if numeric[column] {
+                " class=\"num\""
+            } else {
+                ""
+            },
             escape(name)
         ));
     }

@@ -26,11 +26,7 @@ fn render_table(
     output: &mut dyn Write,
 ) -> anyhow::Result<()> {
     writeln!(output, "### {}\n", escape(&table.title))?;
-    let header: Vec<String> = table
-        .columns
-        .iter()
-        .map(|column| escape(column))
-        .collect();
+    let header: Vec<String> = table.columns.iter().map(|column| escape(column)).collect();
     writeln!(output, "| {} |", header.join(" | "))?;
     let alignment: Vec<&str> = (0..table.columns.len())
         .map(|column| {

@@ -62,7 +62,7 @@ impl Scale {
             low = low.min(value);
             high = high.max(value);
         }
-        if high - low < f64::EPSILON {
+        if (high - low).abs() < f64::EPSILON {
             high = low + 1.0;
         }
         let step = nice_step((high - low) / 5.0);
@@ -132,7 +132,10 @@ fn compact(value: f64, measure: ChartMeasure) -> String {
     let number = format!("{scaled:.digits$}");
     // "20.0k" reads better as "20k".
     let number = if number.contains('.') {
-        number.trim_end_matches('0').trim_end_matches('.').to_string()
+        number
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     } else {
         number
     };
@@ -211,7 +214,10 @@ fn category_labels(out: &mut String, labels: &[(f64, &str)], band: f64, top: f64
     let characters = ((band / 6.2) as usize).max(6);
     for (centre, label) in labels {
         let lines = wrap(label, characters);
-        let _ = write!(out, r#"<text x="{centre:.1}" y="{top:.1}" text-anchor="middle">"#);
+        let _ = write!(
+            out,
+            r#"<text x="{centre:.1}" y="{top:.1}" text-anchor="middle">"#
+        );
         for (index, line) in lines.iter().enumerate() {
             let dy = if index == 0 { 0.0 } else { LINE_HEIGHT };
             let _ = write!(
@@ -243,7 +249,11 @@ fn bars(
     precision: Precision,
 ) -> String {
     let legend = series.len() > 1;
-    let top = if legend || reference.is_some() { 40.0 } else { 20.0 };
+    let top = if legend || reference.is_some() {
+        40.0
+    } else {
+        20.0
+    };
     let values = series
         .iter()
         .flat_map(|series| series.values.iter().flatten().copied().map(to_f64));
@@ -385,9 +395,11 @@ fn waterfall(
         .iter()
         .flat_map(|(start, end)| [to_f64(*start), to_f64(*end)])
         .collect();
-    let (low, high) = levels.iter().fold((0.0_f64, 0.0_f64), |(low, high), value| {
-        (low.min(*value), high.max(*value))
-    });
+    let (low, high) = levels
+        .iter()
+        .fold((0.0_f64, 0.0_f64), |(low, high), value| {
+            (low.min(*value), high.max(*value))
+        });
     let pad = (high - low) * 0.08;
     let scale = Scale::new(
         levels
@@ -467,7 +479,10 @@ mod tests {
             scale.ticks(),
             vec![-50_000.0, -25_000.0, 0.0, 25_000.0, 50_000.0, 75_000.0]
         );
-        assert!(scale.y(-36_978.0) > scale.y(0.0), "negative values are drawn below the axis");
+        assert!(
+            scale.y(-36_978.0) > scale.y(0.0),
+            "negative values are drawn below the axis"
+        );
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use super::format::{Style, cell_text, phrase_text};
 use super::view::{Document, RowKind, TableView};
 use crate::money::Precision;
-use comfy_table::{Attribute, CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 
 /// Where the tables are going, which decides how they are drawn.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,6 +31,39 @@ pub fn render(
     Ok(())
 }
 
+/// The longest word in each column (of the header, the held rows and the first generated ones),
+/// capped so that one long word cannot take the whole terminal.
+fn longest_words(view: &TableView<'_>, precision: Precision) -> Vec<u16> {
+    let mut longest: Vec<usize> = view
+        .columns
+        .iter()
+        .map(|column| longest_word(column))
+        .collect();
+    let sample = view
+        .all_rows()
+        .take(100)
+        .chain(view.rows.iter().map(std::borrow::Cow::Borrowed));
+    for row in sample {
+        for (column, cell) in row.cells.iter().enumerate() {
+            if let Some(width) = longest.get_mut(column) {
+                let text = cell_text(cell, precision, Style::Display);
+                *width = (*width).max(longest_word(&text));
+            }
+        }
+    }
+    longest
+        .into_iter()
+        .map(|width| width.min(24) as u16 + 2)
+        .collect()
+}
+
+fn longest_word(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|word| word.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
 /// A document as plain terminal text, for tests and messages.
 pub fn render_to_string(document: &Document<'_>, precision: Precision) -> String {
     let mut output = Vec::new();
@@ -42,6 +77,10 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
     if !options.on_terminal {
         // Written to a file or a pipe: no terminal width to fit, and no escape codes.
         table.force_no_tty();
+    }
+    if options.styled {
+        // The caller has checked that standard output is a terminal and NO_COLOR is not set.
+        table.enforce_styling();
     }
     let bold = |cell: comfy_table::Cell| {
         if options.styled {
@@ -77,9 +116,15 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
         });
         table.add_row(cells);
     }
+    let longest_words = longest_words(view, precision);
     for (index, column) in table.column_iter_mut().enumerate() {
         if view.is_numeric_column(index) {
             column.set_cell_alignment(CellAlignment::Right);
+        }
+        // Fitting a narrow terminal, wrap between words, never inside one ("Leicesters|hire")
+        // or inside a figure.
+        if let Some(width) = longest_words.get(index) {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(*width)));
         }
     }
     let mut output = format!("{}\n{table}\n", view.title);
@@ -88,4 +133,50 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
         output.push('\n');
     }
     output
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::view::{Cell, Row};
+    use rust_decimal::Decimal;
+
+    fn document() -> Document<'static> {
+        let mut table = TableView::new("t", "T", &["Agency", "Benefit"]);
+        table.rows.push(Row::item(vec![
+            Cell::text("Leicestershire County Council"),
+            Cell::Money(Decimal::new(-36978, 0)),
+        ]));
+        table.rows.push(Row::total(vec![
+            Cell::text("Total"),
+            Cell::Money(Decimal::new(-36978, 0)),
+        ]));
+        Document {
+            title: "T".to_string(),
+            charts: Vec::new(),
+            tables: vec![table],
+        }
+    }
+
+    fn rendered(options: TerminalOptions) -> String {
+        let mut output = Vec::new();
+        render(&document(), Precision::Pounds, options, &mut output).unwrap();
+        String::from_utf8(output).unwrap()
+    }
+
+    #[test]
+    fn bold_headers_and_totals_only_when_styled() {
+        let styled = rendered(TerminalOptions {
+            on_terminal: true,
+            styled: true,
+        });
+        assert!(styled.contains("\u{1b}[1m Agency"), "{styled}");
+        assert!(styled.contains("\u{1b}[1m Total"), "{styled}");
+        let plain = rendered(TerminalOptions {
+            on_terminal: true,
+            styled: false,
+        });
+        assert!(!plain.contains('\u{1b}'), "{plain}");
+        assert!(plain.contains("-£36,978"), "{plain}");
+    }
 }

@@ -8,9 +8,7 @@ use super::view::{Cell, Document, Row, RowKind, TableView};
 use crate::money::Precision;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{
-    Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::collections::HashSet;
 use std::io::Write;
 
@@ -158,7 +156,12 @@ fn write_table(
     }
     sheet_row += 1;
     for note in &table.notes {
-        worksheet.write_string_with_format(sheet_row, 0, phrase_text(note, precision), &formats.note)?;
+        worksheet.write_string_with_format(
+            sheet_row,
+            0,
+            phrase_text(note, precision),
+            &formats.note,
+        )?;
         sheet_row += 1;
     }
     Ok(())
@@ -231,7 +234,11 @@ fn write_row(
             }
             Cell::Empty => {
                 if row.kind != RowKind::Item {
-                    worksheet.write_blank(sheet_row, column_number, &formats.text.clone().set_bold())?;
+                    worksheet.write_blank(
+                        sheet_row,
+                        column_number,
+                        &formats.text.clone().set_bold(),
+                    )?;
                 }
             }
         }

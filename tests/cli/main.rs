@@ -8,6 +8,7 @@ mod family_e;
 mod hostile;
 mod invariants;
 mod leicestershire;
+mod outputs;
 mod scale;
 mod study_format;
 mod unit_costs;

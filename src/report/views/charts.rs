@@ -5,9 +5,7 @@
 use super::agencies::{agency_benefit, agency_names};
 use crate::costed::Costed;
 use crate::ledger::{FamilyLedger, StudyLedger};
-use crate::report::view::{
-    BarSeries, ChartKind, ChartMeasure, ChartView, StepKind, WaterfallStep,
-};
+use crate::report::view::{BarSeries, ChartKind, ChartMeasure, ChartView, StepKind, WaterfallStep};
 use rust_decimal::Decimal;
 
 /// Benefit by agency: one group of bars per agency, one bar per study.
@@ -45,9 +43,13 @@ pub fn agency_benefits(studies: &[Costed]) -> ChartView {
 pub fn study_waterfall(ledger: &StudyLedger) -> ChartView {
     let totals = &ledger.totals;
     let steps = match (totals.before, totals.after) {
-        (Some(before), Some(after)) => {
-            waterfall_steps(ledger, before, totals.intervention, after, totals.net_saving)
-        }
+        (Some(before), Some(after)) => waterfall_steps(
+            ledger,
+            before,
+            totals.intervention,
+            after,
+            totals.net_saving,
+        ),
         _ => vec![
             WaterfallStep {
                 label: "Gross saving (before less after)".to_string(),
@@ -147,7 +149,10 @@ pub fn roi(studies: &[Costed]) -> ChartView {
                     .roi
                     .explanation()
                     .unwrap_or_else(|| "undefined".to_string());
-                notes.push(format!("{}: no bar, as the return is {why}.", costed.ledger.name));
+                notes.push(format!(
+                    "{}: no bar, as the return is {why}.",
+                    costed.ledger.name
+                ));
             }
             ratio
         })
@@ -169,7 +174,10 @@ pub fn roi(studies: &[Costed]) -> ChartView {
                 values,
             }],
             measure: ChartMeasure::Ratio,
-            reference: Some((Decimal::ONE, "break-even: £1.00 back for each £1.00".to_string())),
+            reference: Some((
+                Decimal::ONE,
+                "break-even: £1.00 back for each £1.00".to_string(),
+            )),
         },
         notes,
     }

@@ -322,7 +322,10 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
     for costed in studies {
         for gap in rounding_gaps(&costed.ledger, precision.places()) {
             table.note_with_figures(vec![
-                Piece::text(format!("{}: {}, each rounded as shown, add up to ", gap.study, gap.lines)),
+                Piece::text(format!(
+                    "{}: {}, each rounded as shown, add up to ",
+                    gap.study, gap.lines
+                )),
                 Piece::Money(gap.sum_of_rounded),
                 Piece::text(", but the total shown is the exact total rounded, "),
                 Piece::Money(gap.rounded_total),
