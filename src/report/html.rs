@@ -32,6 +32,7 @@ th { background: #eef2f6; border-bottom: 2px solid #8c959f; }
 .num { text-align: right; }
 td.num { white-space: nowrap; }
 td.indent { padding-left: 22px; }
+td.indent-more { padding-left: 40px; font-style: italic; }
 tr.heading td { font-weight: 600; background: #f6f8fa; }
 tr.total td { font-weight: 700; border-top: 2px solid #57606a; }
 tr.more td { color: #5a6270; font-style: italic; }
@@ -165,18 +166,23 @@ fn render_table(
             if cell.is_numeric() || numeric.get(column).copied().unwrap_or(false) {
                 classes.push("num");
             }
+            let mut text = cell_text(cell, precision, Style::Display);
             if has_headings && column == 0 && row.kind == RowKind::Item {
-                classes.push("indent");
+                // A line that explains the line above it (a composite's parts) is indented
+                // further, as spaces would be collapsed.
+                if text.starts_with("  ") {
+                    text = text.trim_start().to_string();
+                    classes.push("indent-more");
+                } else {
+                    classes.push("indent");
+                }
             }
             let class = if classes.is_empty() {
                 String::new()
             } else {
                 format!(" class=\"{}\"", classes.join(" "))
             };
-            html.push_str(&format!(
-                "<td{class}>{}</td>",
-                escape(&cell_text(cell, precision, Style::Display))
-            ));
+            html.push_str(&format!("<td{class}>{}</td>", escape(&text)));
         }
         html.push_str("</tr>\n");
         // Long tables are written as they are made, not held whole.
