@@ -171,10 +171,44 @@ impl Precision {
     }
 }
 
+/// 10^0 to 10^18: every power of ten an i64 holds.
+const POWERS_OF_TEN: [i64; 19] = {
+    let mut powers = [1i64; 19];
+    let mut index = 1;
+    while index < 19 {
+        powers[index] = powers[index - 1] * 10;
+        index += 1;
+    }
+    powers
+};
+
 /// Rounds for display: half away from zero (£0.50 becomes £1, -£0.50 becomes -£1), as councils publish.
 /// A rounded zero never keeps a minus sign.
 pub fn round_for_display(value: Decimal, places: u32) -> Decimal {
-    let mut rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+    // Most figures (whole pounds times whole quantities) have no places to round away: skip the
+    // rounding, which costs more than the rest of writing a number.
+    let scale = value.scale();
+    let mut rounded = if scale <= places {
+        value
+    } else if let (Ok(mantissa), Some(&divisor)) = (
+        i64::try_from(value.mantissa()),
+        POWERS_OF_TEN.get((scale - places) as usize),
+    ) {
+        // The common case, a mantissa of 64 bits, rounded with integer division: Decimal's own
+        // rounding works on 96 bits and costs ten times as much, once per figure shown.
+        let (quotient, remainder) = (mantissa / divisor, mantissa % divisor);
+        let away = remainder.unsigned_abs() * 2 >= divisor.unsigned_abs();
+        Decimal::new(
+            if away {
+                quotient + mantissa.signum()
+            } else {
+                quotient
+            },
+            places,
+        )
+    } else {
+        value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+    };
     if rounded.is_zero() {
         rounded.set_sign_positive(true);
     }
@@ -393,6 +427,46 @@ mod tests {
         assert_eq!(round_for_display(dec("0.125"), 2), dec("0.13"));
         assert_eq!(round_for_display(dec("-0.4"), 0), dec("0"));
         assert!(!round_for_display(dec("-0.4"), 0).is_sign_negative());
+    }
+
+    proptest::proptest! {
+        /// The integer shortcut rounds exactly as Decimal's own rounding does, sign included.
+        #[test]
+        fn fast_rounding_agrees_with_decimal(mantissa in proptest::num::i64::ANY, scale in 0u32..=28, places in 0u32..=4) {
+            let value = Decimal::new(mantissa, scale);
+            let expected = {
+                let mut rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+                if rounded.is_zero() {
+                    rounded.set_sign_positive(true);
+                }
+                rounded
+            };
+            let rounded = round_for_display(value, places);
+            proptest::prop_assert_eq!(rounded, expected);
+            proptest::prop_assert_eq!(rounded.is_sign_negative(), expected.is_sign_negative());
+            proptest::prop_assert_eq!(
+                format_money_plain(value, Precision::Pence),
+                format!("{:.2}", value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+                    .replace("-0.00", "0.00")
+            );
+        }
+    }
+
+    #[test]
+    fn halves_at_every_scale_round_away_from_zero() {
+        for scale in 1..=18 {
+            let half = Decimal::new(5 * 10i64.pow(scale - 1), scale);
+            assert_eq!(round_for_display(half, 0), Decimal::ONE, "{half}");
+            assert_eq!(round_for_display(-half, 0), -Decimal::ONE, "{half}");
+        }
+        assert_eq!(
+            round_for_display(Decimal::new(i64::MIN, 0), 0),
+            Decimal::new(i64::MIN, 0)
+        );
+        assert_eq!(
+            round_for_display(Decimal::new(i64::MIN, 3), 0),
+            dec("-9223372036854776")
+        );
     }
 
     #[test]

@@ -224,7 +224,9 @@ impl<'a> Accumulator<'a> {
 
     /// The index of a family, adding it if it is new. `position` (see [`position`]) is where this
     /// row is, for the order families are reported in.
-    #[inline]
+    // Inlined into the reading loop, where the family of the row before is the usual answer;
+    // looking up another family is out of line.
+    #[inline(always)]
     pub fn family(&mut self, id: &str, position: u64) -> u32 {
         let packed = pack(id.as_bytes());
         if let Some((index, last_packed)) = self.last {
@@ -239,6 +241,12 @@ impl<'a> Accumulator<'a> {
                 return index;
             }
         }
+        self.find_family(id, packed, position)
+    }
+
+    /// Finds or adds a family that is not the one of the row before.
+    #[inline(never)]
+    fn find_family(&mut self, id: &str, packed: Option<u64>, position: u64) -> u32 {
         let hash = self.hasher.hash_one(id);
         let ids = &self.ids;
         let found = self.table.find(hash, |&(their_hash, index)| {
@@ -284,7 +292,7 @@ impl<'a> Accumulator<'a> {
 
     /// Adds one row. On an error nothing is added: every new sum is worked out first, and stored
     /// only when all of them fit.
-    #[inline]
+    #[inline(always)]
     pub fn add(
         &mut self,
         family: u32,
@@ -322,6 +330,7 @@ impl<'a> Accumulator<'a> {
     }
 
     /// Adds a row through Decimal: quantities and sums beyond the fixed point, and itemising.
+    #[inline(never)]
     fn add_exactly(
         &mut self,
         family: u32,

@@ -291,7 +291,7 @@ pub fn parse_fields<'a>(
 
 /// Checks a row's fields and reads its values: the one place rows are judged, whichever reader
 /// split them.
-#[inline]
+#[inline(always)]
 pub fn judge<'a>(
     raw: &RawRow<'a>,
     columns: &Columns,
@@ -327,16 +327,23 @@ pub fn judge<'a>(
 
 /// A quantity: plain digits with up to six decimal places are read straight into millionths (most
 /// rows); anything else (`1,200`, `£5`, more places) goes through the full parser.
+#[inline(always)]
 pub fn read_quantity(text: &str) -> Result<Quantity, NumberError> {
     match plain_millionths(text.as_bytes()) {
         Some(millionths) => Ok(Quantity::Millionths(millionths)),
-        None => parse_quantity(text).map(Quantity::from_decimal),
+        None => read_quantity_exactly(text),
     }
+}
+
+/// Any other quantity, through the full parser: out of line, as most rows never need it.
+#[inline(never)]
+fn read_quantity_exactly(text: &str) -> Result<Quantity, NumberError> {
+    parse_quantity(text).map(Quantity::from_decimal)
 }
 
 /// Digits with an optional point and at most six places, at most twelve before the point, in
 /// millionths; `None` for anything else.
-#[inline]
+#[inline(always)]
 fn plain_millionths(bytes: &[u8]) -> Option<i64> {
     const POWERS: [i64; 7] = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
     // 18 characters at most: 18 digits always fit the 64-bit integer, whatever they are.
