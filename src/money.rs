@@ -242,19 +242,22 @@ pub fn write_money_plain(text: &mut String, value: Decimal, precision: Precision
     // The common case, a mantissa that fits 64 bits, is written digit by digit.
     match i64::try_from(rounded.mantissa()) {
         Ok(mantissa) if places == 0 => {
-            let _ = write!(text, "{mantissa}");
+            text.push_str(itoa::Buffer::new().format(mantissa));
         }
         Ok(mantissa) => {
-            let unit = 10i64.pow(places);
-            let sign = if mantissa < 0 { "-" } else { "" };
+            let unit = POWERS_OF_TEN[places as usize].unsigned_abs();
+            if mantissa < 0 {
+                text.push('-');
+            }
             let magnitude = mantissa.unsigned_abs();
-            let _ = write!(
-                text,
-                "{sign}{}.{:0width$}",
-                magnitude / unit as u64,
-                magnitude % unit as u64,
-                width = places as usize
-            );
+            text.push_str(itoa::Buffer::new().format(magnitude / unit));
+            text.push('.');
+            let fraction = magnitude % unit;
+            let digits = itoa::Buffer::new().format(fraction).len();
+            for _ in digits..places as usize {
+                text.push('0');
+            }
+            text.push_str(itoa::Buffer::new().format(fraction));
         }
         Err(_) => {
             let _ = write!(text, "{:.*}", places as usize, rounded);

@@ -74,43 +74,113 @@ pub fn render_table(
     write_rows(table.rows.iter().cloned(), precision, output)
 }
 
-/// Writes rows (no header), each field as a spreadsheet should read it.
+/// Writes rows (no header), each field as a spreadsheet should read it. Fields are quoted exactly
+/// as the csv crate quotes them (when they hold a comma, a quote or a line break), but written
+/// straight into a buffer: the families of a national study are millions of fields.
 fn write_rows(
     rows: impl Iterator<Item = Row>,
     precision: Precision,
     output: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(output);
-    let mut record = csv::StringRecord::new();
-    let mut field = String::new();
+    let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
+    let mut number = String::new();
     for row in rows {
-        record.clear();
-        for cell in &row.cells {
+        if let [only] = row.cells.as_slice()
+            && cell_text(only, precision, Style::Plain).is_empty()
+        {
+            // A row of one empty field is written as "", or it would read as no row at all.
+            buffer.extend_from_slice(b"\"\"\n");
+            continue;
+        }
+        for (index, cell) in row.cells.iter().enumerate() {
+            if index > 0 {
+                buffer.push(b',');
+            }
             match cell {
                 // Only text can start with "=", "+", "-" or "@" and be taken for a formula: a
                 // negative amount is a number, and must stay one.
-                Cell::Text(text) => record.push_field(&safe_text(text)),
-                Cell::Phrase(_) => {
-                    record.push_field(&safe_text(&cell_text(cell, precision, Style::Plain)))
-                }
+                Cell::Text(text) => write_field(&mut buffer, &safe_text(text)),
+                Cell::Phrase(_) => write_field(
+                    &mut buffer,
+                    &safe_text(&cell_text(cell, precision, Style::Plain)),
+                ),
                 Cell::Money(value) | Cell::MoneyDifference(value) => {
-                    field.clear();
-                    crate::money::write_money_plain(&mut field, *value, precision);
-                    record.push_field(&field);
+                    number.clear();
+                    crate::money::write_money_plain(&mut number, *value, precision);
+                    buffer.extend_from_slice(number.as_bytes());
                 }
-                _ => record.push_field(&cell_text(cell, precision, Style::Plain)),
+                _ => write_field(&mut buffer, &cell_text(cell, precision, Style::Plain)),
             }
         }
-        writer.write_record(&record)?;
+        buffer.push(b'\n');
+        if buffer.len() >= 1 << 16 {
+            output.write_all(&buffer)?;
+            buffer.clear();
+        }
     }
-    writer.flush()?;
+    output.write_all(&buffer)?;
     Ok(())
+}
+
+/// One field, in quotes (with its quotes doubled) if it holds a comma, a quote or a line break.
+fn write_field(buffer: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b',', b'"', b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
+    {
+        buffer.extend_from_slice(bytes);
+        return;
+    }
+    buffer.push(b'"');
+    for &byte in bytes {
+        if byte == b'"' {
+            buffer.push(b'"');
+        }
+        buffer.push(byte);
+    }
+    buffer.push(b'"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use rust_decimal::Decimal;
+
+    /// Fields are quoted just as the csv crate would quote them, so the file reads back the same.
+    #[test]
+    fn fields_are_quoted_as_the_csv_crate_quotes_them() {
+        let texts = [
+            "plain",
+            "",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\r",
+            " spaced ",
+            "£5",
+            "'",
+        ];
+        let mut table = TableView::new("t", "T", &["A", "B"]);
+        for text in texts {
+            table
+                .rows
+                .push(Row::item(vec![Cell::text(text), Cell::text("x")]));
+        }
+        table.rows.push(Row::item(vec![Cell::text("")]));
+        let mut ours = Vec::new();
+        render_table(&table, Precision::Pounds, &mut ours).unwrap();
+        let mut theirs = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        theirs.write_record(["A", "B"]).unwrap();
+        for text in texts {
+            theirs.write_record([text, "x"]).unwrap();
+        }
+        theirs.write_record([""]).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs.into_inner().unwrap()).unwrap()
+        );
+    }
 
     #[test]
     fn money_is_plain_and_text_is_defused() {

@@ -173,14 +173,54 @@ pub enum Itemise {
 /// Notes kept per family and service: enough for a statement, bounded for hostile input.
 const NOTES_KEPT: usize = 5;
 
+/// A family in an accumulator's table. An id of up to eight bytes (most are) is its own key,
+/// packed into an integer (see [`pack`]), so that finding it compares integers and never goes to
+/// the id in memory, a cache miss on a national study. A longer id is keyed by its hash and
+/// compared in full.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// The packed id, or for a long id its hash.
+    key: u64,
+    /// The family's index, with [`LONG_ID`] set for a long id. (Two billion families would need
+    /// hundreds of gigabytes before the flag could be reached.)
+    tagged_index: u32,
+}
+
+const LONG_ID: u32 = 1 << 31;
+
+impl Entry {
+    fn index(self) -> u32 {
+        self.tagged_index & !LONG_ID
+    }
+
+    fn is_long(self) -> bool {
+        self.tagged_index & LONG_ID != 0
+    }
+
+    /// Where the entry goes in the table: a long id's hash, or a short id's packed bytes mixed.
+    fn bucket(self) -> u64 {
+        if self.is_long() {
+            self.key
+        } else {
+            mix(self.key)
+        }
+    }
+}
+
+/// Spreads a packed id's bits over the whole word, high bits included (the table uses both).
+#[inline]
+fn mix(key: u64) -> u64 {
+    let key = (key ^ (key >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    key ^ (key >> 29)
+}
+
 /// Running sums for one read (or one thread's share of it).
 pub struct Accumulator<'a> {
     costs: &'a FixedCosts,
     /// Each family's id, by index.
     ids: Vec<Box<str>>,
-    /// Family indices, found by the hash of their id: the ids are stored once, in `ids`. Each
-    /// entry keeps its hash, so that growing the table never goes back to the ids in memory.
-    table: hashbrown::HashTable<(u64, u32)>,
+    /// Family indices, found by their id: the ids are stored once, in `ids`. See [`Entry`].
+    table: hashbrown::HashTable<Entry>,
     hasher: rustc_hash::FxBuildHasher,
     families: Vec<FamilySums>,
     /// Per window, per service: total quantity in millionths, and what did not fit.
@@ -247,13 +287,9 @@ impl<'a> Accumulator<'a> {
     /// Finds or adds a family that is not the one of the row before.
     #[inline(never)]
     fn find_family(&mut self, id: &str, packed: Option<u64>, position: u64) -> u32 {
-        let hash = self.hasher.hash_one(id);
-        let ids = &self.ids;
-        let found = self.table.find(hash, |&(their_hash, index)| {
-            their_hash == hash && *ids[index as usize] == *id
-        });
-        let index = match found {
-            Some(&(_, index)) => {
+        let entry = self.entry_for(id, packed);
+        let index = match self.find(entry, id) {
+            Some(index) => {
                 let sums = &mut self.families[index as usize];
                 sums.first_seen = sums.first_seen.min(position);
                 index
@@ -261,8 +297,14 @@ impl<'a> Accumulator<'a> {
             None => {
                 let index = self.ids.len() as u32;
                 self.ids.push(id.into());
-                self.table
-                    .insert_unique(hash, (hash, index), |&(hash, _)| hash);
+                self.table.insert_unique(
+                    entry.bucket(),
+                    Entry {
+                        tagged_index: entry.tagged_index | index,
+                        ..entry
+                    },
+                    |entry| entry.bucket(),
+                );
                 self.families.push(FamilySums {
                     first_seen: position,
                     ..FamilySums::default()
@@ -273,6 +315,34 @@ impl<'a> Accumulator<'a> {
         };
         self.last = Some((index, packed));
         index
+    }
+
+    /// The table entry an id would have (with index 0).
+    #[inline]
+    fn entry_for(&self, id: &str, packed: Option<u64>) -> Entry {
+        match packed {
+            Some(key) => Entry {
+                key,
+                tagged_index: 0,
+            },
+            None => Entry {
+                key: self.hasher.hash_one(id),
+                tagged_index: LONG_ID,
+            },
+        }
+    }
+
+    /// The index of the family whose entry (as made by [`Self::entry_for`]) and id are these.
+    #[inline]
+    fn find(&self, wanted: Entry, id: &str) -> Option<u32> {
+        let ids = &self.ids;
+        self.table
+            .find(wanted.bucket(), |entry| {
+                entry.key == wanted.key
+                    && entry.is_long() == wanted.is_long()
+                    && (!entry.is_long() || *ids[entry.index() as usize] == *id)
+            })
+            .map(|entry| entry.index())
     }
 
     fn check_itemise_limit(&mut self) {
@@ -409,31 +479,43 @@ impl<'a> Accumulator<'a> {
             self.check_itemise_limit();
         }
         self.quantity_places = self.quantity_places.max(quantity_places);
-        // Their table knows each family's hash: no need to hash the ids again.
-        let mut their_hashes = vec![0u64; ids.len()];
-        for &(hash, index) in their_table.iter() {
-            their_hashes[index as usize] = hash;
+        // Their table knows each family's entry: no need to pack or hash the ids again.
+        let mut their_entries = vec![
+            Entry {
+                key: 0,
+                tagged_index: 0
+            };
+            ids.len()
+        ];
+        for entry in their_table.iter() {
+            their_entries[entry.index() as usize] = *entry;
         }
         // Most of their families are new to us (a thread reads its own stretch of the files):
         // make room for them all at once rather than growing step by step.
         if !last {
-            self.table.reserve(ids.len(), |&(hash, _)| hash);
+            self.table.reserve(ids.len(), |entry| entry.bucket());
         }
         self.ids.reserve(ids.len());
         self.families.reserve(families.len());
         self.last = None;
-        for ((id, mut theirs), hash) in ids.into_iter().zip(families).zip(their_hashes) {
-            let ours_ids = &self.ids;
-            let found = self.table.find(hash, |&(our_hash, index)| {
-                our_hash == hash && *ours_ids[index as usize] == *id
-            });
-            let Some(&(_, index)) = found else {
+        for ((id, mut theirs), their_entry) in ids.into_iter().zip(families).zip(their_entries) {
+            let wanted = Entry {
+                tagged_index: their_entry.tagged_index & LONG_ID,
+                ..their_entry
+            };
+            let Some(index) = self.find(wanted, &id) else {
                 // A family only they met: take it over whole.
                 let index = self.ids.len() as u32;
                 self.ids.push(id);
                 if !last {
-                    self.table
-                        .insert_unique(hash, (hash, index), |&(hash, _)| hash);
+                    self.table.insert_unique(
+                        wanted.bucket(),
+                        Entry {
+                            tagged_index: wanted.tagged_index | index,
+                            ..wanted
+                        },
+                        |entry| entry.bucket(),
+                    );
                 }
                 if !self.itemise
                     && let Some(extra) = &mut theirs.extra
