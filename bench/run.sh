@@ -44,8 +44,16 @@ if [ "$have_peers" = 1 ]; then
     "$peers_python bench/peers/peer_duckdb.py $data $work/duck-out"
   )
 fi
-hyperfine --warmup 1 --runs "$runs" --export-markdown "$work/times.md" "${commands[@]}"
+hyperfine --warmup 1 --runs "$runs" --export-markdown "$work/times.md" --export-json "$work/times.json" "${commands[@]}"
 cat "$work/times.md"
+# The targets are on the median, which a noisy shared machine moves less than the mean.
+echo "== median wall time"
+names=(tfcalc floor polars duckdb)
+index=0
+for median in $(grep -o '"median": *[0-9.e-]*' "$work/times.json" | grep -o '[0-9.e-]*$'); do
+  printf '%-8s %.3f s\n' "${names[$index]}" "$median"
+  index=$((index + 1))
+done
 
 echo "== peak memory (GNU time, one run each)"
 peak() {
