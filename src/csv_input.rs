@@ -204,6 +204,74 @@ pub fn text_field(
     }
 }
 
+/// The records of a CSV file in memory, each with the line it starts on: the one loop every CSV
+/// reader of tfcalc shares, so that each reports lines and unreadable files the same way.
+pub struct Records<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    lines: LineTracker<'a>,
+    /// The record just read.
+    pub record: csv::ByteRecord,
+}
+
+/// What reading the next record found.
+pub enum Next {
+    Record {
+        /// The line the record starts on.
+        line: u64,
+        /// Empty lines skipped since the record before (the csv crate skips them silently).
+        empty_lines_before: u64,
+        /// The reader's byte offset before the record, for ordering.
+        cursor: u64,
+    },
+    End {
+        /// Empty lines after the last record.
+        trailing_blank_lines: u64,
+    },
+    /// The CSV cannot be read from this line on (an unclosed quote, say).
+    Unreadable { line: u64, error: csv::Error },
+}
+
+impl<'a> Records<'a> {
+    pub fn new(bytes: &'a [u8]) -> Records<'a> {
+        Records {
+            reader: reader(bytes),
+            lines: LineTracker::new(bytes),
+            record: csv::ByteRecord::new(),
+        }
+    }
+
+    /// Reads the next record into [`Records::record`].
+    pub fn next_record(&mut self) -> Next {
+        let cursor = self.reader.position().byte();
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => {
+                let (line, empty_lines_before) = self.lines.record(cursor);
+                Next::Record {
+                    line,
+                    empty_lines_before,
+                    cursor,
+                }
+            }
+            Ok(false) => Next::End {
+                trailing_blank_lines: self.lines.trailing_blank_lines(cursor),
+            },
+            Err(error) => Next::Unreadable {
+                line: self.lines.record(cursor).0,
+                error,
+            },
+        }
+    }
+}
+
+/// The problem for a CSV that cannot be read from `line` on.
+pub fn unreadable(file: &str, line: u64, error: &csv::Error) -> crate::diagnostic::Problem {
+    crate::diagnostic::Problem::error(
+        Some(crate::diagnostic::Location::line(file, line)),
+        format!("cannot read the CSV: {error}"),
+    )
+    .with_hint("check the quoting on this line: a quote opened must be closed")
+}
+
 /// A CSV reader configured as every input needs: rows may have trailing columns missing.
 pub fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()

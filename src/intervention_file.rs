@@ -21,18 +21,16 @@ pub fn read_intervention_file(
     let Some(bytes) = input.read_utf8("intervention file", encoding, diagnostics) else {
         return result;
     };
-    let mut reader = csv_input::reader(&bytes);
-    let mut lines = csv_input::LineTracker::new(&bytes);
-    let mut record = csv::ByteRecord::new();
-    let columns = match reader.read_byte_record(&mut record) {
-        Ok(true) => csv_input::find_columns(
+    let mut records = csv_input::Records::new(&bytes);
+    let columns = match records.next_record() {
+        csv_input::Next::Record { .. } => csv_input::find_columns(
             &shown,
-            &record,
+            &records.record,
             &["family_id", "item", "amount"],
             &[],
             diagnostics,
         ),
-        Ok(false) => {
+        csv_input::Next::End { .. } => {
             diagnostics
                 .error(
                     Some(Location::file(&shown)),
@@ -41,11 +39,8 @@ pub fn read_intervention_file(
                 .hint("the first row must name the columns: family_id,item,amount");
             None
         }
-        Err(error) => {
-            diagnostics.error(
-                Some(Location::line(&shown, 1)),
-                format!("cannot read the header row: {error}"),
-            );
+        csv_input::Next::Unreadable { line, error } => {
+            diagnostics.push(csv_input::unreadable(&shown, line, &error));
             None
         }
     };
@@ -53,26 +48,22 @@ pub fn read_intervention_file(
         return result;
     };
     loop {
-        let cursor = reader.position().byte();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => {
-                let (line, _) = lines.record(cursor);
-                diagnostics.error(
-                    Some(Location::line(&shown, line)),
-                    format!("cannot read the CSV: {error}"),
-                );
+        let line = match records.next_record() {
+            csv_input::Next::Record { line, .. } => line,
+            csv_input::Next::End { .. } => break,
+            csv_input::Next::Unreadable { line, error } => {
+                diagnostics.push(csv_input::unreadable(&shown, line, &error));
                 break;
             }
-        }
-        if csv_input::is_blank(&record) {
+        };
+        let record = &records.record;
+        if csv_input::is_blank(record) {
             continue;
         }
-        let location = Location::line(&shown, lines.record(cursor).0);
+        let location = Location::line(&shown, line);
         let fields: Vec<Option<&str>> = columns
             .iter()
-            .map(|&index| csv_input::text_field(&record, index).ok().flatten())
+            .map(|&index| csv_input::text_field(record, index).ok().flatten())
             .collect();
         let [Some(family_id), Some(item), Some(amount)] = fields[..] else {
             diagnostics

@@ -80,15 +80,12 @@ fn refuse_binary_to_terminal(format: Format, global: &GlobalArgs) -> anyhow::Res
     Ok(())
 }
 
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Table => "table",
-        Format::Markdown => "markdown",
-        Format::Csv => "csv",
-        Format::Json => "json",
-        Format::Xlsx => "xlsx",
-        Format::Html => "html",
-    }
+/// The format's name as `--format` takes it (clap's own spelling of the value).
+fn format_name(format: Format) -> String {
+    use clap::ValueEnum;
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |value| value.get_name().to_string())
 }
 
 /// How terminal tables are drawn: styled and fitted to the width only on a real terminal, and

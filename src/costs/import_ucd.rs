@@ -189,26 +189,19 @@ fn read_lines(file: &InputPath, lines: &mut Vec<Line>, diagnostics: &mut Diagnos
             return;
         }
     };
-    let mut reader = csv_input::reader(&bytes);
-    let mut tracker = csv_input::LineTracker::new(&bytes);
-    let mut record = csv::ByteRecord::new();
+    let mut records = csv_input::Records::new(&bytes);
     loop {
-        let cursor = reader.position().byte();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => {
-                let (line, _) = tracker.record(cursor);
-                diagnostics.error(
-                    Some(Location::line(&shown, line)),
-                    format!("cannot read the CSV: {error}"),
-                );
+        let line = match records.next_record() {
+            csv_input::Next::Record { line, .. } => line,
+            csv_input::Next::End { .. } => break,
+            csv_input::Next::Unreadable { line, error } => {
+                diagnostics.push(csv_input::unreadable(&shown, line, &error));
                 return;
             }
-        }
-        let (line, _) = tracker.record(cursor);
+        };
+        let record = &records.record;
         let origin = Location::line(&shown, line);
-        if csv_input::is_blank(&record) {
+        if csv_input::is_blank(record) {
             continue;
         }
         if record.len() != COLUMNS {

@@ -21,14 +21,7 @@ pub fn cell_text(cell: &Cell, precision: Precision, style: Style) -> String {
             money::format_money_plain(*value, precision)
         }
         (Cell::MoneyDifference(value), Style::Display) => {
-            // A difference of pence would show as "£0" in whole pounds: show the pence instead.
-            let rounds_away =
-                money::round_for_display(*value, precision.places()).is_zero() && !value.is_zero();
-            let precision = if rounds_away {
-                Precision::Pence
-            } else {
-                precision
-            };
+            let precision = difference_precision(*value, precision);
             let shown = money::format_money(*value, precision);
             if shown.starts_with('-')
                 || money::round_for_display(*value, precision.places()).is_zero()
@@ -87,6 +80,15 @@ pub fn phrase_text(pieces: &[Piece], precision: Precision) -> String {
         }
     }
     text
+}
+
+/// A difference of pence would show as "£0" in whole pounds: it is shown with its pence instead.
+pub fn difference_precision(value: rust_decimal::Decimal, precision: Precision) -> Precision {
+    if money::round_for_display(value, precision.places()).is_zero() && !value.is_zero() {
+        Precision::Pence
+    } else {
+        precision
+    }
 }
 
 /// A unit cost is shown with its pence whenever it has them, whatever the report's precision.

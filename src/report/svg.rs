@@ -74,6 +74,19 @@ impl Scale {
         }
     }
 
+    /// A scale for `values` and zero, with room above and below (8% of the range) for the labels
+    /// over the tallest bars and under the deepest.
+    fn with_headroom(values: &[f64], top: f64) -> Scale {
+        let (low, high) = values
+            .iter()
+            .fold((0.0_f64, 0.0_f64), |(low, high), value| {
+                (low.min(*value), high.max(*value))
+            });
+        let pad = (high - low) * 0.08;
+        let padded_low = if low < 0.0 { low - pad } else { 0.0 };
+        Scale::new([low, high + pad, padded_low].into_iter(), top)
+    }
+
     fn y(&self, value: f64) -> f64 {
         self.top + (self.high - value) / (self.high - self.low) * PLOT_HEIGHT
     }
@@ -210,9 +223,11 @@ fn axis(out: &mut String, scale: &Scale, measure: ChartMeasure) {
     }
 }
 
-fn category_labels(out: &mut String, labels: &[(f64, &str)], band: f64, top: f64) {
+/// The labels under the plot, one per band, centred and wrapped to the band's width.
+fn category_labels(out: &mut String, labels: &[&str], band: f64, top: f64) {
     let characters = ((band / 6.2) as usize).max(6);
-    for (centre, label) in labels {
+    for (index, label) in labels.iter().enumerate() {
+        let centre = LEFT + band * (index as f64 + 0.5);
         let lines = wrap(label, characters);
         let _ = write!(
             out,
@@ -228,6 +243,16 @@ fn category_labels(out: &mut String, labels: &[(f64, &str)], band: f64, top: f64
         }
         out.push_str("</text>");
     }
+}
+
+/// The width of each category's band across the plot.
+fn band_width(categories: usize) -> f64 {
+    (WIDTH - LEFT - RIGHT) / categories.max(1) as f64
+}
+
+/// The whole chart's height: the plot, and the wrapped labels under it.
+fn chart_height(scale: &Scale, labels: &[&str], band: f64) -> f64 {
+    scale.bottom() + 14.0 + LINE_HEIGHT * label_lines(labels, band) as f64 + 8.0
 }
 
 fn label_lines(labels: &[&str], band: f64) -> usize {
@@ -254,29 +279,15 @@ fn bars(
     } else {
         20.0
     };
-    let values = series
+    let values: Vec<f64> = series
         .iter()
-        .flat_map(|series| series.values.iter().flatten().copied().map(to_f64));
-    let reference_value = reference.map(|(value, _)| to_f64(*value));
-    // Headroom above and below, so that labels over the tallest bars stay inside.
-    let values: Vec<f64> = values.chain(reference_value).collect();
-    let (low, high) = values
-        .iter()
-        .fold((0.0_f64, 0.0_f64), |(low, high), value| {
-            (low.min(*value), high.max(*value))
-        });
-    let pad = (high - low) * 0.08;
-    let scale = Scale::new(
-        values
-            .iter()
-            .copied()
-            .chain([high + pad, if low < 0.0 { low - pad } else { 0.0 }]),
-        top,
-    );
-    let plot_width = WIDTH - LEFT - RIGHT;
-    let band = plot_width / categories.len().max(1) as f64;
+        .flat_map(|series| series.values.iter().flatten().copied().map(to_f64))
+        .chain(reference.map(|(value, _)| to_f64(*value)))
+        .collect();
+    let scale = Scale::with_headroom(&values, top);
     let labels: Vec<&str> = categories.iter().map(String::as_str).collect();
-    let height = scale.bottom() + 14.0 + LINE_HEIGHT * label_lines(&labels, band) as f64 + 8.0;
+    let band = band_width(labels.len());
+    let height = chart_height(&scale, &labels, band);
 
     let mut out = String::new();
     open_svg(&mut out, id, height, &chart.title);
@@ -359,12 +370,7 @@ fn bars(
             tx = x + 28.0,
         );
     }
-    let centres: Vec<(f64, &str)> = labels
-        .iter()
-        .enumerate()
-        .map(|(index, label)| (LEFT + band * (index as f64 + 0.5), *label))
-        .collect();
-    category_labels(&mut out, &centres, band, scale.bottom() + 16.0);
+    category_labels(&mut out, &labels, band, scale.bottom() + 16.0);
     out.push_str("</svg>");
     out
 }
@@ -395,23 +401,10 @@ fn waterfall(
         .iter()
         .flat_map(|(start, end)| [to_f64(*start), to_f64(*end)])
         .collect();
-    let (low, high) = levels
-        .iter()
-        .fold((0.0_f64, 0.0_f64), |(low, high), value| {
-            (low.min(*value), high.max(*value))
-        });
-    let pad = (high - low) * 0.08;
-    let scale = Scale::new(
-        levels
-            .iter()
-            .copied()
-            .chain([high + pad, if low < 0.0 { low - pad } else { 0.0 }]),
-        20.0,
-    );
-    let plot_width = WIDTH - LEFT - RIGHT;
-    let band = plot_width / steps.len().max(1) as f64;
+    let scale = Scale::with_headroom(&levels, 20.0);
     let labels: Vec<&str> = steps.iter().map(|step| step.label.as_str()).collect();
-    let height = scale.bottom() + 14.0 + LINE_HEIGHT * label_lines(&labels, band) as f64 + 8.0;
+    let band = band_width(labels.len());
+    let height = chart_height(&scale, &labels, band);
 
     let mut out = String::new();
     open_svg(&mut out, id, height, &chart.title);
@@ -457,12 +450,7 @@ fn waterfall(
             );
         }
     }
-    let centres: Vec<(f64, &str)> = labels
-        .iter()
-        .enumerate()
-        .map(|(index, label)| (LEFT + band * (index as f64 + 0.5), *label))
-        .collect();
-    category_labels(&mut out, &centres, band, scale.bottom() + 16.0);
+    category_labels(&mut out, &labels, band, scale.bottom() + 16.0);
     out.push_str("</svg>");
     out
 }

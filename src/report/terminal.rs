@@ -31,7 +31,7 @@ pub fn render(
     Ok(())
 }
 
-/// The longest word in each column (of the header, the held rows and the first generated ones),
+/// The longest word in each column (of the header and the sample rows),
 /// capped so that one long word cannot take the whole terminal.
 fn longest_words(view: &TableView<'_>, precision: Precision) -> Vec<u16> {
     let mut longest: Vec<usize> = view
@@ -39,11 +39,7 @@ fn longest_words(view: &TableView<'_>, precision: Precision) -> Vec<u16> {
         .iter()
         .map(|column| longest_word(column))
         .collect();
-    let sample = view
-        .all_rows()
-        .take(100)
-        .chain(view.rows.iter().map(std::borrow::Cow::Borrowed));
-    for row in sample {
+    for row in view.sample_rows(100) {
         for (column, cell) in row.cells.iter().enumerate() {
             if let Some(width) = longest.get_mut(column) {
                 let text = cell_text(cell, precision, Style::Display);

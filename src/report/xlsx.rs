@@ -3,7 +3,7 @@
 //! chart them; each holds the exact figure, and only its format rounds it for display. Text is
 //! always written as a string cell, which Excel never runs as a formula.
 
-use super::format::{Style, cell_text, phrase_text, unit_cost_precision};
+use super::format::{Style, cell_text, difference_precision, phrase_text, unit_cost_precision};
 use super::view::{Cell, Document, Row, RowKind, TableView};
 use crate::money::Precision;
 use rust_decimal::Decimal;
@@ -196,16 +196,10 @@ fn write_row(
                 Precision::Pence => number(*value, &formats.money_pence)?,
                 Precision::Pounds => number(*value, &formats.money)?,
             },
-            Cell::MoneyDifference(value) => {
-                // A difference of pence would show as £0 in whole pounds: show the pence.
-                let pence = precision == Precision::Pence
-                    || (value.abs() < Decimal::new(5, 1) && !value.is_zero());
-                if pence {
-                    number(*value, &formats.money_difference_pence)?
-                } else {
-                    number(*value, &formats.money_difference)?
-                }
-            }
+            Cell::MoneyDifference(value) => match difference_precision(*value, precision) {
+                Precision::Pence => number(*value, &formats.money_difference_pence)?,
+                Precision::Pounds => number(*value, &formats.money_difference)?,
+            },
             Cell::Ratio(value) => number(*value, &formats.ratio)?,
             Cell::Percent(fraction) => number(*fraction, &formats.percent)?,
             Cell::Count(count) => number(Decimal::from(*count), &formats.count)?,
@@ -260,11 +254,7 @@ fn column_widths(table: &TableView<'_>, precision: Precision) -> Vec<usize> {
                 .unwrap_or(0)
         })
         .collect();
-    let sample = table
-        .all_rows()
-        .take(WIDTH_SAMPLE_ROWS)
-        .chain(table.rows.iter().map(std::borrow::Cow::Borrowed));
-    for row in sample {
+    for row in table.sample_rows(WIDTH_SAMPLE_ROWS) {
         for (column, cell) in row.cells.iter().enumerate() {
             if let Some(width) = widths.get_mut(column) {
                 let shown = cell_text(cell, precision, Style::Display).chars().count() + 2;

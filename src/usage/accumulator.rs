@@ -297,14 +297,7 @@ impl<'a> Accumulator<'a> {
             None => {
                 let index = self.ids.len() as u32;
                 self.ids.push(id.into());
-                self.table.insert_unique(
-                    entry.bucket(),
-                    Entry {
-                        tagged_index: entry.tagged_index | index,
-                        ..entry
-                    },
-                    |entry| entry.bucket(),
-                );
+                self.insert(entry, index);
                 self.families.push(FamilySums {
                     first_seen: position,
                     ..FamilySums::default()
@@ -330,6 +323,16 @@ impl<'a> Accumulator<'a> {
                 tagged_index: LONG_ID,
             },
         }
+    }
+
+    /// Puts a family's entry (as made by [`Self::entry_for`]) in the table, at `index`.
+    fn insert(&mut self, entry: Entry, index: u32) {
+        let entry = Entry {
+            tagged_index: entry.tagged_index | index,
+            ..entry
+        };
+        self.table
+            .insert_unique(entry.bucket(), entry, |entry| entry.bucket());
     }
 
     /// The index of the family whose entry (as made by [`Self::entry_for`]) and id are these.
@@ -508,14 +511,7 @@ impl<'a> Accumulator<'a> {
                 let index = self.ids.len() as u32;
                 self.ids.push(id);
                 if !last {
-                    self.table.insert_unique(
-                        wanted.bucket(),
-                        Entry {
-                            tagged_index: wanted.tagged_index | index,
-                            ..wanted
-                        },
-                        |entry| entry.bucket(),
-                    );
+                    self.insert(wanted, index);
                 }
                 if !self.itemise
                     && let Some(extra) = &mut theirs.extra

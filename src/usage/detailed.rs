@@ -60,18 +60,12 @@ pub fn read_file(
             .hint("a service-use file has one short row per family and service: check that this is the right file");
         return account;
     }
-    let mut reader = csv_input::reader(bytes);
-    let mut lines = csv_input::LineTracker::new(bytes);
-    let mut record = csv::ByteRecord::new();
-
-    let columns = match reader.read_byte_record(&mut record) {
-        Ok(true) => Columns::find(file, &record, diagnostics),
-        Ok(false) => None,
-        Err(error) => {
-            diagnostics.error(
-                Some(Location::line(file, 1)),
-                format!("cannot read the header row: {error}"),
-            );
+    let mut records = csv_input::Records::new(bytes);
+    let columns = match records.next_record() {
+        csv_input::Next::Record { .. } => Columns::find(file, &records.record, diagnostics),
+        csv_input::Next::End { .. } => None,
+        csv_input::Next::Unreadable { line, error } => {
+            diagnostics.push(csv_input::unreadable(file, line, &error));
             None
         }
     };
@@ -86,33 +80,31 @@ pub fn read_file(
         set_aside: 0,
     };
     loop {
-        let cursor = reader.position().byte();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => {
-                let trailing = lines.trailing_blank_lines(cursor);
-                account.rows_read += trailing;
-                account.rows_blank += trailing;
+        let (line, empty_lines_before, cursor) = match records.next_record() {
+            csv_input::Next::Record {
+                line,
+                empty_lines_before,
+                cursor,
+            } => (line, empty_lines_before, cursor),
+            csv_input::Next::End {
+                trailing_blank_lines,
+            } => {
+                account.rows_read += trailing_blank_lines;
+                account.rows_blank += trailing_blank_lines;
                 break;
             }
-            Err(error) => {
-                let (line, _) = lines.record(cursor);
-                diagnostics
-                    .error(
-                        Some(Location::line(file, line)),
-                        format!("cannot read the CSV: {error}"),
-                    )
-                    .hint("check the quoting on this line: a quote opened must be closed");
+            csv_input::Next::Unreadable { line, error } => {
+                diagnostics.push(csv_input::unreadable(file, line, &error));
                 account.rows_read += 1;
                 account.rows_rejected += 1;
                 break;
             }
-        }
+        };
+        let record = &records.record;
         // Empty lines the CSV reader skipped are rows read, and blank.
-        let (line, empty_lines_before) = lines.record(cursor);
         account.rows_read += empty_lines_before + 1;
         account.rows_blank += empty_lines_before;
-        if csv_input::is_blank(&record) {
+        if csv_input::is_blank(record) {
             account.rows_blank += 1;
             continue;
         }
@@ -136,7 +128,7 @@ pub fn read_file(
                 rejects.reject(
                     diagnostics,
                     rejected,
-                    &record,
+                    record,
                     line,
                     column,
                     error.to_string(),

@@ -16,7 +16,8 @@ fn price_note(book: &CostBook) -> String {
     }
 }
 
-fn agency_of(book: &CostBook, service: &Service) -> String {
+/// The agency that bears a unit cost, or for a composite the agencies of its parts.
+pub(super) fn agency_of(book: &CostBook, service: &Service) -> String {
     match &service.definition.basis {
         CostBasis::Amount(_) => service.definition.agency.clone().unwrap_or_default(),
         CostBasis::Components(_) => {

@@ -406,17 +406,7 @@ pub fn sources(studies: &[Costed]) -> TableView<'_> {
         for service_id in used {
             let service = book.service(service_id);
             let definition = &service.definition;
-            let agency = match &definition.basis {
-                CostBasis::Components(_) => {
-                    let names: Vec<&str> = service
-                        .agency_split
-                        .iter()
-                        .map(|(agency, _)| book.agency_name(*agency))
-                        .collect();
-                    names.join(", ")
-                }
-                CostBasis::Amount(_) => definition.agency.clone().unwrap_or_default(),
-            };
+            let agency = costs::agency_of(book, service);
             table.rows.push(Row::item(vec![
                 Cell::text(definition.id.clone()),
                 Cell::text(definition.name.clone()),
