@@ -278,6 +278,8 @@ pub struct RoundingGap {
     pub sum_of_rounded: Decimal,
     /// The exact total, rounded.
     pub rounded_total: Decimal,
+    /// The lines' sum less the total: what a reader adding up the lines finds in excess.
+    pub difference: Decimal,
 }
 
 /// The rounding gaps of a study's per-family and per-agency tables at `places` decimal places.
@@ -294,6 +296,7 @@ pub fn rounding_gaps(ledger: &StudyLedger, places: u32) -> Vec<RoundingGap> {
                     lines,
                     sum_of_rounded,
                     rounded_total,
+                    difference: sum_of_rounded - rounded_total,
                 });
             }
         };

@@ -541,3 +541,24 @@ fn check_says_which_formats_it_writes() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--format table, csv or json"));
 }
+
+/// Three families each saving £16.50 show as £17 each, £51 added up, but the total shown is the
+/// exact £49.50 rounded, £50: the reconciliation says so in a row, which a CSV keeps.
+#[test]
+fn rounding_gaps_are_rows_of_the_reconciliation_in_every_format() {
+    let scratch = Scratch::new();
+    scratch.study(
+        "family_id,service,quantity\nA,police_hour,0.5\nB,police_hour,0.5\nC,police_hour,0.5\n",
+        "family_id,service,quantity\nA,police_hour,0\nB,police_hour,0\nC,police_hour,0\n",
+    );
+    let csv = scratch.succeeds(&["reconcile", ".", "--format", "csv"]);
+    assert!(
+        csv.contains("Test,rounding,\"the 3 families' net savings, each rounded as shown, added up\",50,51,1,,rounding only: the total shown is the exact total rounded\n"),
+        "{csv}"
+    );
+    let table = scratch.succeeds(&["reconcile", "."]);
+    assert!(table.contains("+£1"), "{table}");
+    // To the penny there is nothing to round.
+    let pence = scratch.succeeds(&["reconcile", ".", "--format", "csv", "--pence"]);
+    assert!(!pence.contains(",rounding,"), "{pence}");
+}

@@ -319,19 +319,28 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
             Cell::text(result),
         ]));
     }
+    // Rows, not notes, so that a spreadsheet user summing the lines of a CSV sees them too.
+    let mut rounding_rows = 0;
     for costed in studies {
         for gap in rounding_gaps(&costed.ledger, precision.places()) {
-            table.note_with_figures(vec![
-                Piece::text(format!(
-                    "{}: {}, each rounded as shown, add up to ",
-                    gap.study, gap.lines
-                )),
-                Piece::Money(gap.sum_of_rounded),
-                Piece::text(", but the total shown is the exact total rounded, "),
-                Piece::Money(gap.rounded_total),
-                Piece::text(": the difference is rounding, not an error."),
-            ]);
+            rounding_rows += 1;
+            table.rows.push(Row::item(vec![
+                Cell::text(gap.study),
+                Cell::text("rounding"),
+                Cell::text(format!("{}, each rounded as shown, added up", gap.lines)),
+                Cell::Money(gap.rounded_total),
+                Cell::Money(gap.sum_of_rounded),
+                Cell::MoneyDifference(gap.difference),
+                Cell::Empty,
+                Cell::text("rounding only: the total shown is the exact total rounded"),
+            ]));
         }
+    }
+    if rounding_rows > 0 {
+        table.note(
+            "A rounding row compares the lines of a table, each rounded as shown, with the total shown: \
+             the total is the exact total rounded, so the two can differ by rounding alone.",
+        );
     }
     let differing = checks.iter().filter(|check| !check.agrees).count();
     table.note(
