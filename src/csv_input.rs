@@ -136,14 +136,14 @@ pub fn is_blank(record: &csv::ByteRecord) -> bool {
 /// Finds the true line each record starts on, and counts the empty lines the csv crate skips
 /// without a word. (The crate's own record positions are taken before it skips empty lines, and
 /// before the `\n` of a CRLF, so they drift from the line an editor shows.)
-pub struct LineTracker<'a> {
+struct LineTracker<'a> {
     bytes: &'a [u8],
     counted_to: usize,
     newlines_before: u64,
 }
 
 impl<'a> LineTracker<'a> {
-    pub fn new(bytes: &'a [u8]) -> Self {
+    fn new(bytes: &'a [u8]) -> Self {
         LineTracker {
             bytes,
             counted_to: 0,
@@ -171,7 +171,7 @@ impl<'a> LineTracker<'a> {
 
     /// For a record read from reader position `cursor` (its byte offset before the read): the line
     /// it starts on, and how many empty lines came before it since the last record.
-    pub fn record(&mut self, cursor: u64) -> (u64, u64) {
+    fn record(&mut self, cursor: u64) -> (u64, u64) {
         let cursor = self.normalise(cursor as usize);
         let mut start = cursor;
         while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
@@ -183,7 +183,7 @@ impl<'a> LineTracker<'a> {
     }
 
     /// Empty lines after the last record, from reader position `cursor` at the end.
-    pub fn trailing_blank_lines(&self, cursor: u64) -> u64 {
+    fn trailing_blank_lines(&self, cursor: u64) -> u64 {
         let cursor = self.normalise(cursor as usize).min(self.bytes.len());
         memchr_count(b'\n', &self.bytes[cursor..])
     }
@@ -273,7 +273,7 @@ pub fn unreadable(file: &str, line: u64, error: &csv::Error) -> crate::diagnosti
 }
 
 /// A CSV reader configured as every input needs: rows may have trailing columns missing.
-pub fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
