@@ -14,15 +14,17 @@
 
 use super::FileAccount;
 use super::MAX_LINE_BYTES;
-use super::accumulator::{Accumulator, FixedCosts, Itemise, position};
+use super::accumulator::{Accumulator, FixedCosts, Itemise, StudyUsage, position};
 use super::row::{Columns, RawRow, ServiceIndex, judge};
 use crate::diagnostic::Diagnostics;
 use indicatif::ProgressBar;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The input is not plain enough for the fast reader: read it with the detailed one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +72,79 @@ struct Counts {
     blank: AtomicU64,
 }
 
-/// Reads the files with `threads` threads. Returns each thread's sums and each file's row accounting, or
+/// Which chunks each thread reads. Each thread starts with its own stretch of every file (the
+/// first thread the first part of each, and so on) and reads it in order; a thread that runs out
+/// takes the later half of what another has left.
+///
+/// Why stretches rather than chunks dealt out in turn: in a file sorted by family (the usual
+/// extract), a thread that reads one stretch of each file meets the same families in both, in
+/// increasing order, so it finds them without a table, and the threads' sums merge with little
+/// lookup (see the accumulator's runs). Dealt out in turn, every thread would meet every family.
+struct Schedule {
+    /// Per thread, the ranges of chunk numbers it has still to read, in order.
+    queues: Mutex<Vec<VecDeque<Range<usize>>>>,
+}
+
+impl Schedule {
+    fn new(chunks: &[Chunk], threads: usize) -> Schedule {
+        let mut queues = vec![VecDeque::new(); threads];
+        let mut first = 0;
+        while first < chunks.len() {
+            let file = chunks[first].file;
+            let end = first + chunks[first..].partition_point(|chunk| chunk.file == file);
+            let count = end - first;
+            for (thread, queue) in queues.iter_mut().enumerate() {
+                let range =
+                    first + count * thread / threads..first + count * (thread + 1) / threads;
+                if !range.is_empty() {
+                    queue.push_back(range);
+                }
+            }
+            first = end;
+        }
+        Schedule {
+            queues: Mutex::new(queues),
+        }
+    }
+
+    /// The next chunk for `thread` to read, or `None` when every chunk is taken.
+    fn next(&self, thread: usize) -> Option<usize> {
+        let mut queues = self.queues.lock().expect("no thread panics holding it");
+        if queues[thread].is_empty() {
+            // Take the later half of the last range of the thread with the most left.
+            let (busiest, left) = queues
+                .iter()
+                .enumerate()
+                .map(|(number, queue)| {
+                    (number, queue.iter().map(|range| range.len()).sum::<usize>())
+                })
+                .max_by_key(|&(_, left)| left)?;
+            if left == 0 {
+                return None;
+            }
+            let range = queues[busiest]
+                .back_mut()
+                .expect("a thread with chunks left has a range");
+            let middle = range.start + range.len() / 2;
+            let taken = middle..range.end;
+            range.end = middle;
+            if range.start == range.end {
+                queues[busiest].pop_back();
+            }
+            queues[thread].push_back(taken);
+        }
+        let queue = &mut queues[thread];
+        let range = queue.front_mut()?;
+        let chunk = range.start;
+        range.start += 1;
+        if range.start == range.end {
+            queue.pop_front();
+        }
+        Some(chunk)
+    }
+}
+
+/// Reads the files with `threads` threads. Returns their sums and each file's row accounting, or
 /// [`Fallback`] if anything in the files needs the detailed reader.
 pub fn read<'c>(
     files: &[FastFile<'_>],
@@ -79,7 +153,7 @@ pub fn read<'c>(
     itemise: Itemise,
     threads: usize,
     progress: Option<&ProgressBar>,
-) -> Result<(Accumulator<'c>, Vec<FileAccount>), Fallback> {
+) -> Result<(StudyUsage, Vec<FileAccount>), Fallback> {
     let read_started = std::time::Instant::now();
     let prepared = files.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
     let total_bytes: u64 = prepared
@@ -108,21 +182,18 @@ pub fn read<'c>(
         })
         .collect();
     let counts: Vec<Counts> = prepared.iter().map(|_| Counts::default()).collect();
-    let next = AtomicUsize::new(0);
+    let schedule = Schedule::new(&chunks, threads.max(1));
     let rows_so_far = AtomicU64::new(0);
     let abandon = AtomicBool::new(false);
     let reason = Mutex::new(None);
 
     // (No room is set aside from the size of the input: memory must grow with the families, never
     // with the rows. The tables grow as families arrive.)
-    let worker = || -> Result<Accumulator<'c>, Fallback> {
+    let worker = |thread: usize| -> Result<Accumulator<'c>, Fallback> {
         let mut accumulator = Accumulator::new(costs, itemise);
         let mut buffer = vec![0u8; BLOCK];
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(chunk) = chunks.get(index) else {
-                break;
-            };
+        while let Some(index) = schedule.next(thread) {
+            let chunk = &chunks[index];
             if abandon.load(Ordering::Relaxed) {
                 return Err(Fallback("another thread stopped"));
             }
@@ -164,10 +235,12 @@ pub fn read<'c>(
     };
 
     let results: Vec<Result<Accumulator<'c>, Fallback>> = if threads <= 1 {
-        vec![worker()]
+        vec![worker(0)]
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+            let handles: Vec<_> = (0..threads)
+                .map(|thread| scope.spawn(move || worker(thread)))
+                .collect();
             handles
                 .into_iter()
                 .map(|handle| {
@@ -189,22 +262,17 @@ pub fn read<'c>(
         eprintln!("tfcalc: read in {:?}", read_started.elapsed());
     }
     let started = std::time::Instant::now();
-    let mut accumulators = results
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .peekable();
-    let mut total = accumulators
-        .next()
-        .unwrap_or_else(|| Accumulator::new(costs, itemise));
-    while let Some(other) = accumulators.next() {
-        let last = accumulators.peek().is_none();
-        total
-            .merge(other, last)
-            .map_err(|_| Fallback("a sum overflowed"))?;
-    }
+    let mut accumulators = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let first = if accumulators.is_empty() {
+        Accumulator::new(costs, itemise)
+    } else {
+        accumulators.remove(0)
+    };
+    let usage = first
+        .finish_with(accumulators)
+        .map_err(|_| Fallback("a sum overflowed"))?;
     if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-        eprintln!("tfcalc: merged in {:?}", started.elapsed());
+        eprintln!("tfcalc: merged and finished in {:?}", started.elapsed());
     }
     let accounts = prepared
         .iter()
@@ -225,7 +293,7 @@ pub fn read<'c>(
     if accounts.iter().any(|account| account.rows_used == 0) {
         return Err(Fallback("a file has no records"));
     }
-    Ok((total, accounts))
+    Ok((usage, accounts))
 }
 
 /// Reads a file's header line and finds the columns. Anything unusual is left to the detailed

@@ -139,13 +139,7 @@ pub fn read_study_usage(
                 Err(fallback) => eprintln!("tfcalc: detailed reader ({})", fallback.0),
             }
         }
-        let started = std::time::Instant::now();
-        if let Ok((accumulator, accounts)) = read
-            && let Ok(usage) = accumulator.finish()
-        {
-            if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-                eprintln!("tfcalc: finished sums in {:?}", started.elapsed());
-            }
+        if let Ok((usage, accounts)) = read {
             return UsageRead {
                 usage,
                 accounts,

@@ -4,8 +4,14 @@
 use crate::common::Scratch;
 use std::fmt::Write as _;
 
-/// A synthetic study of `families` families, about 36 rows each (like `examples/synth.rs`, small).
+/// A synthetic study of `families` families, about 36 rows each (like `examples/synth.rs`, small),
+/// sorted by family.
 fn synthetic(scratch: &Scratch, families: u32) {
+    synthetic_in_order(scratch, families, false);
+}
+
+/// The same, with the after file's families in reverse order when `reverse_after`.
+fn synthetic_in_order(scratch: &Scratch, families: u32, reverse_after: bool) {
     let mut table = String::new();
     for service in 0..48 {
         let _ = writeln!(
@@ -24,21 +30,27 @@ fn synthetic(scratch: &Scratch, families: u32) {
         state % limit
     };
     let mut before = String::from("family_id,service,quantity\n");
-    let mut after = String::from("service,family_id,quantity\n");
+    let mut after_rows: Vec<String> = Vec::new();
     for family in 0..families {
         for _ in 0..12 + next(24) {
             let _ = writeln!(before, "F{family:07},svc_{:02},{}", next(48), 1 + next(60));
         }
+        let mut rows = String::new();
         for _ in 0..6 + next(12) {
             let _ = writeln!(
-                after,
+                rows,
                 "svc_{:02},F{family:07},{}.{}",
                 next(48),
                 1 + next(60),
                 next(10)
             );
         }
+        after_rows.push(rows);
     }
+    if reverse_after {
+        after_rows.reverse();
+    }
+    let after = String::from("service,family_id,quantity\n") + &after_rows.concat();
     scratch
         .write("costs.toml", table)
         .write(
@@ -96,6 +108,45 @@ fn parallel_reading_gives_byte_identical_output_to_one_thread() {
     let report: serde_json::Value = serde_json::from_slice(&single).unwrap();
     assert_eq!(report["studies"][0]["summary"]["families"], 10_000);
     assert_eq!(report["studies"][0]["inputs"][0]["rows_rejected"], 0);
+}
+
+/// Families in a different order in each file: the threads meet them out of order, and must find
+/// them in their tables rather than by the order they came in.
+#[test]
+fn parallel_reading_of_files_in_different_orders_matches_one_thread() {
+    let scratch = Scratch::new();
+    synthetic_in_order(&scratch, 6_000, true);
+    for threads in ["1", "2", "3"] {
+        scratch.succeeds(&[
+            "report",
+            ".",
+            "--threads",
+            threads,
+            "--format",
+            "csv",
+            "--output",
+            &format!("csv-{threads}/"),
+            "--quiet",
+        ]);
+    }
+    let read = |name: &str| std::fs::read_to_string(scratch.path().join(name)).unwrap();
+    let single = read("csv-1/families.csv");
+    assert_eq!(
+        single.lines().count(),
+        6_000 + 2,
+        "a header, the families and a total"
+    );
+    assert!(
+        single.starts_with("Family,Before,Intervention,After,Gross saving,Net saving\nF0000000,")
+    );
+    for threads in ["2", "3"] {
+        for table in ["families", "agencies-net", "totals"] {
+            assert!(
+                read(&format!("csv-1/{table}.csv")) == read(&format!("csv-{threads}/{table}.csv")),
+                "{table}.csv differs on {threads} threads"
+            );
+        }
+    }
 }
 
 #[test]
