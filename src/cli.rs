@@ -89,7 +89,7 @@ pub struct GlobalArgs {
     )]
     pub pseudonymise: Option<String>,
 
-    /// Threads to read large inputs with [default: one per core]
+    /// Threads to read and cost large inputs with [default: one per core]
     #[arg(long, value_name = "N", global = true)]
     pub threads: Option<usize>,
 

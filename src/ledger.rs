@@ -10,6 +10,7 @@ use crate::intervention_file::FamilyInterventions;
 use crate::study::{Funding, InterventionItem, Published, Study, StudyData};
 use crate::usage::{FamilyUsage, FileAccount, StudyUsage};
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -82,6 +83,10 @@ pub struct FamilyLedger {
     pub before: Decimal,
     pub after: Decimal,
     pub intervention: Decimal,
+    /// Worked out once, when the ledger is built: every view and check of a national study reads
+    /// them for each of its families.
+    gross_saving: Decimal,
+    net_saving: Decimal,
     /// The services behind the figures, for statements: kept for small studies only.
     pub lines: Option<Box<FamilyLines>>,
     /// Intervention items for this family alone (from the study's intervention file), on top of
@@ -92,16 +97,12 @@ pub struct FamilyLedger {
 impl FamilyLedger {
     /// Before less after.
     pub fn gross_saving(&self) -> Decimal {
-        self.before
-            .checked_sub(self.after)
-            .expect("checked when the ledger was built")
+        self.gross_saving
     }
 
     /// Before less intervention less after.
     pub fn net_saving(&self) -> Decimal {
-        self.gross_saving()
-            .checked_sub(self.intervention)
-            .expect("checked when the ledger was built")
+        self.net_saving
     }
 
     /// The services behind the before costs, if the study was itemised.
@@ -346,7 +347,6 @@ fn cost_records(
             })
             .collect()
     };
-    let mut totals = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     let StudyUsage {
         families,
         quantities,
@@ -370,43 +370,50 @@ fn cost_records(
             })
             .collect()
     };
-    ledger
-        .families
-        .reserve(families.len() + only_in_intervention_file.len());
-    for family in families.into_iter().chain(only_in_intervention_file) {
-        let figure = |figure: &'static str| FamilyFigure {
-            family: &family.family_id,
-            figure,
-        };
-        let own_intervention = own_items(&family.family_id);
-        let own_total = context.sum(
-            own_intervention.iter().map(|item| item.per_family),
-            figure("intervention costs"),
-        )?;
-        let intervention = context.add(uniform, own_total, figure("intervention costs"))?;
-        let [before, after] = family.money;
-        // Checked here once, so that the figures derived from these later cannot overflow.
-        let gross_saving = context.subtract(before, after, figure("saving"))?;
-        context.subtract(gross_saving, intervention, figure("net saving"))?;
-        let lines = match &family.lines {
-            Some(lines) => Some(Box::new(FamilyLines {
-                before: cost_lines(book, &lines[0], context, figure("before costs"))?,
-                after: cost_lines(book, &lines[1], context, figure("after costs"))?,
-            })),
-            None => None,
-        };
-        totals.0 = context.add(totals.0, before, "the study's before costs")?;
-        totals.1 = context.add(totals.1, after, "the study's after costs")?;
-        totals.2 = context.add(totals.2, intervention, "the study's intervention costs")?;
-        ledger.families.push(FamilyLedger {
-            family_id: family.family_id,
-            before,
-            after,
-            intervention,
-            lines,
-            own_intervention: own_intervention.into_boxed_slice(),
-        });
+    let mut families = families;
+    families.extend(only_in_intervention_file);
+    // Each family is costed on its own, so a national study's are costed on every core. So that
+    // the error reported does not depend on which thread met its family first, every family is
+    // costed, and the first in order that failed is reported.
+    let first_failure: std::sync::Mutex<Option<(usize, InputErrors)>> = Default::default();
+    ledger.families = families
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, family)| {
+            cost_family(family, book, uniform, &own_items, context).unwrap_or_else(|error| {
+                let mut failure = first_failure
+                    .lock()
+                    .unwrap_or_else(|poison| poison.into_inner());
+                if failure.as_ref().is_none_or(|(first, _)| index < *first) {
+                    *failure = Some((index, error));
+                }
+                // Never seen: the ledger is not returned.
+                FamilyLedger::failed()
+            })
+        })
+        .collect();
+    if let Some((_, error)) = first_failure
+        .into_inner()
+        .unwrap_or_else(|poison| poison.into_inner())
+    {
+        return Err(error);
     }
+    let before = context.sum_of(
+        &ledger.families,
+        |family| family.before,
+        "the study's before costs",
+    )?;
+    let after = context.sum_of(
+        &ledger.families,
+        |family| family.after,
+        "the study's after costs",
+    )?;
+    let intervention = context.sum_of(
+        &ledger.families,
+        |family| family.intervention,
+        "the study's intervention costs",
+    )?;
+    let totals = (before, after, intervention);
     ledger.family_count = ledger.families.len() as u64;
     ledger.totals = Totals {
         before: Some(totals.0),
@@ -424,6 +431,66 @@ fn cost_records(
         .collect();
     ledger.agency_quantities = quantities;
     Ok(())
+}
+
+/// One family's figures, checked: every figure later derived from them is then known to fit.
+fn cost_family(
+    family: FamilyUsage,
+    book: &CostBook,
+    uniform_intervention: Decimal,
+    own_items: &(impl Fn(&str) -> Vec<InterventionItem> + Sync),
+    context: &Context,
+) -> Result<FamilyLedger, InputErrors> {
+    let figure = |figure: &'static str| FamilyFigure {
+        family: &family.family_id,
+        figure,
+    };
+    let own_intervention = own_items(&family.family_id);
+    let own_total = context.sum(
+        own_intervention.iter().map(|item| item.per_family),
+        figure("intervention costs"),
+    )?;
+    let intervention = context.add(
+        uniform_intervention,
+        own_total,
+        figure("intervention costs"),
+    )?;
+    let [before, after] = family.money;
+    let gross_saving = context.subtract(before, after, figure("gross savings"))?;
+    let net_saving = context.subtract(gross_saving, intervention, figure("net savings"))?;
+    let lines = match &family.lines {
+        Some(lines) => Some(Box::new(FamilyLines {
+            before: cost_lines(book, &lines[0], context, figure("before costs"))?,
+            after: cost_lines(book, &lines[1], context, figure("after costs"))?,
+        })),
+        None => None,
+    };
+    Ok(FamilyLedger {
+        family_id: family.family_id,
+        before,
+        after,
+        intervention,
+        gross_saving,
+        net_saving,
+        lines,
+        own_intervention: own_intervention.into_boxed_slice(),
+    })
+}
+
+impl FamilyLedger {
+    /// A stand-in for a family whose costing failed, in a ledger that is then thrown away.
+    fn failed() -> FamilyLedger {
+        FamilyLedger {
+            family_id: Box::default(),
+            before: Decimal::ZERO,
+            after: Decimal::ZERO,
+            intervention: Decimal::ZERO,
+            gross_saving: Decimal::ZERO,
+            net_saving: Decimal::ZERO,
+            lines: None,
+            own_intervention: Box::default(),
+        }
+    }
 }
 
 fn cost_lines(
@@ -577,6 +644,16 @@ impl Context {
         what: impl Describe,
     ) -> Result<Decimal, InputErrors> {
         a.checked_mul(b).ok_or_else(|| self.overflow(what))
+    }
+
+    /// The exact sum of a figure of many items (families), worked out on every core.
+    fn sum_of<T: Sync>(
+        &self,
+        items: &[T],
+        figure: impl Fn(&T) -> Decimal + Sync,
+        what: impl Describe,
+    ) -> Result<Decimal, InputErrors> {
+        crate::money::sum_in_parallel(items, figure).ok_or_else(|| self.overflow(what))
     }
 
     fn sum(

@@ -37,6 +37,13 @@ use std::process::ExitCode;
 /// Runs one command. Errors are returned for `main` to print; bad input is a
 /// [`diagnostic::InputErrors`].
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Every step that runs on several cores (reading, costing, writing) keeps to --threads.
+    if let Some(threads) = cli.global.threads {
+        // Fails only if the pool is already running, as in tests that run commands in-process.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build_global();
+    }
     match &cli.command {
         Command::Report(args) => commands::report::run(args, &cli.global),
         Command::Family(args) => commands::family::run(args, &cli.global),

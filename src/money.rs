@@ -145,6 +145,31 @@ fn classify_bad_integer(whole: &str, integer_part: &str) -> NumberError {
 /// the parts always add up to the whole they are reported beside.
 pub const DIVISION_PLACES: u32 = 10;
 
+/// Items are summed this many at a time: the blocks on every core, then the blocks' sums in order.
+/// The grouping is fixed, so the sum is the same to the last digit on any number of threads.
+const SUM_BLOCK: usize = 4096;
+
+/// The exact sum of a figure of many items (the families of a study), or `None` if it is too
+/// large for a Decimal.
+pub fn sum_in_parallel<T: Sync>(
+    items: &[T],
+    figure: impl Fn(&T) -> Decimal + Sync,
+) -> Option<Decimal> {
+    use rayon::prelude::*;
+    let blocks: Vec<Decimal> = items
+        .par_chunks(SUM_BLOCK)
+        .map(|block| checked_sum(block.iter().map(&figure)))
+        .collect::<Option<_>>()?;
+    checked_sum(blocks)
+}
+
+/// The exact sum, or `None` if it is too large for a Decimal.
+pub fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |sum, value| sum.checked_add(value))
+}
+
 /// `numerator / denominator`, held to [`DIVISION_PLACES`]; `None` on division by zero or overflow.
 pub fn divide(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
     numerator.checked_div(denominator).map(|quotient| {
@@ -237,32 +262,49 @@ pub fn format_money_plain(value: Decimal, precision: Precision) -> String {
 pub fn write_money_plain(text: &mut String, value: Decimal, precision: Precision) {
     use std::fmt::Write as _;
     let places = precision.places();
-    let mut rounded = round_for_display(value, places);
-    rounded.rescale(places);
-    // The common case, a mantissa that fits 64 bits, is written digit by digit.
-    match i64::try_from(rounded.mantissa()) {
-        Ok(mantissa) if places == 0 => {
-            text.push_str(itoa::Buffer::new().format(mantissa));
-        }
-        Ok(mantissa) => {
-            let unit = POWERS_OF_TEN[places as usize].unsigned_abs();
-            if mantissa < 0 {
-                text.push('-');
-            }
-            let magnitude = mantissa.unsigned_abs();
-            text.push_str(itoa::Buffer::new().format(magnitude / unit));
-            text.push('.');
-            let fraction = magnitude % unit;
-            let digits = itoa::Buffer::new().format(fraction).len();
-            for _ in digits..places as usize {
-                text.push('0');
-            }
-            text.push_str(itoa::Buffer::new().format(fraction));
-        }
-        Err(_) => {
-            let _ = write!(text, "{:.*}", places as usize, rounded);
-        }
+    // The common case, a figure that fits 64 bits, is rounded and written as an integer.
+    let Some(units) = displayed_units(value, places) else {
+        let mut rounded = round_for_display(value, places);
+        rounded.rescale(places);
+        let _ = write!(text, "{:.*}", places as usize, rounded);
+        return;
+    };
+    if places == 0 {
+        text.push_str(itoa::Buffer::new().format(units));
+        return;
     }
+    let unit = POWERS_OF_TEN[places as usize].unsigned_abs();
+    if units < 0 {
+        text.push('-');
+    }
+    let magnitude = units.unsigned_abs();
+    text.push_str(itoa::Buffer::new().format(magnitude / unit));
+    text.push('.');
+    let fraction = itoa::Buffer::new().format(magnitude % unit).len();
+    for _ in fraction..places as usize {
+        text.push('0');
+    }
+    text.push_str(itoa::Buffer::new().format(magnitude % unit));
+}
+
+/// A figure rounded as [`round_for_display`] rounds it, as a whole number of 10^-places, when that
+/// fits 64 bits: what a plain number is written from, with no Decimal built on the way. (An integer
+/// has no negative zero, so a figure that rounds to zero is written without a sign, as wanted.)
+#[inline]
+fn displayed_units(value: Decimal, places: u32) -> Option<i64> {
+    let mantissa = i64::try_from(value.mantissa()).ok()?;
+    let scale = value.scale();
+    if scale <= places {
+        return mantissa.checked_mul(*POWERS_OF_TEN.get((places - scale) as usize)?);
+    }
+    let divisor = *POWERS_OF_TEN.get((scale - places) as usize)?;
+    let (quotient, remainder) = (mantissa / divisor, mantissa % divisor);
+    // Half away from zero. (The remainder is below 10^18, so doubling it cannot overflow.)
+    Some(if remainder.unsigned_abs() * 2 >= divisor.unsigned_abs() {
+        quotient + mantissa.signum()
+    } else {
+        quotient
+    })
 }
 
 /// Formats a quantity as it was counted: `62`, `1.5`, `1,200`; never in scientific notation.
@@ -451,6 +493,11 @@ mod tests {
                 format_money_plain(value, Precision::Pence),
                 format!("{:.2}", value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
                     .replace("-0.00", "0.00")
+            );
+            let pounds = format!("{:.0}", value.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero));
+            proptest::prop_assert_eq!(
+                format_money_plain(value, Precision::Pounds),
+                if pounds == "-0" { "0".to_string() } else { pounds }
             );
         }
     }

@@ -7,9 +7,12 @@ use crate::money::Precision;
 use crate::spreadsheet::safe_text;
 use std::io::Write;
 
-/// Generated rows past this many are written by several threads, each into memory, then copied
-/// out in order: the families of a national study are most of the output.
+/// Generated rows past this many are written by every thread (see `--threads`), each into memory,
+/// then copied out in order: the families of a national study are most of the output.
 const PARALLEL_ROWS: usize = 50_000;
+
+/// Rows each thread writes at a time.
+const BLOCK_ROWS: usize = 8192;
 
 /// Writes one table: a header row, then every row.
 pub fn render_table(
@@ -30,45 +33,38 @@ pub fn render_table(
         writer.flush()?;
     }
     if let Some(generated) = &table.generated {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |cores| cores.get())
-            .min(8);
+        let rows = |range: std::ops::Range<usize>| range.map(|index| (generated.row)(index));
+        let threads = rayon::current_num_threads();
         if generated.count > PARALLEL_ROWS && threads > 1 {
-            let share = generated.count.div_ceil(threads);
-            let parts: Vec<anyhow::Result<Vec<u8>>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|part| {
-                        let range = (part * share).min(generated.count)
-                            ..((part + 1) * share).min(generated.count);
-                        scope.spawn(move || {
-                            let mut buffer = Vec::with_capacity(range.len() * 48);
-                            write_rows(
-                                range.map(|index| (generated.row)(index)),
-                                precision,
-                                &mut buffer,
-                            )?;
-                            Ok(buffer)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|handle| {
-                        handle
-                            .join()
-                            .unwrap_or_else(|_| Err(anyhow::anyhow!("a writing thread failed")))
-                    })
-                    .collect()
-            });
-            for part in parts {
-                output.write_all(&part?)?;
+            // In waves of a few blocks per thread, each written into a buffer kept from wave to
+            // wave, then copied out in order: memory stays a few megabytes however many families.
+            use rayon::prelude::*;
+            let blocks = generated.count.div_ceil(BLOCK_ROWS);
+            let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); threads * 2];
+            let mut first = 0;
+            while first < blocks {
+                let wave = (blocks - first).min(buffers.len());
+                buffers[..wave]
+                    .par_iter_mut()
+                    .enumerate()
+                    .try_for_each(|(offset, buffer)| {
+                        let block = first + offset;
+                        buffer.clear();
+                        write_rows(
+                            rows(
+                                block * BLOCK_ROWS..((block + 1) * BLOCK_ROWS).min(generated.count),
+                            ),
+                            precision,
+                            buffer,
+                        )
+                    })?;
+                for buffer in &buffers[..wave] {
+                    output.write_all(buffer)?;
+                }
+                first += wave;
             }
         } else {
-            write_rows(
-                (0..generated.count).map(|index| (generated.row)(index)),
-                precision,
-                output,
-            )?;
+            write_rows(rows(0..generated.count), precision, output)?;
         }
     }
     write_rows(table.rows.iter().cloned(), precision, output)
@@ -125,8 +121,16 @@ fn write_rows(
 /// One field, in quotes (with its quotes doubled) if it holds a comma, a quote or a line break.
 fn write_field(buffer: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    if memchr::memchr3(b',', b'"', b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
-    {
+    let needs_quotes = if bytes.len() <= 32 {
+        // Most fields are short (a family id): a plain loop beats two searches set up for long text.
+        bytes
+            .iter()
+            .any(|&byte| matches!(byte, b',' | b'"' | b'\n' | b'\r'))
+    } else {
+        memchr::memchr3(b',', b'"', b'\n', bytes).is_some()
+            || memchr::memchr(b'\r', bytes).is_some()
+    };
+    if !needs_quotes {
         buffer.extend_from_slice(bytes);
         return;
     }
@@ -158,6 +162,11 @@ mod tests {
             " spaced ",
             "£5",
             "'",
+            // Longer than the short-field check: the searches for long text.
+            "a field of more than thirty-two bytes, with a comma",
+            "a field of more than thirty-two bytes \"quoted\" in it",
+            "a field of more than thirty-two bytes ending in a CR\r",
+            "a plain field of more than thirty-two bytes and no quotes",
         ];
         let mut table = TableView::new("t", "T", &["A", "B"]);
         for text in texts {

@@ -14,6 +14,7 @@ use super::ServiceUse;
 use super::row::{RowError, pack};
 use crate::costs::{CostBook, ServiceId};
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::hash::BuildHasher;
 
@@ -718,21 +719,32 @@ impl<'a> Accumulator<'a> {
             exact_decimal(scaled, places).ok_or(RowError::TotalTooLarge)
         };
 
-        let mut order: Vec<(u64, u32)> = self
-            .families
-            .iter()
-            .enumerate()
-            .map(|(index, sums)| (sums.first_seen, index as u32))
-            .collect();
-        // Already in order when each thread read its own stretch of the files in turn.
-        if !order.is_sorted() {
-            order.sort_unstable();
-        }
         let (mut ids, mut families) = (self.ids, self.families);
-        let mut out = Vec::with_capacity(order.len());
-        for (_, index) in order {
+        // Already in order when each thread read its own stretch of the files in turn.
+        if !families.is_sorted_by_key(|sums| sums.first_seen) {
+            let mut order: Vec<(u64, u32)> = families
+                .iter()
+                .enumerate()
+                .map(|(index, sums)| (sums.first_seen, index as u32))
+                .collect();
+            order.sort_unstable();
             // Each family is taken once, leaving an empty one (which allocates nothing) behind.
-            let sums = std::mem::take(&mut families[index as usize]);
+            (ids, families) = order
+                .into_iter()
+                .map(|(_, index)| {
+                    let index = index as usize;
+                    (
+                        std::mem::take(&mut ids[index]),
+                        std::mem::take(&mut families[index]),
+                    )
+                })
+                .unzip();
+        }
+        // Each family's figures on their own, so on every core. (Collected straight into place:
+        // a total too large is flagged rather than returned, which would make the collection
+        // build and join lists of parts.)
+        let too_large = std::sync::atomic::AtomicBool::new(false);
+        let family_money = |sums: &FamilySums| -> Result<[Decimal; 2], RowError> {
             let mut money = [Decimal::ZERO; 2];
             for (window, total) in money.iter_mut().enumerate() {
                 *total = to_decimal(sums.fixed[window], money_divisor, money_places)?;
@@ -747,12 +759,23 @@ impl<'a> Accumulator<'a> {
                     }
                 }
             }
-            out.push(FamilyUsage {
-                family_id: std::mem::take(&mut ids[index as usize]),
-                money,
+            Ok(money)
+        };
+        let out: Vec<FamilyUsage> = ids
+            .into_par_iter()
+            .zip(families)
+            .map(|(family_id, sums)| FamilyUsage {
+                family_id,
+                money: family_money(&sums).unwrap_or_else(|_| {
+                    too_large.store(true, std::sync::atomic::Ordering::Relaxed);
+                    [Decimal::ZERO; 2]
+                }),
                 windows: sums.windows,
                 lines: sums.extra.and_then(|extra| extra.lines).map(Box::new),
-            });
+            })
+            .collect();
+        if too_large.into_inner() {
+            return Err(RowError::TotalTooLarge);
         }
         let mut quantities = [Vec::new(), Vec::new()];
         for (window, totals) in quantities.iter_mut().enumerate() {

@@ -114,7 +114,9 @@ impl ServiceIndex {
         index
     }
 
-    #[inline]
+    // Always inlined: it is called for every row, and the compiler's heuristics have been seen to
+    // leave it out of line in the reading loop.
+    #[inline(always)]
     pub fn lookup(&self, id: &str) -> Option<ServiceId> {
         debug_assert!(
             !id.as_bytes().contains(&0),

@@ -354,3 +354,34 @@ fn line_numbers_count_empty_lines_and_crlf() {
         "{stderr}"
     );
 }
+
+/// Families are costed on every core, but the error is always the first family's in reading
+/// order, never whichever a thread happened to reach first.
+#[test]
+fn a_family_too_large_to_cost_is_the_first_in_order_on_any_threads() {
+    let scratch =
+        with_table("[[unit_cost]]\nid = \"a\"\nname = \"A\"\ncost = \"1\"\nagency = \"X\"\n");
+    scratch.write(
+        "study.toml",
+        "[study]\nname = \"T\"\nunit_costs = [\"costs.toml\"]\nbefore = \"before.csv\"\nafter = \"after.csv\"\n\n[intervention]\nper_family = \"79228162514264337593543950335\"\n",
+    );
+    // Families F0500 and F1500 cost more after than before: less the largest intervention cost,
+    // their net savings go past what a Decimal holds.
+    let (mut before, mut after) = (String::from(HEADER), String::from(HEADER));
+    for family in 0..2000 {
+        let worse = family == 500 || family == 1500;
+        before.push_str(&format!("F{family:04},a,{}\n", if worse { 1 } else { 5 }));
+        after.push_str(&format!("F{family:04},a,{}\n", if worse { 3 } else { 1 }));
+    }
+    scratch
+        .write("before.csv", before)
+        .write("after.csv", after);
+    for threads in ["1", "2", "4"] {
+        let stderr = scratch.fails(&["report", ".", "--threads", threads]);
+        assert!(
+            stderr.contains("family F0500's net savings are too large to compute exactly"),
+            "{threads} threads: {stderr}"
+        );
+        assert!(!stderr.contains("F1500"), "{threads} threads: {stderr}");
+    }
+}
