@@ -16,5 +16,7 @@ pub fn run(args: &AgencyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         tables: vec![views::agencies(&studies, args.net)],
     };
     emit(&studies, &document, JsonOptions::default(), global)?;
+    drop(document);
+    super::keep_until_exit(studies);
     Ok(ExitCode::SUCCESS)
 }

@@ -57,5 +57,7 @@ pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         lines: !args.summary,
     };
     emit(&studies, &document, json_options, global)?;
+    drop(document);
+    super::keep_until_exit(studies);
     Ok(ExitCode::SUCCESS)
 }

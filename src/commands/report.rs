@@ -17,6 +17,8 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let studies = cost_studies(args, global, Itemise::UpTo(STATEMENTS_SHOWN))?;
     let document = report_document(&studies, super::precision(global));
     emit(&studies, &document, JsonOptions::default(), global)?;
+    drop(document);
+    super::keep_until_exit(studies);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -15,5 +15,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         tables: vec![views::roi(&studies)],
     };
     emit(&studies, &document, JsonOptions::default(), global)?;
+    drop(document);
+    super::keep_until_exit(studies);
     Ok(ExitCode::SUCCESS)
 }
