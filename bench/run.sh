@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The national-scale benchmark: tfcalc against the raw parse floor and the peer tools, in one run.
 #
-#   bench/run.sh                 # 400,000 families, 7 timed runs each
-#   FAMILIES=100000 RUNS=3 bench/run.sh
+#   bench/run.sh                 # 400,000 families, 5 rounds of 3 timed runs of each tool
+#   FAMILIES=100000 ROUNDS=2 bench/run.sh
 #   SCALING=1 bench/run.sh       # also 10x the rows for the same families (about 2.7 GB on disk)
 #
 # Needs hyperfine (Debian package `hyperfine`) and GNU time (/usr/bin/time). The peers are optional:
@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 families=${FAMILIES:-400000}
-runs=${RUNS:-7}
+rounds=${ROUNDS:-5}
+per_round=${PER_ROUND:-3}
 work=${WORK:-/tmp/tfcalc-bench}
 data="$work/nat-$families"
 peers_python=${PEERS_PYTHON:-/tmp/peers/bin/python}
@@ -33,27 +34,57 @@ if [ -x "$peers_python" ] && "$peers_python" -c "import polars, duckdb" 2>/dev/n
   have_peers=1
 fi
 
-echo "== wall time (hyperfine, $runs runs each, after a warm-up)"
+names=(tfcalc floor)
 commands=(
   "$tfcalc report $data --format csv --output $work/tfcalc-out/ --quiet"
   "$floor $data/before.csv $data/after.csv"
 )
 if [ "$have_peers" = 1 ]; then
+  names+=(polars duckdb)
   commands+=(
     "$peers_python bench/peers/peer_polars.py $data $work/polars-out"
     "$peers_python bench/peers/peer_duckdb.py $data $work/duck-out"
   )
 fi
-hyperfine --warmup 1 --runs "$runs" --export-markdown "$work/times.md" --export-json "$work/times.json" "${commands[@]}"
-cat "$work/times.md"
-# The targets are on the median, which a noisy shared machine moves less than the mean.
-echo "== median wall time"
-names=(tfcalc floor polars duckdb)
-index=0
-for median in $(grep -o '"median": *[0-9.e-]*' "$work/times.json" | grep -o '[0-9.e-]*$'); do
-  printf '%-8s %.3f s\n' "${names[$index]}" "$median"
-  index=$((index + 1))
+
+# This machine's speed drifts by a third from minute to minute, so the tools are timed in turns:
+# ROUNDS rounds, each timing every tool PER_ROUND times, and the median is taken over all of a
+# tool's runs. Timing each tool's runs all together would compare one minute's machine with
+# another's.
+echo "== wall time (hyperfine: $rounds rounds of $per_round runs of each tool, after a warm-up)"
+hyperfine --warmup 1 --runs 1 --style none "${commands[@]}" > /dev/null
+rm -f "$work"/round-*.json
+for round in $(seq "$rounds"); do
+  hyperfine --runs "$per_round" --style none --export-json "$work/round-$round.json" "${commands[@]}" > /dev/null
+  printf '.'
 done
+echo
+# Every run's time, one line per run: "<tool number> <seconds>".
+awk '
+  /"command":/ { tool++ }
+  /"times":/ { in_times = 1; next }
+  in_times && /\]/ { in_times = 0 }
+  in_times { gsub(/[ ,]/, ""); print (tool - 1) % count, $0 }
+' count="${#commands[@]}" "$work"/round-*.json > "$work/times.txt"
+median() {
+  awk -v tool="$1" '$1 == tool { print $2 }' "$work/times.txt" | sort -g |
+    awk '{ times[NR] = $1 } END { middle = (NR + 1) / 2; printf "%.3f", (times[int(middle)] + times[int(middle + 0.5)]) / 2 }'
+}
+fastest() {
+  awk -v tool="$1" '$1 == tool { print $2 }' "$work/times.txt" | sort -g | head -1
+}
+echo "== median wall time over $((rounds * per_round)) runs each (fastest run in brackets)"
+declare -A medians
+for index in "${!names[@]}"; do
+  medians[${names[$index]}]=$(median "$index")
+  printf '%-8s %s s  (%.3f s)\n' "${names[$index]}" "${medians[${names[$index]}]}" "$(fastest "$index")"
+done
+awk -v ours="${medians[tfcalc]}" -v floor="${medians[floor]}" \
+  'BEGIN { printf "tfcalc takes %.2fx the floor'"'"'s time\n", ours / floor }'
+if [ "$have_peers" = 1 ]; then
+  awk -v ours="${medians[tfcalc]}" -v polars="${medians[polars]}" -v duckdb="${medians[duckdb]}" \
+    'BEGIN { printf "tfcalc is %.1fx as fast as polars and %.1fx as fast as DuckDB\n", polars / ours, duckdb / ours }'
+fi
 
 echo "== peak memory (GNU time, one run each)"
 peak() {
