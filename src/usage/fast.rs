@@ -468,34 +468,30 @@ fn read_chunk(
     }
 }
 
-/// The positions of the commas and newlines in a block, found eight bytes at a time: a row is
+/// The positions of the commas and newlines in a block, found sixteen bytes at a time: a row is
 /// mostly short fields, and testing each byte for a comma costs a mispredicted branch per field.
 struct Separators<'a> {
     bytes: &'a [u8],
-    /// Where the word in `mask` starts, and where the next word starts.
+    /// Where the bytes of `mask` start, and where the next sixteen start.
     base: usize,
-    next_word: usize,
-    /// The high bit of each byte of the current word that is a comma or a newline.
-    mask: u64,
+    next_step: usize,
+    /// One bit per byte from `base` (bit i for byte base + i) that is a comma or a newline and
+    /// not yet returned.
+    mask: u32,
 }
+
+/// Bytes looked at in one step.
+const STEP: usize = 16;
 
 impl<'a> Separators<'a> {
     fn new(bytes: &'a [u8]) -> Separators<'a> {
         Separators {
             bytes,
             base: 0,
-            next_word: 0,
+            next_step: 0,
             mask: 0,
         }
     }
-}
-
-/// The high bit of each byte of `word` that equals `byte`, exactly (no false matches).
-#[inline]
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    const LOW_SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let zero_where_equal = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
-    !(((zero_where_equal & LOW_SEVEN) + LOW_SEVEN) | zero_where_equal | LOW_SEVEN)
 }
 
 impl Iterator for Separators<'_> {
@@ -504,27 +500,76 @@ impl Iterator for Separators<'_> {
     #[inline]
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
-            if self.next_word >= self.bytes.len() {
+            if self.next_step >= self.bytes.len() {
                 return None;
             }
-            let rest = &self.bytes[self.next_word..];
-            let word = match rest.first_chunk::<8>() {
-                Some(eight) => u64::from_le_bytes(*eight),
+            let rest = &self.bytes[self.next_step..];
+            let step = match rest.first_chunk::<STEP>() {
+                Some(step) => *step,
                 // The last few bytes, padded with zeros, which match nothing.
                 None => {
-                    let mut padded = [0u8; 8];
+                    let mut padded = [0u8; STEP];
                     padded[..rest.len()].copy_from_slice(rest);
-                    u64::from_le_bytes(padded)
+                    padded
                 }
             };
-            self.mask = bytes_equal(word, b',') | bytes_equal(word, b'\n');
-            self.base = self.next_word;
-            self.next_word += 8;
+            self.mask = separator_bits(&step);
+            self.base = self.next_step;
+            self.next_step += STEP;
         }
-        let byte = self.mask.trailing_zeros() as usize / 8;
+        let byte = self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
         Some(self.base + byte)
     }
+}
+
+/// Bit i set for each byte i of `step` that is a comma or a newline: two SSE2 compares (which
+/// every x86-64 processor has) for all sixteen bytes.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn separator_bits(step: &[u8; STEP]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
+    };
+    let [low, high] = [&step[..8], &step[8..]]
+        .map(|half| i64::from_le_bytes(half.try_into().expect("eight bytes")));
+    // SAFETY: these intrinsics only need SSE2, which this code is compiled for (the `cfg` above;
+    // every x86-64 processor has it). They work on values, not pointers.
+    let bits = unsafe {
+        let bytes = _mm_set_epi64x(high, low);
+        let commas = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b',' as i8));
+        let newlines = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8));
+        _mm_movemask_epi8(_mm_or_si128(commas, newlines))
+    };
+    bits as u32
+}
+
+/// The same, eight bytes at a time in ordinary integers, for other processors.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn separator_bits(step: &[u8; STEP]) -> u32 {
+    portable_separator_bits(step)
+}
+
+/// [`separator_bits`] without SIMD: each half's matching bytes get their top bit set (see
+/// [`bytes_equal`]), and those eight bits are gathered into one byte by a multiplication.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+#[inline(always)]
+fn portable_separator_bits(step: &[u8; STEP]) -> u32 {
+    let half_bits = |half: &[u8]| {
+        let word = u64::from_le_bytes(half.try_into().expect("eight bytes"));
+        let top_bits = bytes_equal(word, b',') | bytes_equal(word, b'\n');
+        ((top_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    };
+    half_bits(&step[..8]) | half_bits(&step[8..]) << 8
+}
+
+/// The high bit of each byte of `word` that equals `byte`, exactly (no false matches).
+#[inline]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW_SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let zero_where_equal = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    !(((zero_where_equal & LOW_SEVEN) + LOW_SEVEN) | zero_where_equal | LOW_SEVEN)
 }
 
 /// Whether every carriage return in `text` ends a line (CRLF), and there are no quotes or NULs.
@@ -564,5 +609,28 @@ mod tests {
         let all: Vec<u8> = (0..=255u8).flat_map(|byte| [byte, b',', byte]).collect();
         let found = Separators::new(&all).count();
         assert_eq!(found, 256 + 2 * 2);
+    }
+
+    /// The SIMD and portable ways of finding separators agree on every byte value in every place.
+    #[test]
+    fn separator_bits_agree_with_the_portable_version() {
+        for byte in 0..=255u8 {
+            for place in 0..STEP {
+                let mut step = [b'x'; STEP];
+                step[place] = byte;
+                step[(place + 5) % STEP] = b',';
+                let expected: u32 = step
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, byte)| **byte == b',' || **byte == b'\n')
+                    .map(|(index, _)| 1 << index)
+                    .sum();
+                assert_eq!(separator_bits(&step), expected, "{step:?}");
+                assert_eq!(portable_separator_bits(&step), expected, "{step:?}");
+            }
+        }
+        let all_separators = [b','; STEP];
+        assert_eq!(portable_separator_bits(&all_separators), 0xFFFF);
+        assert_eq!(separator_bits(&[b'\n'; STEP]), 0xFFFF);
     }
 }
