@@ -15,7 +15,7 @@
 use super::FileAccount;
 use super::MAX_LINE_BYTES;
 use super::accumulator::{Accumulator, FixedCosts, Itemise, StudyUsage, position};
-use super::row::{Columns, RawRow, ServiceIndex, judge};
+use super::row::{Columns, RawRow, ServiceIndex, judge, plain_row};
 use crate::diagnostic::Diagnostics;
 use indicatif::ProgressBar;
 use std::collections::VecDeque;
@@ -394,68 +394,83 @@ fn read_chunk(
         }
         let text = std::str::from_utf8(bytes).map_err(|_| Fallback("text that is not UTF-8"))?;
         let columns = &prepared.columns;
+        let three_columns = columns.header_len == 3 && columns.note.is_none();
         let block_offset = offset + start as u64;
         let bytes = text.as_bytes();
         // One pass over the block finds every comma and newline; a row is handled at its newline
         // (or at the end of the file's last line, which may have none).
         let mut separators = Separators::new(bytes);
         let mut line_from = 0;
-        let mut field_start = 0;
-        let mut field_index = 0;
-        let mut raw = RawRow::default();
         while line_from < bytes.len() {
-            let (at, ends_line) = match separators.next() {
-                Some(at) => (at, bytes[at] == b'\n'),
-                None => (bytes.len(), true),
-            };
-            if !ends_line {
-                columns.place(&mut raw, field_index, &text[field_start..at]);
-                field_index += 1;
-                field_start = at + 1;
-                continue;
-            }
             let line_start = block_offset + line_from as u64;
             if line_start >= chunk.end {
                 return Ok((rows, blank));
             }
-            let line_end = if at > line_from && bytes[at - 1] == b'\r' {
-                at - 1
-            } else {
-                at
+            // The line's end, and where its first two commas are.
+            let mut commas = [0; 2];
+            let mut comma_count = 0;
+            let newline = loop {
+                match separators.next() {
+                    Some(at) if bytes[at] == b'\n' => break at,
+                    Some(at) => {
+                        if let Some(comma) = commas.get_mut(comma_count) {
+                            *comma = at;
+                        }
+                        comma_count += 1;
+                    }
+                    None => break bytes.len(),
+                }
             };
-            columns.place(
-                &mut raw,
-                field_index,
-                &text[field_start..line_end.max(field_start)],
-            );
-            let row = std::mem::take(&mut raw);
-            let line_bytes = &bytes[line_from..line_end];
-            line_from = at + 1;
-            field_start = at + 1;
-            field_index = 0;
+            let line_end = if newline > line_from && bytes[newline - 1] == b'\r' {
+                newline - 1
+            } else {
+                newline
+            };
+            let line = line_from..line_end;
+            line_from = newline + 1;
             rows += 1;
+            let position = position(prepared.file.number, line_start);
+            let window = prepared.file.window;
+            // Most rows of most files: exactly the three columns, each as plain as can be.
+            if three_columns && comma_count == 2 && line_end > commas[1] {
+                let fields = [
+                    line.start..commas[0],
+                    commas[0] + 1..commas[1],
+                    commas[1] + 1..line_end,
+                ];
+                if let Some(row) = plain_row(
+                    &text[fields[columns.family_id].clone()],
+                    &text[fields[columns.service].clone()],
+                    &bytes[fields[columns.quantity].clone()],
+                    services,
+                ) {
+                    let family = accumulator.family(row.family_id, position);
+                    accumulator
+                        .add(family, window, row.service, row.quantity, None)
+                        .map_err(|_| Fallback("a sum too large"))?;
+                    continue;
+                }
+            }
+            // Anything else: the fields placed and judged one by one.
+            let mut raw = RawRow::default();
+            for (index, field) in text[line.clone()].split(',').enumerate() {
+                columns.place(&mut raw, index, field);
+            }
             // A row of nothing but spaces and commas is blank, as the detailed reader counts it.
-            let blank_row = row
+            let blank_row = raw
                 .family_id
                 .is_none_or(|id| id.bytes().all(|byte| byte.is_ascii_whitespace()))
-                && line_bytes
+                && bytes[line]
                     .iter()
                     .all(|&byte| byte == b',' || byte.is_ascii_whitespace());
             if blank_row {
                 blank += 1;
                 continue;
             }
-            let row = judge(&row, columns, services).map_err(|_| Fallback("a bad row"))?;
-            let family =
-                accumulator.family(row.family_id, position(prepared.file.number, line_start));
+            let row = judge(&raw, columns, services).map_err(|_| Fallback("a bad row"))?;
+            let family = accumulator.family(row.family_id, position);
             accumulator
-                .add(
-                    family,
-                    prepared.file.window,
-                    row.service,
-                    row.quantity,
-                    row.note,
-                )
+                .add(family, window, row.service, row.quantity, row.note)
                 .map_err(|_| Fallback("a sum too large"))?;
         }
         if at_end {

@@ -272,6 +272,64 @@ proptest! {
         prop_assert_eq!(counts(&detailed), counts(&two_threads));
     }
 
+    /// Untidy rows (spaces to trim, CRLF endings, blank lines and rows of commas, empty extra
+    /// fields, pound signs, many decimal places, a note column, columns in another order) are
+    /// read the same by the fast reader, whose shortcut takes only the tidiest rows, as by the
+    /// detailed reader.
+    #[test]
+    fn the_fast_reader_agrees_with_the_detailed_reader_on_untidy_rows(
+        table in table(),
+        before in prop::collection::vec((0u8..12, 0usize..8, 0u32..100_000, 0u8..10), 1..60),
+        after in rows(),
+        layout in 0u8..3,
+    ) {
+        let services = table.matches("[[unit_cost]]").count();
+        let header = ["family_id,service,quantity", "service,quantity,family_id", "family_id,service,quantity,note"][layout as usize];
+        let mut text = format!("{header}\n");
+        for (family, service, hundredths, untidy) in &before {
+            let family = format!("F{family}");
+            let service = format!("s{}", service % services);
+            let mut quantity = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+            let (mut family_field, mut ending, mut extra) = (family.clone(), "\n", "");
+            match untidy {
+                1 => family_field = format!(" {family} "),
+                2 => quantity = format!(" {quantity}"),
+                3 => extra = ",",
+                4 => ending = "\r\n",
+                5 => text.push('\n'),
+                6 => text.push_str(",,\n"),
+                7 => quantity = format!("£{quantity}"),
+                8 => quantity = format!("{quantity}1234567"),
+                _ => {}
+            }
+            let row = match layout {
+                0 => format!("{family_field},{service},{quantity}{extra}"),
+                1 => format!("{service},{quantity},{family_field}{extra}"),
+                _ => format!("{family_field},{service},{quantity},a note{extra}"),
+            };
+            text.push_str(&row);
+            text.push_str(ending);
+        }
+        let (before, after) = ([text], [csv(&after, services)]);
+        let read = |options: ReadOptions| cost_with(&table, &before, &after, Decimal::ZERO, no_funding(), &options);
+        let detailed = read(ReadOptions { report_every_row: true, ..ReadOptions::default() });
+        let one_thread = read(ReadOptions { threads: Some(1), ..ReadOptions::default() });
+        let two_threads = read(ReadOptions { threads: Some(2), ..ReadOptions::default() });
+        prop_assert_eq!(figures(&detailed), figures(&one_thread));
+        prop_assert_eq!(figures(&one_thread), figures(&two_threads));
+        let order = |costed: &Costed| costed.ledger.families.iter().map(|family| family.family_id.to_string()).collect::<Vec<_>>();
+        prop_assert_eq!(order(&detailed), order(&one_thread));
+        let counts = |costed: &Costed| {
+            costed
+                .ledger
+                .inputs
+                .iter()
+                .map(|account| (account.rows_read, account.rows_used, account.rows_blank, account.rows_rejected))
+                .collect::<Vec<_>>()
+        };
+        prop_assert_eq!(counts(&detailed), counts(&one_thread));
+    }
+
     #[test]
     fn shuffling_rows_changes_nothing(table in table(), before in rows(), after in rows(), seed in any::<u64>()) {
         let services = table.matches("[[unit_cost]]").count();
