@@ -64,6 +64,16 @@ impl Quantity {
     }
 }
 
+/// Whether `|value| <= bound`, for the bounds sums are kept within (each at least 2^96): at once
+/// when the value is far below any of them (under 2^95, so its top 33 bits are all its sign), as
+/// nearly every sum is; in full otherwise.
+#[inline(always)]
+fn within(value: i128, bound: u128) -> bool {
+    const { assert!(DECIMAL_MAX * 1_000_000 > 1 << 96) };
+    let top = (value >> 95) as i64;
+    top == 0 || top == -1 || value.unsigned_abs() <= bound
+}
+
 /// Decimal places a quantity in millionths actually uses: 0 for 62, 1 for 1.5.
 fn places_used(millionths: i64) -> u32 {
     let mut fraction = millionths.unsigned_abs() % 1_000_000;
@@ -123,6 +133,7 @@ impl FixedCosts {
             .checked_mul(10u128.pow(QUANTITY_PLACES + places))
             .map_or(i128::MAX as u128, |bound| bound.min(i128::MAX as u128));
         let cost_places = exact.iter().map(|cost| cost.normalize().scale()).collect();
+        debug_assert!(money_bound >= 1 << 96, "`within` relies on it");
         FixedCosts {
             places,
             costs,
@@ -539,8 +550,8 @@ impl<'a> Accumulator<'a> {
             let money = sums.fixed[window].checked_add(product);
             let used = self.quantities[window][service_index].checked_add(i128::from(millionths));
             if let (Some(money), Some(used)) = (money, used)
-                && money.unsigned_abs() <= self.costs.money_bound
-                && used.unsigned_abs() <= DECIMAL_MAX * 1_000_000
+                && within(money, self.costs.money_bound)
+                && within(used, DECIMAL_MAX * 1_000_000)
             {
                 let sums = &mut self.families[family as usize];
                 sums.fixed[window] = money;
@@ -913,6 +924,31 @@ mod tests {
         let huge = decimal("79000000000000000000000000000");
         assert_eq!(Quantity::from_decimal(huge), Quantity::Exact(huge));
         assert_eq!(Quantity::Millionths(1_500_000).to_decimal(), decimal("1.5"));
+    }
+
+    #[test]
+    fn sums_within_a_bound() {
+        let bound = DECIMAL_MAX * 1_000_000;
+        for value in [
+            0,
+            1,
+            -1,
+            1 << 94,
+            -(1 << 95),
+            (1 << 95) - 1,
+            1 << 100,
+            -(1 << 120),
+        ] {
+            assert_eq!(
+                within(value, bound),
+                value.unsigned_abs() <= bound,
+                "{value}"
+            );
+        }
+        let edge = bound as i128;
+        assert!(within(edge, bound) && within(-edge, bound));
+        assert!(!within(edge + 1, bound) && !within(-edge - 1, bound));
+        assert!(!within(i128::MIN, bound) && !within(i128::MAX, bound));
     }
 
     #[test]

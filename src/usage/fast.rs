@@ -411,8 +411,8 @@ fn read_chunk(
             let mut comma_count = 0;
             let newline = loop {
                 match separators.next() {
-                    Some(at) if bytes[at] == b'\n' => break at,
-                    Some(at) => {
+                    Some((at, true)) => break at,
+                    Some((at, false)) => {
                         if let Some(comma) = commas.get_mut(comma_count) {
                             *comma = at;
                         }
@@ -440,7 +440,7 @@ fn read_chunk(
                 ];
                 if let Some(row) = plain_row(
                     &text[fields[columns.family_id].clone()],
-                    &text[fields[columns.service].clone()],
+                    &bytes[fields[columns.service].clone()],
                     &bytes[fields[columns.quantity].clone()],
                     services,
                 ) {
@@ -491,8 +491,9 @@ struct Separators<'a> {
     base: usize,
     next_step: usize,
     /// One bit per byte from `base` (bit i for byte base + i) that is a comma or a newline and
-    /// not yet returned.
+    /// not yet returned, and which of them are newlines.
     mask: u32,
+    newlines: u32,
 }
 
 /// Bytes looked at in one step.
@@ -505,15 +506,17 @@ impl<'a> Separators<'a> {
             base: 0,
             next_step: 0,
             mask: 0,
+            newlines: 0,
         }
     }
 }
 
 impl Iterator for Separators<'_> {
-    type Item = usize;
+    /// Where the separator is, and whether it is a newline (else a comma).
+    type Item = (usize, bool);
 
     #[inline]
-    fn next(&mut self) -> Option<usize> {
+    fn next(&mut self) -> Option<(usize, bool)> {
         while self.mask == 0 {
             if self.next_step >= self.bytes.len() {
                 return None;
@@ -528,21 +531,21 @@ impl Iterator for Separators<'_> {
                     padded
                 }
             };
-            self.mask = separator_bits(&step);
+            (self.mask, self.newlines) = separator_bits(&step);
             self.base = self.next_step;
             self.next_step += STEP;
         }
-        let byte = self.mask.trailing_zeros() as usize;
+        let byte = self.mask.trailing_zeros();
         self.mask &= self.mask - 1;
-        Some(self.base + byte)
+        Some((self.base + byte as usize, self.newlines >> byte & 1 == 1))
     }
 }
 
-/// Bit i set for each byte i of `step` that is a comma or a newline: two SSE2 compares (which
-/// every x86-64 processor has) for all sixteen bytes.
+/// Bit i set for each byte i of `step` that is a comma or a newline, and for each that is a
+/// newline: two SSE2 compares (which every x86-64 processor has) for all sixteen bytes.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn separator_bits(step: &[u8; STEP]) -> u32 {
+fn separator_bits(step: &[u8; STEP]) -> (u32, u32) {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
     };
@@ -550,19 +553,22 @@ fn separator_bits(step: &[u8; STEP]) -> u32 {
         .map(|half| i64::from_le_bytes(half.try_into().expect("eight bytes")));
     // SAFETY: these intrinsics only need SSE2, which this code is compiled for (the `cfg` above;
     // every x86-64 processor has it). They work on values, not pointers.
-    let bits = unsafe {
+    let (separators, newlines) = unsafe {
         let bytes = _mm_set_epi64x(high, low);
         let commas = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b',' as i8));
         let newlines = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8));
-        _mm_movemask_epi8(_mm_or_si128(commas, newlines))
+        (
+            _mm_movemask_epi8(_mm_or_si128(commas, newlines)),
+            _mm_movemask_epi8(newlines),
+        )
     };
-    bits as u32
+    (separators as u32, newlines as u32)
 }
 
 /// The same, eight bytes at a time in ordinary integers, for other processors.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
-fn separator_bits(step: &[u8; STEP]) -> u32 {
+fn separator_bits(step: &[u8; STEP]) -> (u32, u32) {
     portable_separator_bits(step)
 }
 
@@ -570,13 +576,17 @@ fn separator_bits(step: &[u8; STEP]) -> u32 {
 /// [`bytes_equal`]), and those eight bits are gathered into one byte by a multiplication.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 #[inline(always)]
-fn portable_separator_bits(step: &[u8; STEP]) -> u32 {
-    let half_bits = |half: &[u8]| {
-        let word = u64::from_le_bytes(half.try_into().expect("eight bytes"));
-        let top_bits = bytes_equal(word, b',') | bytes_equal(word, b'\n');
-        ((top_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
-    };
-    half_bits(&step[..8]) | half_bits(&step[8..]) << 8
+fn portable_separator_bits(step: &[u8; STEP]) -> (u32, u32) {
+    // One bit per byte: the top bit of each byte, gathered into one byte.
+    let gather = |top_bits: u64| ((top_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
+    let [low, high] = [&step[..8], &step[8..]]
+        .map(|half| u64::from_le_bytes(half.try_into().expect("eight bytes")));
+    let newlines = [low, high].map(|word| gather(bytes_equal(word, b'\n')));
+    let commas = [low, high].map(|word| gather(bytes_equal(word, b',')));
+    (
+        (commas[0] | newlines[0]) | (commas[1] | newlines[1]) << 8,
+        newlines[0] | newlines[1] << 8,
+    )
 }
 
 /// The high bit of each byte of `word` that equals `byte`, exactly (no false matches).
@@ -608,11 +618,11 @@ mod tests {
             "no separators at all in this longer text",
             "é,ü\n€,\u{7f},\u{ac}\u{2c}",
         ] {
-            let expected: Vec<usize> = text
+            let expected: Vec<(usize, bool)> = text
                 .bytes()
                 .enumerate()
                 .filter(|(_, byte)| *byte == b',' || *byte == b'\n')
-                .map(|(index, _)| index)
+                .map(|(index, byte)| (index, byte == b'\n'))
                 .collect();
             assert_eq!(
                 Separators::new(text.as_bytes()).collect::<Vec<_>>(),
@@ -634,18 +644,21 @@ mod tests {
                 let mut step = [b'x'; STEP];
                 step[place] = byte;
                 step[(place + 5) % STEP] = b',';
-                let expected: u32 = step
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, byte)| **byte == b',' || **byte == b'\n')
-                    .map(|(index, _)| 1 << index)
-                    .sum();
+                let bits = |wanted: &[u8]| -> u32 {
+                    step.iter()
+                        .enumerate()
+                        .filter(|(_, byte)| wanted.contains(byte))
+                        .map(|(index, _)| 1 << index)
+                        .sum()
+                };
+                let expected = (bits(b",\n"), bits(b"\n"));
                 assert_eq!(separator_bits(&step), expected, "{step:?}");
                 assert_eq!(portable_separator_bits(&step), expected, "{step:?}");
             }
         }
-        let all_separators = [b','; STEP];
-        assert_eq!(portable_separator_bits(&all_separators), 0xFFFF);
-        assert_eq!(separator_bits(&[b'\n'; STEP]), 0xFFFF);
+        let all_commas = [b','; STEP];
+        assert_eq!(portable_separator_bits(&all_commas), (0xFFFF, 0));
+        assert_eq!(separator_bits(&[b'\n'; STEP]), (0xFFFF, 0xFFFF));
+        assert_eq!(portable_separator_bits(&[b'\n'; STEP]), (0xFFFF, 0xFFFF));
     }
 }

@@ -123,15 +123,31 @@ impl ServiceIndex {
             "input with NUL bytes is refused before reading"
         );
         match pack(id.as_bytes()) {
-            Some(key) => {
-                let (cached_key, cached) = self.slots[slot(key)];
-                if cached_key == key && cached != u32::MAX {
-                    return Some(ServiceId(cached));
-                }
-                self.short.get(&key).copied()
-            }
+            Some(key) => self.lookup_packed(key),
             None => self.long.get(id).copied(),
         }
+    }
+
+    /// As [`Self::lookup`], for an id still as bytes (UTF-8, or no service has it).
+    #[inline(always)]
+    pub fn lookup_bytes(&self, id: &[u8]) -> Option<ServiceId> {
+        debug_assert!(
+            !id.contains(&0),
+            "input with NUL bytes is refused before reading"
+        );
+        match pack(id) {
+            Some(key) => self.lookup_packed(key),
+            None => self.long.get(std::str::from_utf8(id).ok()?).copied(),
+        }
+    }
+
+    #[inline(always)]
+    fn lookup_packed(&self, key: u64) -> Option<ServiceId> {
+        let (cached_key, cached) = self.slots[slot(key)];
+        if cached_key == key && cached != u32::MAX {
+            return Some(ServiceId(cached));
+        }
+        self.short.get(&key).copied()
     }
 }
 
@@ -268,8 +284,7 @@ impl Columns {
 #[inline]
 pub fn trim(field: &str) -> &str {
     let bytes = field.as_bytes();
-    let plain =
-        |byte: Option<&u8>| byte.is_some_and(|byte| byte.is_ascii() && !byte.is_ascii_whitespace());
+    let plain = |byte: Option<&u8>| byte.is_some_and(|byte| plain_end(*byte));
     if plain(bytes.first()) && plain(bytes.last()) {
         field
     } else {
@@ -329,24 +344,34 @@ pub fn judge<'a>(
 
 /// A row of three fields with nothing to trim, a known service and a plain quantity (see
 /// [`plain_millionths`]), or `None` for [`judge`] to read. Whatever it accepts, `judge` reads the
-/// same way: it is the same reading without the steps such a row does not need.
+/// same way: it is the same reading without the steps such a row does not need. (The service and
+/// quantity stay bytes: making them text costs a check of each end.)
 #[inline(always)]
 pub fn plain_row<'a>(
     family_id: &'a str,
-    service: &str,
+    service: &[u8],
     quantity: &[u8],
     services: &ServiceIndex,
 ) -> Option<Row<'a>> {
-    let untrimmed = |field: &str| !field.is_empty() && trim(field).len() == field.len();
-    if !untrimmed(family_id) || !untrimmed(service) {
+    let untrimmed = |field: &[u8]| match (field.first(), field.last()) {
+        (Some(first), Some(last)) => plain_end(*first) && plain_end(*last),
+        _ => false,
+    };
+    if !untrimmed(family_id.as_bytes()) || !untrimmed(service) {
         return None;
     }
     Some(Row {
         family_id,
-        service: services.lookup(service)?,
+        service: services.lookup_bytes(service)?,
         quantity: Quantity::Millionths(plain_millionths(quantity)?),
         note: None,
     })
+}
+
+/// Whether a field that starts or ends with this byte has nothing for [`trim`] to take off.
+#[inline(always)]
+fn plain_end(byte: u8) -> bool {
+    byte.is_ascii() && !byte.is_ascii_whitespace()
 }
 
 /// A quantity: plain digits with up to six decimal places are read straight into millionths (most
