@@ -398,21 +398,14 @@ fn cost_records(
     {
         return Err(error);
     }
-    let before = context.sum_of(
-        &ledger.families,
-        |family| family.before,
-        "the study's before costs",
-    )?;
-    let after = context.sum_of(
-        &ledger.families,
-        |family| family.after,
-        "the study's after costs",
-    )?;
-    let intervention = context.sum_of(
-        &ledger.families,
-        |family| family.intervention,
-        "the study's intervention costs",
-    )?;
+    let [before, after, intervention] =
+        crate::money::sums_in_parallel(&ledger.families, |family| {
+            [family.before, family.after, family.intervention]
+        });
+    let before = before.ok_or_else(|| context.overflow("the study's before costs"))?;
+    let after = after.ok_or_else(|| context.overflow("the study's after costs"))?;
+    let intervention =
+        intervention.ok_or_else(|| context.overflow("the study's intervention costs"))?;
     let totals = (before, after, intervention);
     ledger.family_count = ledger.families.len() as u64;
     ledger.totals = Totals {
@@ -644,16 +637,6 @@ impl Context {
         what: impl Describe,
     ) -> Result<Decimal, InputErrors> {
         a.checked_mul(b).ok_or_else(|| self.overflow(what))
-    }
-
-    /// The exact sum of a figure of many items (families), worked out on every core.
-    fn sum_of<T: Sync>(
-        &self,
-        items: &[T],
-        figure: impl Fn(&T) -> Decimal + Sync,
-        what: impl Describe,
-    ) -> Result<Decimal, InputErrors> {
-        crate::money::sum_in_parallel(items, figure).ok_or_else(|| self.overflow(what))
     }
 
     fn sum(

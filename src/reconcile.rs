@@ -4,7 +4,7 @@
 use crate::appraisal::Appraisal;
 use crate::diagnostic::Location;
 use crate::ledger::StudyLedger;
-use crate::money::{checked_sum, sum_in_parallel};
+use crate::money::{checked_sum, sum_in_parallel, sums_in_parallel};
 use crate::study::Figure;
 use rust_decimal::Decimal;
 
@@ -300,14 +300,17 @@ pub fn rounding_gaps(ledger: &StudyLedger, places: u32) -> Vec<RoundingGap> {
     let families = ledger.families.len();
     if families > 1 {
         let plural = format!("the {families} families'");
+        let [net, gross] = sums_in_parallel(&ledger.families, |family| {
+            [round(family.net_saving()), round(family.gross_saving())]
+        });
         compare(
             format!("{plural} net savings"),
-            sum_in_parallel(&ledger.families, |family| round(family.net_saving())),
+            net,
             ledger.totals.net_saving,
         );
         compare(
             format!("{plural} gross savings"),
-            sum_in_parallel(&ledger.families, |family| round(family.gross_saving())),
+            gross,
             ledger.totals.benefit,
         );
     }

@@ -79,7 +79,6 @@ fn write_rows(
     output: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
-    let mut number = String::new();
     for row in rows {
         if let [only] = row.cells.as_slice()
             && cell_text(only, precision, Style::Plain).is_empty()
@@ -101,9 +100,7 @@ fn write_rows(
                     &safe_text(&cell_text(cell, precision, Style::Plain)),
                 ),
                 Cell::Money(value) | Cell::MoneyDifference(value) => {
-                    number.clear();
-                    crate::money::write_money_plain(&mut number, *value, precision);
-                    buffer.extend_from_slice(number.as_bytes());
+                    crate::money::write_money_plain(&mut buffer, *value, precision);
                 }
                 _ => write_field(&mut buffer, &cell_text(cell, precision, Style::Plain)),
             }
