@@ -61,6 +61,21 @@ fn synthetic_in_order(scratch: &Scratch, families: u32, reverse_after: bool) {
         .write("after.csv", after);
 }
 
+/// `tfcalc report` of the study here, on `threads` threads, in `format`, to `output`.
+fn report(scratch: &Scratch, threads: &str, format: &str, output: &str) {
+    scratch.succeeds(&[
+        "report",
+        ".",
+        "--threads",
+        threads,
+        "--format",
+        format,
+        "--output",
+        output,
+        "--quiet",
+    ]);
+}
+
 #[test]
 fn parallel_reading_gives_byte_identical_output_to_one_thread() {
     let scratch = Scratch::new();
@@ -72,22 +87,9 @@ fn parallel_reading_gives_byte_identical_output_to_one_thread() {
         size > 3_000_000,
         "the input should be several megabytes, not {size} bytes"
     );
-    let run = |threads: &str, format: &str, output: &str| {
-        scratch.succeeds(&[
-            "report",
-            ".",
-            "--threads",
-            threads,
-            "--format",
-            format,
-            "--output",
-            output,
-            "--quiet",
-        ]);
-    };
     for threads in ["1", "2", "3"] {
-        run(threads, "csv", &format!("csv-{threads}/"));
-        run(threads, "json", &format!("report-{threads}.json"));
+        report(&scratch, threads, "csv", &format!("csv-{threads}/"));
+        report(&scratch, threads, "json", &format!("report-{threads}.json"));
     }
     let read = |name: &str| std::fs::read(scratch.path().join(name)).unwrap();
     for table in ["families", "agencies-net", "totals", "roi", "inputs"] {
@@ -117,17 +119,7 @@ fn parallel_reading_of_files_in_different_orders_matches_one_thread() {
     let scratch = Scratch::new();
     synthetic_in_order(&scratch, 6_000, true);
     for threads in ["1", "2", "3"] {
-        scratch.succeeds(&[
-            "report",
-            ".",
-            "--threads",
-            threads,
-            "--format",
-            "csv",
-            "--output",
-            &format!("csv-{threads}/"),
-            "--quiet",
-        ]);
+        report(&scratch, threads, "csv", &format!("csv-{threads}/"));
     }
     let read = |name: &str| std::fs::read_to_string(scratch.path().join(name)).unwrap();
     let single = read("csv-1/families.csv");
