@@ -1,11 +1,13 @@
 //! The fast reader, for national-scale extracts: both cores, bounded memory, no per-row allocation.
 //!
-//! Each file is cut into chunks at line boundaries, and the chunks of every file are shared out
-//! between threads as they finish. A thread reads its chunk in blocks of a megabyte, so memory
-//! grows with the families and services, never with the rows. Rows are split on commas in place
-//! and read by the same [`parse_fields`] as the detailed reader, so both accept exactly the same
-//! rows; sums are exact integers, which add up the same in any order, so the result is identical
-//! to reading the files one row at a time.
+//! Each file is cut into chunks at line boundaries, and each thread reads its own stretch of the
+//! chunks of every file, taking over half of another's when it runs out (see `Schedule`). A
+//! thread reads its chunk in blocks of a megabyte, so memory grows with the families and services,
+//! never with the rows. Rows are split on commas in place and judged by the same [`judge`] as the
+//! detailed reader (a tidy row of a three-column file by [`plain_row`], which reads it the same
+//! way with fewer steps), so both readers accept exactly the same rows; sums are exact integers,
+//! which add up the same in any order, so the result is identical to reading the files one row at
+//! a time.
 //!
 //! It handles plain rows only. At the first sign of anything else (a quote, a byte that is not
 //! UTF-8, a bad row) it stops, and the whole study is read by the detailed reader instead, which
