@@ -406,13 +406,12 @@ fn cost_records(
     let after = after.ok_or_else(|| context.overflow("the study's after costs"))?;
     let intervention =
         intervention.ok_or_else(|| context.overflow("the study's intervention costs"))?;
-    let totals = (before, after, intervention);
     ledger.family_count = ledger.families.len() as u64;
     ledger.totals = Totals {
-        before: Some(totals.0),
-        after: Some(totals.1),
-        intervention: totals.2,
-        benefit: context.subtract(totals.0, totals.1, "the study's benefit")?,
+        before: Some(before),
+        after: Some(after),
+        intervention,
+        benefit: context.subtract(before, after, "the study's benefit")?,
         net_saving: Decimal::ZERO,
         funding: Decimal::ZERO,
         benefit_less_funding: Decimal::ZERO,
