@@ -9,6 +9,7 @@ use crate::usage::Itemise;
 use std::process::ExitCode;
 
 pub fn run(args: &AgencyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::check_output(global)?;
     let studies = cost_studies(&args.study, global, Itemise::Never)?;
     let document = Document {
         title: "Benefits by agency".to_string(),

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 const FAMILY_CHARTS: usize = 20;
 
 pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::check_output(global)?;
     let itemise = if args.summary {
         Itemise::Never
     } else {

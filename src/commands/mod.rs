@@ -57,6 +57,10 @@ pub fn output_format(global: &GlobalArgs) -> anyhow::Result<Format> {
     let Some(output) = global.output.as_deref() else {
         return Ok(Format::Table);
     };
+    // A folder holds CSV files, one per table.
+    if is_folder(output) {
+        return Ok(Format::Csv);
+    }
     let Some(extension) = output.extension().and_then(|extension| extension.to_str()) else {
         return Ok(Format::Table);
     };
@@ -66,6 +70,29 @@ pub fn output_format(global: &GlobalArgs) -> anyhow::Result<Format> {
             output.display()
         )
     })
+}
+
+/// Whether `--output` names a folder: one that exists, or a path ending in a slash.
+fn is_folder(output: &std::path::Path) -> bool {
+    output.is_dir() || output.as_os_str().to_string_lossy().ends_with(['/', '\\'])
+}
+
+/// Checks the output options before any work is done, so that a mistake in them is reported at
+/// once rather than after reading a national extract.
+pub fn check_output(global: &GlobalArgs) -> anyhow::Result<()> {
+    let format = output_format(global)?;
+    refuse_binary_to_terminal(format, global)?;
+    if let Some(output) = global.output.as_deref()
+        && is_folder(output)
+        && format != Format::Csv
+    {
+        anyhow::bail!(
+            "--output {} is a folder, which holds CSV files (one per table): give --format csv, or a file name such as report.{}",
+            output.display(),
+            format.extension()
+        );
+    }
+    Ok(())
 }
 
 /// Refuses to send a workbook or a web page to a terminal, where it would be unreadable: they go
@@ -206,7 +233,7 @@ fn write_csv_tables(
             document.tables.len()
         );
     };
-    let as_folder = output.is_dir() || output.as_os_str().to_string_lossy().ends_with(['/', '\\']);
+    let as_folder = is_folder(output);
     if as_folder {
         std::fs::create_dir_all(output)
             .with_context(|| format!("cannot create the folder {}", output.display()))?;

@@ -19,6 +19,7 @@ pub fn run(args: &ReconcileArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode
                 args.tolerance
             )
         })?;
+    super::check_output(global)?;
     let studies = cost_studies_with_tolerance(&args.study, global, Itemise::Never, tolerance)?;
     let document = Document {
         title: "Reconciliation".to_string(),

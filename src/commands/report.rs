@@ -14,6 +14,7 @@ use std::process::ExitCode;
 const STATEMENTS_SHOWN: usize = 20;
 
 pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::check_output(global)?;
     let studies = cost_studies(args, global, Itemise::UpTo(STATEMENTS_SHOWN))?;
     let document = report_document(&studies, super::precision(global));
     emit(&studies, &document, JsonOptions::default(), global)?;

@@ -8,6 +8,7 @@ use crate::usage::Itemise;
 use std::process::ExitCode;
 
 pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::check_output(global)?;
     let studies = cost_studies(args, global, Itemise::Never)?;
     let document = Document {
         title: "Return on investment".to_string(),

@@ -147,6 +147,45 @@ fn the_output_extension_chooses_the_format() {
     assert!(message.contains("--format"), "{message}");
 }
 
+/// An `--output` that names a folder gets CSV files, one per table, without `--format`; any other
+/// format to a folder is refused at once, before the inputs are read.
+#[test]
+fn a_folder_output_is_csv_and_other_formats_to_a_folder_are_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    let target = format!("{}/", folder.path().join("out").display());
+    let mut args = FAMILY_E.to_vec();
+    args.extend(["--quiet", "--output", &target]);
+    stdout(&args);
+    let families = std::fs::read_to_string(folder.path().join("out/families.csv")).unwrap();
+    assert!(
+        families.starts_with(
+            "Family,Before,Intervention,After,Gross saving,Net saving\nE,43002,6208,4600,"
+        ),
+        "{families}"
+    );
+    for (format, extension) in [("markdown", "md"), ("table", "txt"), ("xlsx", "xlsx")] {
+        let refused = tfcalc()
+            .args([
+                "report",
+                "no-such-study.toml",
+                "--format",
+                format,
+                "--output",
+                &target,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(refused.status.code(), Some(2), "{format}");
+        let message = String::from_utf8_lossy(&refused.stderr);
+        // The output is checked first: the missing study is never reached.
+        assert!(
+            message.contains("is a folder, which holds CSV files (one per table)")
+                && message.contains(&format!("report.{extension}")),
+            "{format}: {message}"
+        );
+    }
+}
+
 fn workbook(args: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("report.xlsx");
