@@ -4,14 +4,9 @@
 
 use super::format::{Style, cell_text, phrase_text};
 use super::svg::{self, escape};
-use super::view::{Document, RowKind, TableView};
+use super::view::{Document, ROWS_SHOWN, RowKind, TableView};
 use crate::money::Precision;
-use std::borrow::Cow;
 use std::io::Write;
-
-/// Rows of a long table (one per family) shown in the page; the CSV and Excel outputs hold them
-/// all, and the totals are always shown.
-const ROWS_SHOWN: usize = 500;
 
 const STYLE: &str = r#"
 @page { size: A4; margin: 14mm 12mm; }
@@ -142,12 +137,7 @@ fn render_table(
     let generated = table.generated.as_ref().map_or(0, |rows| rows.count);
     let shown = generated.min(ROWS_SHOWN);
     let hidden = generated - shown;
-    let rows = table
-        .generated
-        .iter()
-        .flat_map(|rows| (0..shown).map(|index| Cow::Owned((rows.row)(index))))
-        .chain(table.rows.iter().map(Cow::Borrowed));
-    for (index, row) in rows.enumerate() {
+    for (index, row) in table.first_rows(shown).enumerate() {
         if hidden > 0 && index == shown {
             html.push_str(&format!(
                 "<tr class=\"more\"><td colspan=\"{}\">… and {} more rows, not shown here: the CSV and Excel outputs (--format csv or xlsx) have every one. The totals below include them.</td></tr>\n",

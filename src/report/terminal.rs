@@ -1,7 +1,7 @@
 //! The default renderer: tables for a terminal, drawn with comfy-table.
 
 use super::format::{Style, cell_text, phrase_text};
-use super::view::{Document, RowKind, TableView};
+use super::view::{Document, ROWS_SHOWN, RowKind, TableView};
 use crate::money::Precision;
 use comfy_table::{
     Attribute, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
@@ -39,7 +39,7 @@ fn longest_words(view: &TableView<'_>, precision: Precision) -> Vec<u16> {
         .iter()
         .map(|column| longest_word(column))
         .collect();
-    for row in view.sample_rows(100) {
+    for row in view.first_rows(100) {
         for (column, cell) in row.cells.iter().enumerate() {
             if let Some(width) = longest.get_mut(column) {
                 let text = cell_text(cell, precision, Style::Display);
@@ -95,7 +95,15 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
         );
     // In a table with block headings (a statement), items are indented under their heading.
     let has_headings = view.rows.iter().any(|row| row.kind == RowKind::Heading);
-    for row in view.all_rows() {
+    // On a terminal, a long table (one row per family of a national study) shows its first rows
+    // and says how many it leaves out. To a file or a pipe, every row is written.
+    let generated = view.generated.as_ref().map_or(0, |rows| rows.count);
+    let shown = if options.on_terminal {
+        generated.min(ROWS_SHOWN)
+    } else {
+        generated
+    };
+    for row in view.first_rows(shown) {
         let cells = row.cells.iter().enumerate().map(|(column, cell)| {
             let mut text = cell_text(cell, precision, Style::Display);
             if has_headings && column == 0 && row.kind == RowKind::Item {
@@ -124,6 +132,12 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
         }
     }
     let mut output = format!("{}\n{table}\n", view.title);
+    if shown < generated {
+        output.push_str(&format!(
+            "The first {shown} of {} rows are shown; the totals include them all. --format csv, xlsx or markdown with --output writes every one.\n",
+            crate::money::format_quantity(rust_decimal::Decimal::from(generated as u64))
+        ));
+    }
     for note in &view.notes {
         output.push_str(&phrase_text(note, precision));
         output.push('\n');
@@ -174,5 +188,54 @@ mod tests {
         });
         assert!(!plain.contains('\u{1b}'), "{plain}");
         assert!(plain.contains("-£36,978"), "{plain}");
+    }
+
+    /// A national study's family table on a terminal: the first rows, the total, and a line
+    /// saying how to get the rest. To a file or a pipe, every row.
+    #[test]
+    fn a_long_table_on_a_terminal_shows_its_first_rows_and_says_so() {
+        use crate::report::view::GeneratedRows;
+        let mut table = TableView::new("families", "Families", &["Family", "Saving"]);
+        table.generated = Some(GeneratedRows {
+            count: 2_000,
+            row: Box::new(|index| {
+                Row::item(vec![
+                    Cell::text(format!("F{index:04}")),
+                    Cell::Money(Decimal::from(index)),
+                ])
+            }),
+        });
+        table.rows.push(Row::total(vec![
+            Cell::text("Total (2000 families)"),
+            Cell::Money(Decimal::from(1_999_000)),
+        ]));
+        let document = Document {
+            title: "T".to_string(),
+            charts: Vec::new(),
+            tables: vec![table],
+        };
+        let draw = |on_terminal: bool| {
+            let mut output = Vec::new();
+            let options = TerminalOptions {
+                on_terminal,
+                styled: false,
+            };
+            render(&document, Precision::Pounds, options, &mut output).unwrap();
+            String::from_utf8(output).unwrap()
+        };
+        let terminal = draw(true);
+        assert!(
+            terminal.contains("F0499") && !terminal.contains("F0500"),
+            "{terminal}"
+        );
+        assert!(terminal.contains("£1,999,000"), "{terminal}");
+        assert!(
+            terminal
+                .contains("The first 500 of 2,000 rows are shown; the totals include them all."),
+            "{terminal}"
+        );
+        let file = draw(false);
+        assert!(file.contains("F1999") && file.contains("£1,999,000"));
+        assert!(!file.contains("rows are shown"));
     }
 }

@@ -104,6 +104,10 @@ impl Row {
     }
 }
 
+/// Rows of a long table (one per family) that an HTML page or a terminal shows: nobody reads
+/// 400,000 rows there. CSV, Excel, JSON and Markdown hold every one, and the totals include them.
+pub const ROWS_SHOWN: usize = 500;
+
 /// Rows made one at a time, when asked for: a table of 400,000 families is never held in memory
 /// as cells, only streamed through a renderer.
 pub struct GeneratedRows<'a> {
@@ -182,10 +186,11 @@ impl<'a> TableView<'a> {
         generated.chain(self.rows.iter().map(std::borrow::Cow::Borrowed))
     }
 
-    /// The rows a renderer looks at to judge a column (whether it holds figures, how wide it is):
-    /// the first `generated` generated rows and every held row, each once, so that a table of
-    /// 400,000 families is not made twice.
-    pub fn sample_rows(
+    /// The first `generated` generated rows, then every held row: what a renderer looks at to
+    /// judge a column (whether it holds figures, how wide it is), so that a table of 400,000
+    /// families is not made twice; and what a page or a terminal shows of a long table (see
+    /// [`ROWS_SHOWN`]).
+    pub fn first_rows(
         &self,
         generated: usize,
     ) -> impl Iterator<Item = std::borrow::Cow<'_, Row>> + '_ {
@@ -198,7 +203,7 @@ impl<'a> TableView<'a> {
     /// Whether a column holds figures (so is right-aligned): it has a figure and no text.
     pub fn is_numeric_column(&self, column: usize) -> bool {
         let sample: Vec<Cell> = self
-            .sample_rows(100)
+            .first_rows(100)
             .filter_map(|row| row.cells.get(column).cloned())
             .collect();
         sample.iter().any(Cell::is_numeric)

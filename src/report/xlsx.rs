@@ -254,7 +254,7 @@ fn column_widths(table: &TableView<'_>, precision: Precision) -> Vec<usize> {
                 .unwrap_or(0)
         })
         .collect();
-    for row in table.sample_rows(WIDTH_SAMPLE_ROWS) {
+    for row in table.first_rows(WIDTH_SAMPLE_ROWS) {
         for (column, cell) in row.cells.iter().enumerate() {
             if let Some(width) = widths.get_mut(column) {
                 let shown = cell_text(cell, precision, Style::Display).chars().count() + 2;
