@@ -261,6 +261,23 @@ impl<'a> Records<'a> {
             },
         }
     }
+
+    /// The line of the next record that has something in it, skipping blank ones; `None` at the
+    /// end of the file, or where it cannot be read on (recorded in `diagnostics`, naming `file`).
+    /// For readers that need no more than the line of each record.
+    pub fn next_filled_record(&mut self, file: &str, diagnostics: &mut Diagnostics) -> Option<u64> {
+        loop {
+            match self.next_record() {
+                Next::Record { .. } if is_blank(&self.record) => continue,
+                Next::Record { line, .. } => return Some(line),
+                Next::End { .. } => return None,
+                Next::Unreadable { line, error } => {
+                    diagnostics.push(unreadable(file, line, &error));
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 /// The problem for a CSV that cannot be read from `line` on.

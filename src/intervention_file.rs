@@ -47,19 +47,8 @@ pub fn read_intervention_file(
     let Some((columns, _)) = columns else {
         return result;
     };
-    loop {
-        let line = match records.next_record() {
-            csv_input::Next::Record { line, .. } => line,
-            csv_input::Next::End { .. } => break,
-            csv_input::Next::Unreadable { line, error } => {
-                diagnostics.push(csv_input::unreadable(&shown, line, &error));
-                break;
-            }
-        };
+    while let Some(line) = records.next_filled_record(&shown, diagnostics) {
         let record = &records.record;
-        if csv_input::is_blank(record) {
-            continue;
-        }
         let location = Location::line(&shown, line);
         let fields: Vec<Option<&str>> = columns
             .iter()

@@ -190,20 +190,9 @@ fn read_lines(file: &InputPath, lines: &mut Vec<Line>, diagnostics: &mut Diagnos
         }
     };
     let mut records = csv_input::Records::new(&bytes);
-    loop {
-        let line = match records.next_record() {
-            csv_input::Next::Record { line, .. } => line,
-            csv_input::Next::End { .. } => break,
-            csv_input::Next::Unreadable { line, error } => {
-                diagnostics.push(csv_input::unreadable(&shown, line, &error));
-                return;
-            }
-        };
+    while let Some(line) = records.next_filled_record(&shown, diagnostics) {
         let record = &records.record;
         let origin = Location::line(&shown, line);
-        if csv_input::is_blank(record) {
-            continue;
-        }
         if record.len() != COLUMNS {
             diagnostics
                 .error(
