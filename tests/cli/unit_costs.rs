@@ -553,6 +553,20 @@ fn studies_uprate_with_price_year_and_reports_state_it() {
         prices.contains("2013/14 prices: unit costs uprated"),
         "{prices}"
     );
+    // The sources list each uprated cost at the year it was uprated to, not the year it was
+    // published in (cr2.0 is a 2008/09 cost).
+    scratch.succeeds(&[
+        "report", ".", "--format", "csv", "--output", "out/", "--quiet",
+    ]);
+    let sources = std::fs::read_to_string(scratch.path().join("out/sources.csv")).unwrap();
+    let cr2 = sources
+        .lines()
+        .find(|line| line.starts_with("cr2.0,"))
+        .unwrap();
+    assert!(
+        cr2.contains(",2766.21,incident,") && cr2.contains(",2013/14,"),
+        "{cr2}"
+    );
 
     // --price-year on the command line wins over the study's.
     let json: serde_json::Value = serde_json::from_str(&scratch.succeeds(&[

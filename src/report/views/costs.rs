@@ -31,6 +31,33 @@ pub(super) fn agency_of(book: &CostBook, service: &Service) -> String {
     }
 }
 
+/// A unit cost as the lists of them show it: id, name, cost, unit, agency, the price year its cost
+/// is at (the year it was uprated to, if the book was), and confidence.
+pub(super) fn unit_cost_cells(book: &CostBook, service: &Service) -> Vec<Cell> {
+    let definition = &service.definition;
+    let price_year = match book.uprating() {
+        Some(uprating) => uprating.target.to_string(),
+        None => definition
+            .price_year
+            .map(|year| year.to_string())
+            .unwrap_or_default(),
+    };
+    vec![
+        Cell::text(definition.id.clone()),
+        Cell::text(definition.name.clone()),
+        Cell::UnitCost(service.unit_cost),
+        Cell::text(definition.unit.clone()),
+        Cell::text(agency_of(book, service)),
+        Cell::text(price_year),
+        Cell::text(
+            definition
+                .confidence
+                .map(|grade| grade.to_string())
+                .unwrap_or_default(),
+        ),
+    ]
+}
+
 /// The unit costs `keep` chooses, one row each.
 pub fn cost_list(book: &CostBook, keep: &dyn Fn(&Service) -> bool) -> TableView<'static> {
     let mut table = TableView::new(
@@ -47,28 +74,7 @@ pub fn cost_list(book: &CostBook, keep: &dyn Fn(&Service) -> bool) -> TableView<
         ],
     );
     for service in book.services().iter().filter(|service| keep(service)) {
-        let definition = &service.definition;
-        let price_year = match book.uprating() {
-            Some(uprating) => uprating.target.to_string(),
-            None => definition
-                .price_year
-                .map(|year| year.to_string())
-                .unwrap_or_default(),
-        };
-        table.rows.push(Row::item(vec![
-            Cell::text(definition.id.clone()),
-            Cell::text(definition.name.clone()),
-            Cell::UnitCost(service.unit_cost),
-            Cell::text(definition.unit.clone()),
-            Cell::text(agency_of(book, service)),
-            Cell::text(price_year),
-            Cell::text(
-                definition
-                    .confidence
-                    .map(|grade| grade.to_string())
-                    .unwrap_or_default(),
-            ),
-        ]));
+        table.rows.push(Row::item(unit_cost_cells(book, service)));
     }
     table.note(format!(
         "{} of {} unit costs.",

@@ -414,28 +414,11 @@ pub fn sources(studies: &[Costed]) -> TableView<'_> {
         }
         for service_id in used {
             let service = book.service(service_id);
-            let definition = &service.definition;
-            let agency = costs::agency_of(book, service);
-            table.rows.push(Row::item(vec![
-                Cell::text(definition.id.clone()),
-                Cell::text(definition.name.clone()),
-                Cell::UnitCost(service.unit_cost),
-                Cell::text(definition.unit.clone()),
-                Cell::text(agency),
-                Cell::text(
-                    definition
-                        .price_year
-                        .map(|year| year.to_string())
-                        .unwrap_or_default(),
-                ),
-                Cell::text(
-                    definition
-                        .confidence
-                        .map(|grade| grade.to_string())
-                        .unwrap_or_default(),
-                ),
-                Cell::text(definition.source.clone().unwrap_or_default()),
-            ]));
+            let mut cells = costs::unit_cost_cells(book, service);
+            cells.push(Cell::text(
+                service.definition.source.clone().unwrap_or_default(),
+            ));
+            table.rows.push(Row::item(cells));
         }
     }
     table
