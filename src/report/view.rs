@@ -180,10 +180,7 @@ impl<'a> TableView<'a> {
 
     /// Every row in order: the generated ones, made as they are reached, then the held ones.
     pub fn all_rows(&self) -> impl Iterator<Item = std::borrow::Cow<'_, Row>> + '_ {
-        let generated = self.generated.iter().flat_map(|generated| {
-            (0..generated.count).map(|index| std::borrow::Cow::Owned((generated.row)(index)))
-        });
-        generated.chain(self.rows.iter().map(std::borrow::Cow::Borrowed))
+        self.first_rows(usize::MAX)
     }
 
     /// The first `generated` generated rows, then every held row: what a renderer looks at to
