@@ -96,6 +96,11 @@ pub struct GlobalArgs {
     /// Do not print warnings
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+
+    /// The most one input file may hold (such as 500M or 64G): an input that is larger, or a pipe
+    /// or device that never ends, is stopped with an error
+    #[arg(long, value_name = "SIZE", global = true, default_value = "64G", value_parser = crate::text_file::parse_size)]
+    pub max_input_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

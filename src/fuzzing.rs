@@ -26,9 +26,6 @@ fn reference_book() -> &'static CostBook {
 /// Decodes and reads bytes as a service-use file with the detailed reader, in both strict and
 /// skip-bad-rows modes; every row read must be accounted for.
 pub fn usage_csv(bytes: &[u8]) {
-    let Ok(decoded) = text_file::decode(bytes, Encoding::Auto) else {
-        return;
-    };
     let book = reference_book();
     let costs = FixedCosts::new(book);
     let services = ServiceIndex::new(book);
@@ -45,9 +42,15 @@ pub fn usage_csv(bytes: &[u8]) {
             number: 0,
             window: 0,
         };
+        // Decoded as the command line decodes: as a stream, in the same pass as the reading.
+        let mut records = crate::csv_input::Records::new(text_file::DecodingReader::new(
+            bytes,
+            Encoding::Auto,
+            u64::MAX,
+        ));
         let account = read_file(
             &target,
-            &decoded.text,
+            &mut records,
             book,
             &services,
             &options,

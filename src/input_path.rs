@@ -56,7 +56,7 @@ impl InputPath {
 }
 
 /// How inputs are read.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
     pub encoding: Encoding,
     /// Set aside bad service-use rows (to a rejects file) instead of stopping at them.
@@ -67,6 +67,25 @@ pub struct ReadOptions {
     pub threads: Option<usize>,
     /// No progress bar or warnings.
     pub quiet: bool,
+    /// The most bytes one input may have (`--max-input-size`).
+    pub max_input_bytes: u64,
+    /// Read every file with the detailed reader (for tests that hold the two readers to the same
+    /// answers; `TFCALC_DEBUG_READER=detailed` on the command line).
+    pub detailed_only: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            encoding: Encoding::Auto,
+            skip_bad_rows: false,
+            report_every_row: false,
+            threads: None,
+            quiet: false,
+            max_input_bytes: text_file::DEFAULT_MAX_INPUT_BYTES,
+            detailed_only: false,
+        }
+    }
 }
 
 impl ReadOptions {
@@ -77,9 +96,100 @@ impl ReadOptions {
     }
 }
 
+/// A CSV input read as a stream of records.
+pub type CsvInput =
+    crate::csv_input::Records<text_file::DecodingReader<Box<dyn std::io::Read + Send>>>;
+
+/// An input opened for reading: a regular file, or something read once as a stream (a pipe, a
+/// device, process substitution).
+pub struct OpenedInput {
+    pub reader: Box<dyn std::io::Read + Send>,
+    /// Whether it is a regular file, which can be read again and in parts.
+    pub regular: bool,
+}
+
 impl InputPath {
-    /// Reads the file as UTF-8 bytes, converting it from another text encoding if need be (with a
-    /// warning saying so). A problem reading or decoding it is recorded and gives `None`.
+    /// Opens the file, recording the problem and giving `None` if it cannot be.
+    pub fn open(&self, what: &str, diagnostics: &mut Diagnostics) -> Option<OpenedInput> {
+        let opened = std::fs::File::open(&self.path).and_then(|file| {
+            let metadata = file.metadata()?;
+            if metadata.is_dir() {
+                return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
+            }
+            Ok(OpenedInput {
+                regular: metadata.is_file(),
+                reader: Box::new(file),
+            })
+        });
+        match opened {
+            Ok(opened) => Some(opened),
+            Err(error) => {
+                diagnostics.push(self.unreadable(what, &error));
+                None
+            }
+        }
+    }
+
+    /// Records a problem decoding this file.
+    pub fn decode_problem(&self, what: &str, error: &text_file::DecodeError) -> Problem {
+        let location = Location {
+            line: error.line,
+            column: error.column,
+            ..Location::file(self.shown())
+        };
+        Problem::error(Some(location), format!("the {what} {}", error.message))
+            .with_hint(error.hint.clone())
+    }
+
+    /// The warning that a CSV input was converted from another encoding, when it was not asked for.
+    pub fn converted_warning(&self, from: &str, encoding: Encoding, diagnostics: &mut Diagnostics) {
+        if encoding != Encoding::Auto || from.starts_with("UTF-16") {
+            return;
+        }
+        diagnostics
+            .warning(
+                Some(Location::file(self.shown())),
+                format!("the file is not UTF-8: read it as {from}"),
+            )
+            .hint(
+                "Excel's plain \"CSV\" on Windows is Windows-1252 (where £ is byte 0xA3); save as \"CSV UTF-8\" \
+                 to avoid this, or give --encoding if it is something else",
+            );
+    }
+
+    /// Opens a CSV input to read its records as a stream, decoded to UTF-8 as `options` say.
+    pub fn open_csv(
+        &self,
+        what: &'static str,
+        options: &ReadOptions,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<CsvInput> {
+        let opened = self.open(what, diagnostics)?;
+        Some(
+            crate::csv_input::Records::new(text_file::DecodingReader::new(
+                opened.reader,
+                options.encoding,
+                options.max_input_bytes,
+            ))
+            .named(what),
+        )
+    }
+
+    /// After reading a CSV input to its end: the warning that it was converted, if it was.
+    pub fn finish_csv(
+        &self,
+        records: &CsvInput,
+        encoding: Encoding,
+        diagnostics: &mut Diagnostics,
+    ) {
+        if let Some(from) = records.input().converted_from() {
+            self.converted_warning(from, encoding, diagnostics);
+        }
+    }
+
+    /// Reads a whole CSV file as UTF-8 bytes, converting it from another text encoding if need be
+    /// (with a warning saying so). For the small inputs that are read whole; a problem reading or
+    /// decoding it is recorded and gives `None`.
     pub fn read_utf8(
         &self,
         what: &str,
@@ -93,58 +203,32 @@ impl InputPath {
                 return None;
             }
         };
-        let location = Some(Location::file(self.shown()));
-        let decoded = match text_file::decode(&bytes, encoding) {
-            Ok(decoded) => decoded,
-            Err(error) => {
-                let location = Location {
-                    line: error.line,
-                    ..Location::file(self.shown())
-                };
-                diagnostics
-                    .error(Some(location), format!("the {what} {}", error.message))
-                    .hint(error.hint);
-                return None;
-            }
-        };
-        let Some(from) = decoded.converted_from else {
-            drop(decoded);
-            return Some(bytes);
-        };
-        if encoding == Encoding::Auto {
-            diagnostics
-                .warning(location, format!("the file is not UTF-8: read it as {from}"))
-                .hint(
-                    "Excel's plain \"CSV\" on Windows is Windows-1252 (where £ is byte 0xA3); save as \"CSV UTF-8\" \
-                     to avoid this, or give --encoding if it is something else",
-                );
-        }
-        Some(decoded.text.into_owned())
-    }
-
-    /// As [`InputPath::read_utf8`], as a string without a byte-order mark.
-    pub fn read_string(
-        &self,
-        what: &str,
-        encoding: Encoding,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<String> {
-        let bytes = self.read_utf8(what, encoding, diagnostics)?;
-        match String::from_utf8(bytes) {
-            Ok(mut text) => {
-                if text.starts_with('\u{feff}') {
-                    text.drain(..'\u{feff}'.len_utf8());
+        match text_file::decode(&bytes, encoding) {
+            Ok(decoded) => {
+                if let Some(from) = decoded.converted_from {
+                    self.converted_warning(from, encoding, diagnostics);
                 }
-                Some(text)
+                Some(decoded.text)
             }
-            Err(_) => {
-                diagnostics.error(
-                    Some(Location::file(self.shown())),
-                    "the file is not UTF-8 text",
-                );
+            Err(error) => {
+                diagnostics.push(self.decode_problem(what, &error));
                 None
             }
         }
+    }
+
+    /// Reads a TOML file as a string without a byte-order mark. TOML is UTF-8 by definition, so
+    /// `--encoding` (which is for CSV inputs) does not apply: a file in another encoding is an
+    /// error at its first bad byte.
+    pub fn read_string(
+        &self,
+        what: &str,
+        _csv_encoding: Encoding,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<String> {
+        let bytes = self.read_utf8(what, Encoding::Utf8, diagnostics)?;
+        // Decoding as strict UTF-8 either gave UTF-8 or an error.
+        String::from_utf8(bytes).ok()
     }
 }
 

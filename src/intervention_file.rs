@@ -1,9 +1,9 @@
 //! Per-family intervention costs from a CSV of `family_id,item,amount`, for studies whose families
 //! did not all cost the same to work with.
 
-use crate::csv_input;
+use crate::csv_input::{self, HeaderShape};
 use crate::diagnostic::{Diagnostics, Location};
-use crate::input_path::InputPath;
+use crate::input_path::{InputPath, ReadOptions};
 use crate::money::parse_money;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -13,15 +13,14 @@ pub type FamilyInterventions = IndexMap<String, Vec<(String, Decimal)>>;
 
 pub fn read_intervention_file(
     input: &InputPath,
-    encoding: crate::text_file::Encoding,
+    options: &ReadOptions,
     diagnostics: &mut Diagnostics,
 ) -> FamilyInterventions {
     let shown = input.shown();
     let mut result = FamilyInterventions::new();
-    let Some(bytes) = input.read_utf8("intervention file", encoding, diagnostics) else {
+    let Some(mut records) = input.open_csv("intervention file", options, diagnostics) else {
         return result;
     };
-    let mut records = csv_input::Records::new(&bytes);
     let columns = match records.next_record() {
         csv_input::Next::Record { .. } => csv_input::find_columns(
             &shown,
@@ -29,7 +28,8 @@ pub fn read_intervention_file(
             &["family_id", "item", "amount"],
             &[],
             diagnostics,
-        ),
+        )
+        .map(|(columns, _)| (columns, HeaderShape::of(&records.record))),
         csv_input::Next::End { .. } => {
             diagnostics
                 .error(
@@ -39,17 +39,23 @@ pub fn read_intervention_file(
                 .hint("the first row must name the columns: family_id,item,amount");
             None
         }
-        csv_input::Next::Unreadable { line, error } => {
-            diagnostics.push(csv_input::unreadable(&shown, line, &error));
+        csv_input::Next::Unreadable(unreadable) => {
+            diagnostics.push(unreadable.problem(&shown));
             None
         }
     };
-    let Some((columns, _)) = columns else {
+    let Some((columns, shape)) = columns else {
         return result;
     };
     while let Some(line) = records.next_filled_record(&shown, diagnostics) {
         let record = &records.record;
         let location = Location::line(&shown, line);
+        if let Some(misfit) = shape.check(record) {
+            diagnostics
+                .error(Some(location), misfit.to_string())
+                .hint(csv_input::MISFIT_HINT);
+            continue;
+        }
         let fields: Vec<Option<&str>> = columns
             .iter()
             .map(|&index| csv_input::text_field(record, index).ok().flatten())
@@ -84,5 +90,6 @@ pub fn read_intervention_file(
             }
         }
     }
+    input.finish_csv(&records, options.encoding, diagnostics);
     result
 }

@@ -27,6 +27,9 @@ pub fn read_options(global: &GlobalArgs) -> ReadOptions {
         report_every_row: false,
         threads: global.threads,
         quiet: global.quiet,
+        max_input_bytes: global.max_input_size,
+        detailed_only: std::env::var_os("TFCALC_DEBUG_READER")
+            .is_some_and(|value| value == "detailed"),
     }
 }
 
@@ -211,7 +214,7 @@ pub fn read_inputs(
                 .intervention
                 .per_family_file
                 .as_ref()
-                .map(|path| read_intervention_file(path, options.encoding, diagnostics))
+                .map(|path| read_intervention_file(path, options, diagnostics))
                 .unwrap_or_default();
             Some(RecordInputs {
                 usage: read.usage,

@@ -189,7 +189,7 @@ fn read_lines(file: &InputPath, lines: &mut Vec<Line>, diagnostics: &mut Diagnos
             return;
         }
     };
-    let mut records = csv_input::Records::new(&bytes);
+    let mut records = csv_input::Records::new(&bytes[..]);
     while let Some(line) = records.next_filled_record(&shown, diagnostics) {
         let record = &records.record;
         let origin = Location::line(&shown, line);

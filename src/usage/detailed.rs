@@ -5,7 +5,7 @@
 
 use super::accumulator::{Accumulator, position};
 use super::row::{Columns, RowError, ServiceIndex, parse_fields};
-use super::{FileAccount, MAX_LINE_BYTES, RejectedRow};
+use super::{FileAccount, RejectedRow};
 use crate::costs::CostBook;
 use crate::csv_input;
 use crate::diagnostic::{Diagnostics, Location};
@@ -24,11 +24,13 @@ pub struct FileToRead<'a> {
     pub window: usize,
 }
 
-/// Reads one file's records (UTF-8, already decoded) into `accumulator`.
+/// Reads one file's records (decoded as they are read) into `accumulator`. Memory grows with the
+/// families and services, never with the rows: the records are read one at a time, and what is
+/// kept of bad rows is bounded (see [`Rejects`]).
 #[allow(clippy::too_many_arguments)]
-pub fn read_file(
+pub fn read_file<R: std::io::Read>(
     target: &FileToRead<'_>,
-    bytes: &[u8],
+    records: &mut csv_input::Records<R>,
     book: &CostBook,
     services: &ServiceIndex,
     options: &ReadOptions,
@@ -41,44 +43,37 @@ pub fn read_file(
         file: file.to_string(),
         ..FileAccount::default()
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        diagnostics
-            .error(
-                Some(Location::file(file)),
-                "the file is empty: it has no header row",
-            )
-            .hint("the first row must name the columns: family_id,service,quantity");
-        return account;
-    }
-    if let Some((line, length)) = overlong_line(bytes) {
-        diagnostics
-            .error(
-                Some(Location::line(file, line)),
-                format!("line {line} is {length} bytes long, over the limit of 1 MB for one row"),
-            )
-            .hint("a service-use file has one short row per family and service: check that this is the right file");
-        return account;
-    }
-    let mut records = csv_input::Records::new(bytes);
     let columns = match records.next_record() {
         csv_input::Next::Record { .. } => Columns::find(file, &records.record, diagnostics),
-        csv_input::Next::End { .. } => None,
-        csv_input::Next::Unreadable { line, error } => {
-            diagnostics.push(csv_input::unreadable(file, line, &error));
+        csv_input::Next::End { .. } => {
+            diagnostics
+                .error(
+                    Some(Location::file(file)),
+                    "the file is empty: it has no header row",
+                )
+                .hint("the first row must name the columns: family_id,service,quantity");
+            None
+        }
+        csv_input::Next::Unreadable(unreadable) => {
+            diagnostics.push(unreadable.problem(file));
             None
         }
     };
     let Some(columns) = columns else {
         return account;
     };
+    if records.delimiter() != b',' {
+        diagnostics.warning(
+            Some(Location::file(file)),
+            format!(
+                "the file is {}-separated: read it so, from its header line",
+                csv_input::delimiter_name(records.delimiter())
+            ),
+        );
+    }
 
-    let mut rejects = Rejects {
-        file,
-        options,
-        shown: 0,
-        set_aside: 0,
-    };
+    let mut rejects = Rejects::new(file, options);
+    let mut notices = FileNotices::default();
     loop {
         let (line, empty_lines_before, cursor) = match records.next_record() {
             csv_input::Next::Record {
@@ -93,20 +88,32 @@ pub fn read_file(
                 account.rows_blank += trailing_blank_lines;
                 break;
             }
-            csv_input::Next::Unreadable { line, error } => {
-                diagnostics.push(csv_input::unreadable(file, line, &error));
+            csv_input::Next::Unreadable(unreadable) => {
+                diagnostics.push(unreadable.problem(file));
                 account.rows_read += 1;
                 account.rows_rejected += 1;
                 break;
             }
         };
         let record = &records.record;
-        // Empty lines the CSV reader skipped are rows read, and blank.
+        // Empty lines skipped are rows read, and blank.
         account.rows_read += empty_lines_before + 1;
         account.rows_blank += empty_lines_before;
         if csv_input::is_blank(record) {
             account.rows_blank += 1;
             continue;
+        }
+        for &(field, first, last) in &records.quoting.multiline {
+            notices.multiline(
+                file,
+                record,
+                field,
+                first,
+                last,
+                &columns,
+                services,
+                records.delimiter(),
+            );
         }
         let outcome = match record
             .iter()
@@ -114,7 +121,16 @@ pub fn read_file(
             .collect::<Result<Vec<_>, _>>()
         {
             Err(_) => Err(RowError::NotText("row")),
+            Ok(_) if records.quoting.text_after_quote.is_some() => Err(RowError::TextAfterQuote(
+                records
+                    .quoting
+                    .text_after_quote
+                    .map_or(line, |(_, line)| line),
+            )),
             Ok(fields) => parse_fields(&fields, &columns, services).and_then(|row| {
+                if row.grouped_quantity {
+                    notices.grouped_quantity(line, row.quantity);
+                }
                 let family = accumulator.family(row.family_id, position(target.number, cursor));
                 accumulator.add(family, target.window, row.service, row.quantity, row.note)
             }),
@@ -124,56 +140,176 @@ pub fn read_file(
             Err(error) => {
                 account.rows_rejected += 1;
                 let column = error.column(&columns).map(|index| index as u64 + 1);
-                let hint = error.hint(book);
-                rejects.reject(
-                    diagnostics,
-                    rejected,
-                    record,
-                    line,
-                    column,
-                    error.to_string(),
-                    hint,
-                );
+                rejects.reject(diagnostics, rejected, record, line, column, &error, book);
             }
         }
     }
     rejects.finish(diagnostics);
-    if account.rows_read == account.rows_blank && account.rows_rejected == 0 {
-        diagnostics
-            .error(
-                Some(Location::file(file)),
-                "the file has a header row but no records",
-            )
-            .hint("add rows of family_id,service,quantity, or leave the file out of the study");
-    }
+    notices.finish(file, diagnostics);
     account
 }
 
-/// The first line longer than [`MAX_LINE_BYTES`]: its number and length.
-fn overlong_line(bytes: &[u8]) -> Option<(u64, usize)> {
-    let mut start = 0;
-    let line_ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-    for (line, end) in (1..).zip(line_ends) {
-        if end - start > MAX_LINE_BYTES {
-            return Some((line, end - start));
-        }
-        start = end + 1;
-    }
-    None
+/// What a file's good rows say that a reader should hear once, not on every row.
+#[derive(Default)]
+struct FileNotices {
+    /// Lines of quoted fields that hold line breaks: (first, last), the first few, and a count.
+    multiline: Vec<(u64, u64)>,
+    /// Lines inside a quoted field that read as records: (the quote's line, the line, its text).
+    swallowed: Vec<(u64, u64, String)>,
+    multiline_count: u64,
+    /// Lines whose quantity has a thousands separator, the first few, and a count.
+    grouped: Vec<(u64, String)>,
+    grouped_count: u64,
 }
 
-/// Where bad rows go: errors (the first few of each file, or all of them for `check`), or the
-/// rejects list with `--skip-bad-rows`.
+/// Lines listed in a message before "and N more".
+const LINES_LISTED: usize = 5;
+
+impl FileNotices {
+    /// A quoted field that holds line breaks. A line inside it that reads as a record of its own
+    /// is a warning naming both lines: the quote is more likely a stray one than a note.
+    #[allow(clippy::too_many_arguments)]
+    fn multiline(
+        &mut self,
+        file: &str,
+        record: &csv::ByteRecord,
+        field: usize,
+        first: u64,
+        last: u64,
+        columns: &Columns,
+        services: &ServiceIndex,
+        delimiter: u8,
+    ) {
+        self.multiline_count += 1;
+        if self.multiline.len() < LINES_LISTED {
+            self.multiline.push((first, last));
+        }
+        let _ = file;
+        let Some(text) = record.get(field) else {
+            return;
+        };
+        for (offset, piece) in text.split(|&byte| byte == b'\n').enumerate().skip(1) {
+            let Ok(piece) = std::str::from_utf8(piece) else {
+                continue;
+            };
+            let piece = piece.trim_end_matches('\r');
+            let fields: Vec<&str> = piece.split(delimiter as char).collect();
+            if parse_fields(&fields, columns, services).is_ok() {
+                self.swallowed
+                    .push((first, first + offset as u64, piece.to_string()));
+                break;
+            }
+        }
+    }
+
+    fn grouped_quantity(&mut self, line: u64, quantity: super::accumulator::Quantity) {
+        self.grouped_count += 1;
+        if self.grouped.len() < LINES_LISTED {
+            self.grouped
+                .push((line, crate::money::format_quantity(quantity.to_decimal())));
+        }
+    }
+
+    fn finish(self, file: &str, diagnostics: &mut Diagnostics) {
+        for (quote_line, line, text) in &self.swallowed {
+            diagnostics
+                .warning(
+                    Some(Location::line(file, *quote_line)),
+                    format!(
+                        "the quoted field that opens on line {quote_line} takes in line {line}, which reads as a record of its own ({text:?}), so that line is not counted as a row"
+                    ),
+                )
+                .hint(format!("if the quote on line {quote_line} is a mistake, close it on that line or remove it"));
+        }
+        if self.multiline_count > 0 {
+            let listed: Vec<String> = self
+                .multiline
+                .iter()
+                .map(|(first, last)| format!("{first}-{last}"))
+                .collect();
+            diagnostics.warning(
+                Some(Location::line(file, self.multiline[0].0)),
+                format!(
+                    "{} quoted field{} run{} over more than one line (lines {}{}): each is read as one field with its line breaks",
+                    self.multiline_count,
+                    plural(self.multiline_count),
+                    if self.multiline_count == 1 { "s" } else { "" },
+                    listed.join(", "),
+                    more(self.multiline_count, listed.len()),
+                ),
+            );
+        }
+        if self.grouped_count > 0 {
+            let listed: Vec<String> = self
+                .grouped
+                .iter()
+                .map(|(line, quantity)| format!("line {line}: {quantity}"))
+                .collect();
+            diagnostics
+                .warning(
+                    Some(Location::line(file, self.grouped[0].0)),
+                    format!(
+                        "{} quantit{} written with a thousands separator ({}{})",
+                        self.grouped_count,
+                        if self.grouped_count == 1 { "y is" } else { "ies are" },
+                        listed.join(", "),
+                        more(self.grouped_count, listed.len()),
+                    ),
+                )
+                .hint("a quantity is a number of units (hours, arrests, weeks), not a cost: check that these are counts");
+        }
+    }
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// ", and N more" for a list that shows `listed` of `count`.
+fn more(count: u64, listed: usize) -> String {
+    match count.saturating_sub(listed as u64) {
+        0 => String::new(),
+        left => format!(", and {left} more"),
+    }
+}
+
+/// Where bad rows go: errors, or the rejects list with `--skip-bad-rows`. Errors with the same
+/// message (an unknown service on 21 lines) are one error listing the lines: the first few, and a
+/// count. What is kept is bounded: at most [`GROUPS_KEPT`] different messages a file, beyond which
+/// rows are counted in one summary line, so that a file of bad rows cannot exhaust memory.
 struct Rejects<'a> {
     file: &'a str,
     options: &'a ReadOptions,
-    /// Errors reported so far for this file.
-    shown: u64,
+    /// Each different error so far, in order of first appearance.
+    groups: Vec<RejectGroup>,
+    /// Rows rejected with a message not kept, past [`GROUPS_KEPT`].
+    not_kept: u64,
     /// Rows set aside so far for this file.
     set_aside: u64,
 }
 
-impl Rejects<'_> {
+struct RejectGroup {
+    message: String,
+    hint: Option<String>,
+    column: Option<u64>,
+    lines: Vec<u64>,
+    count: u64,
+}
+
+/// Different error messages kept for one file (all of them for `tfcalc check`, up to this).
+const GROUPS_KEPT: usize = 1000;
+
+impl<'a> Rejects<'a> {
+    fn new(file: &'a str, options: &'a ReadOptions) -> Self {
+        Rejects {
+            file,
+            options,
+            groups: Vec::new(),
+            not_kept: 0,
+            set_aside: 0,
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn reject(
         &mut self,
@@ -182,9 +318,11 @@ impl Rejects<'_> {
         record: &csv::ByteRecord,
         line: u64,
         column: Option<u64>,
-        reason: String,
-        hint: Option<String>,
+        error: &RowError,
+        book: &CostBook,
     ) {
+        let _ = diagnostics;
+        let reason = error.to_string();
         if self.options.skip_bad_rows {
             self.set_aside += 1;
             rejected.push(RejectedRow {
@@ -196,42 +334,83 @@ impl Rejects<'_> {
             });
             return;
         }
-        self.shown += 1;
-        if self.options.report_every_row || self.shown <= ROW_ERRORS_SHOWN {
-            let location = Location {
-                file: self.file.to_string(),
-                line: Some(line),
-                column,
-            };
-            let problem = diagnostics.error(Some(location), reason);
-            if let Some(hint) = hint {
-                problem.hint(hint);
+        // Most files have one or two kinds of bad row: a short scan finds the group.
+        if let Some(group) = self
+            .groups
+            .iter_mut()
+            .rev()
+            .find(|group| group.message == reason && group.column == column)
+        {
+            group.count += 1;
+            if group.lines.len() < LINES_LISTED {
+                group.lines.push(line);
             }
+            return;
         }
+        let shown = if self.options.report_every_row {
+            GROUPS_KEPT
+        } else {
+            ROW_ERRORS_SHOWN as usize
+        };
+        if self.groups.len() >= shown {
+            self.not_kept += 1;
+            return;
+        }
+        self.groups.push(RejectGroup {
+            message: reason,
+            hint: error.hint(book),
+            column,
+            lines: vec![line],
+            count: 1,
+        });
     }
 
-    fn finish(&self, diagnostics: &mut Diagnostics) {
+    fn finish(self, diagnostics: &mut Diagnostics) {
         let location = Some(Location::file(self.file));
         if self.set_aside > 0 {
             let count = self.set_aside;
             diagnostics
                 .warning(
-                    location,
+                    location.clone(),
                     format!(
                         "{count} bad row{} set aside (--skip-bad-rows)",
                         if count == 1 { " was" } else { "s were" }
                     ),
                 )
                 .hint("the rejects file lists each one with its line and the reason");
-        } else if self.shown > ROW_ERRORS_SHOWN && !self.options.report_every_row {
+        }
+        for group in self.groups {
+            let location = Location {
+                file: self.file.to_string(),
+                line: Some(group.lines[0]),
+                column: group.column,
+            };
+            let message = if group.count == 1 {
+                group.message
+            } else {
+                let lines: Vec<String> = group.lines.iter().map(u64::to_string).collect();
+                format!(
+                    "{}, on {} lines: {}{}",
+                    group.message,
+                    group.count,
+                    lines.join(", "),
+                    more(group.count, group.lines.len())
+                )
+            };
+            let problem = diagnostics.error(Some(location), message);
+            if let Some(hint) = group.hint {
+                problem.hint(hint);
+            }
+        }
+        if self.not_kept > 0 {
             diagnostics.error(
                 location,
                 format!(
-                    "{} more rows were rejected ({} in all); the first {ROW_ERRORS_SHOWN} are listed above",
-                    self.shown - ROW_ERRORS_SHOWN,
-                    self.shown
+                    "{} more row{} rejected, for other reasons than those listed above",
+                    self.not_kept,
+                    if self.not_kept == 1 { " was" } else { "s were" },
                 ),
-            );
+            ).hint("run `tfcalc check` to list them; or --skip-bad-rows to write each to the rejects file");
         }
     }
 }

@@ -16,9 +16,12 @@
 
 use super::FileAccount;
 use super::MAX_LINE_BYTES;
-use super::accumulator::{Accumulator, FixedCosts, Itemise, StudyUsage, position};
+use super::accumulator::{Accumulator, FixedCosts, Itemise, position};
 use super::row::{Columns, RawRow, ServiceIndex, judge, plain_row};
+use crate::csv_input::Splitter;
 use crate::diagnostic::Diagnostics;
+use crate::input_path::ReadOptions;
+use crate::text_file::{DecodingReader, Encoding};
 use indicatif::ProgressBar;
 use std::collections::VecDeque;
 use std::fs::File;
@@ -30,7 +33,33 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The input is not plain enough for the fast reader: read it with the detailed one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fallback(pub &'static str);
+pub struct Fallback {
+    /// Which file (its place in the list read), or `None` for all of them.
+    pub file: Option<usize>,
+    pub reason: &'static str,
+}
+
+#[allow(non_snake_case)]
+fn Fallback(reason: &'static str) -> Fallback {
+    Fallback { file: None, reason }
+}
+
+impl Fallback {
+    fn in_file(self, file: usize) -> Fallback {
+        Fallback {
+            file: self.file.or(Some(file)),
+            ..self
+        }
+    }
+}
+
+/// What the fast reader read: the threads' sums (to be merged), and each file's accounting and
+/// the encoding it was converted from, if not UTF-8.
+pub struct FastRead<'c> {
+    pub accumulators: Vec<Accumulator<'c>>,
+    pub accounts: Vec<FileAccount>,
+    pub converted: Vec<Option<&'static str>>,
+}
 
 /// Bytes read at a time by each thread.
 const BLOCK: usize = 1 << 20;
@@ -67,11 +96,13 @@ struct Chunk {
     end: u64,
 }
 
-/// Row counts of one file, added to by every thread that reads a chunk of it.
+/// Row counts of one file, added to by every thread that reads a chunk of it, and whether a line
+/// of it was not UTF-8 (and read as Windows-1252).
 #[derive(Default)]
 struct Counts {
     rows: AtomicU64,
     blank: AtomicU64,
+    windows_1252: AtomicBool,
 }
 
 /// Which chunks each thread reads. Each thread starts with its own stretch of every file (the
@@ -153,11 +184,16 @@ pub fn read<'c>(
     services: &ServiceIndex,
     costs: &'c FixedCosts,
     itemise: Itemise,
-    threads: usize,
+    options: &ReadOptions,
     progress: Option<&ProgressBar>,
-) -> Result<(StudyUsage, Vec<FileAccount>), Fallback> {
+) -> Result<FastRead<'c>, Fallback> {
+    let threads = options.threads();
     let read_started = std::time::Instant::now();
-    let prepared = files.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
+    let prepared = files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| prepare(file, options).map_err(|fallback| fallback.in_file(index)))
+        .collect::<Result<Vec<_>, _>>()?;
     let total_bytes: u64 = prepared
         .iter()
         .map(|file| file.length - file.data_start)
@@ -207,6 +243,8 @@ pub fn read<'c>(
                 &mut accumulator,
                 &mut buffer,
                 &abandon,
+                options.encoding,
+                &counts[chunk.file].windows_1252,
             );
             match outcome {
                 Ok((rows, blank)) => {
@@ -224,11 +262,14 @@ pub fn read<'c>(
                     }
                 }
                 Err(fallback) => {
-                    abandon.store(true, Ordering::Relaxed);
-                    reason
-                        .lock()
-                        .expect("no thread panics holding it")
-                        .get_or_insert(fallback.0);
+                    let fallback = fallback.in_file(chunk.file);
+                    // The first thread to stop says why; the others stop because it did.
+                    if !abandon.swap(true, Ordering::Relaxed) {
+                        reason
+                            .lock()
+                            .expect("no thread panics holding it")
+                            .get_or_insert(fallback.clone());
+                    }
                     return Err(fallback);
                 }
             }
@@ -257,24 +298,23 @@ pub fn read<'c>(
         let why = reason
             .lock()
             .expect("no thread panics holding it")
-            .unwrap_or("abandoned");
-        return Err(Fallback(why));
+            .take()
+            .unwrap_or(Fallback("abandoned"));
+        return Err(why);
     }
     if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
         eprintln!("tfcalc: read in {:?}", read_started.elapsed());
     }
-    let started = std::time::Instant::now();
-    let mut accumulators = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let first = if accumulators.is_empty() {
-        Accumulator::new(costs, itemise)
-    } else {
-        accumulators.remove(0)
-    };
-    let usage = first
-        .finish_with(accumulators)
-        .map_err(|_| Fallback("a sum overflowed"))?;
-    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-        eprintln!("tfcalc: merged and finished in {:?}", started.elapsed());
+    let accumulators = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut converted = Vec::with_capacity(prepared.len());
+    for (index, (file, counts)) in prepared.iter().zip(&counts).enumerate() {
+        let windows_1252 = counts.windows_1252.load(Ordering::Relaxed);
+        // A line that was not UTF-8 makes the file Windows-1252 only if the file as a whole is
+        // (see `text_file`): a rare case, checked by decoding it once more, start to end.
+        if windows_1252 && !decodes_as_windows_1252(file.file.path, options) {
+            return Err(Fallback("text that is not UTF-8 nor Windows-1252").in_file(index));
+        }
+        converted.push(windows_1252.then_some("Windows-1252"));
     }
     let accounts = prepared
         .iter()
@@ -291,21 +331,41 @@ pub fn read<'c>(
             }
         })
         .collect::<Vec<_>>();
-    // A file of blank rows only is an error the detailed reader reports.
-    if accounts.iter().any(|account| account.rows_used == 0) {
-        return Err(Fallback("a file has no records"));
-    }
-    Ok((usage, accounts))
+    Ok(FastRead {
+        accumulators,
+        accounts,
+        converted,
+    })
+}
+
+/// Whether the whole file decodes by the rules of [`crate::text_file`] as Windows-1252.
+fn decodes_as_windows_1252(path: &Path, options: &ReadOptions) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut reader = DecodingReader::new(
+        std::io::BufReader::new(file),
+        options.encoding,
+        options.max_input_bytes,
+    );
+    std::io::copy(&mut reader, &mut std::io::sink()).is_ok()
+        && reader.converted_from() == Some("Windows-1252")
 }
 
 /// Reads a file's header line and finds the columns. Anything unusual is left to the detailed
 /// reader, which explains it.
-fn prepare<'a>(file: &'a FastFile<'a>) -> Result<Prepared<'a>, Fallback> {
+fn prepare<'a>(file: &'a FastFile<'a>, options: &ReadOptions) -> Result<Prepared<'a>, Fallback> {
     let mut handle = File::open(file.path).map_err(|_| Fallback("cannot open a file"))?;
-    let length = handle
+    let metadata = handle
         .metadata()
-        .map_err(|_| Fallback("cannot read a file"))?
-        .len();
+        .map_err(|_| Fallback("cannot read a file"))?;
+    if !metadata.is_file() {
+        return Err(Fallback("not a regular file"));
+    }
+    let length = metadata.len();
+    if length > options.max_input_bytes {
+        return Err(Fallback("over the size limit"));
+    }
     let mut head = Vec::new();
     (&mut handle)
         .take(MAX_LINE_BYTES as u64 + 4)
@@ -322,6 +382,9 @@ fn prepare<'a>(file: &'a FastFile<'a>) -> Result<Prepared<'a>, Fallback> {
     if line.contains(&b'"') || line.contains(&b'\r') || std::str::from_utf8(line).is_err() {
         return Err(Fallback("an unusual header line"));
     }
+    if crate::csv_input::choose_delimiter(line) != b',' {
+        return Err(Fallback("a delimiter other than comma"));
+    }
     let header = csv::ByteRecord::from(line.split(|&byte| byte == b',').collect::<Vec<_>>());
     let mut ignored = Diagnostics::new();
     let columns =
@@ -335,6 +398,7 @@ fn prepare<'a>(file: &'a FastFile<'a>) -> Result<Prepared<'a>, Fallback> {
 }
 
 /// Reads the rows of one chunk into the accumulator. Returns the rows read and how many were blank.
+#[allow(clippy::too_many_arguments)]
 fn read_chunk(
     prepared: &Prepared<'_>,
     chunk: &Chunk,
@@ -342,7 +406,11 @@ fn read_chunk(
     accumulator: &mut Accumulator<'_>,
     buffer: &mut Vec<u8>,
     abandon: &AtomicBool,
+    encoding: Encoding,
+    windows_1252: &AtomicBool,
 ) -> Result<(u64, u64), Fallback> {
+    // For the rare line with a quote: the detailed reader's own grammar, one line at a time.
+    let mut splitter: Option<Splitter> = None;
     let mut handle = File::open(prepared.file.path).map_err(|_| Fallback("cannot open a file"))?;
     // A chunk owns the lines that start inside it. Unless it starts right after a newline, its
     // first partial line belongs to the chunk before: read from the byte before, and skip to the
@@ -391,14 +459,17 @@ fn read_chunk(
             skip_partial_line = false;
         }
         let bytes = &buffer[start..complete];
-        if memchr::memchr3(b'"', b'\0', b'\r', bytes).is_some() && !plain_crlf(bytes) {
-            return Err(Fallback("quotes, NUL bytes or carriage returns"));
-        }
-        let text = std::str::from_utf8(bytes).map_err(|_| Fallback("text that is not UTF-8"))?;
+        // A block of plain UTF-8 (nearly every block) is read as text throughout; any other is
+        // read line by line, each line judged as the detailed reader would.
+        let plain = memchr::memchr3(b'"', b'\0', b'\r', bytes).is_none() || plain_crlf(bytes);
+        let text = if plain {
+            std::str::from_utf8(bytes).ok()
+        } else {
+            None
+        };
         let columns = &prepared.columns;
         let three_columns = columns.header_len == 3 && columns.note.is_none();
         let block_offset = offset + start as u64;
-        let bytes = text.as_bytes();
         // One pass over the block finds every comma and newline; a row is handled at its newline
         // (or at the end of the file's last line, which may have none).
         let mut separators = Separators::new(bytes);
@@ -431,8 +502,29 @@ fn read_chunk(
             let line = line_from..line_end;
             line_from = newline + 1;
             rows += 1;
+            if line.len() > MAX_LINE_BYTES {
+                return Err(Fallback("a line over the limit"));
+            }
             let position = position(prepared.file.number, line_start);
             let window = prepared.file.window;
+            let Some(text) = text else {
+                let splitter = splitter.get_or_insert_with(|| Splitter::new(b','));
+                let line_bytes = &bytes[line];
+                if read_odd_line(
+                    line_bytes,
+                    columns,
+                    services,
+                    splitter,
+                    accumulator,
+                    position,
+                    window,
+                    encoding,
+                    windows_1252,
+                )? {
+                    blank += 1;
+                }
+                continue;
+            };
             // Most rows of most files: exactly the three columns, each as plain as can be.
             if three_columns && comma_count == 2 && line_end > commas[1] {
                 let fields = [
@@ -483,6 +575,86 @@ fn read_chunk(
         offset += complete as u64;
         filled -= complete;
     }
+}
+
+/// Reads a line of a block that is not plain UTF-8 text: a line with a quote, a carriage return,
+/// or bytes that are not UTF-8. Returns whether it is blank. Anything the detailed reader would
+/// say something about (a quote left open, a byte that is neither UTF-8 nor Windows-1252, a bad
+/// row, a thousands separator in a quantity) hands the file to it.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn read_odd_line(
+    line: &[u8],
+    columns: &Columns,
+    services: &ServiceIndex,
+    splitter: &mut Splitter,
+    accumulator: &mut Accumulator<'_>,
+    position: u64,
+    window: usize,
+    encoding: Encoding,
+    windows_1252: &AtomicBool,
+) -> Result<bool, Fallback> {
+    if memchr::memchr2(b'\0', b'\r', line).is_some() {
+        return Err(Fallback("NUL bytes or carriage returns"));
+    }
+    let decoded: std::borrow::Cow<'_, str> = match std::str::from_utf8(line) {
+        Ok(text) => text.into(),
+        Err(_) if encoding == Encoding::Utf8 => return Err(Fallback("text that is not UTF-8")),
+        Err(_) => {
+            windows_1252.store(true, Ordering::Relaxed);
+            crate::text_file::windows_1252_line(line)
+                .ok_or(Fallback("text that is not UTF-8 nor Windows-1252"))?
+                .into()
+        }
+    };
+    let mut raw = RawRow::default();
+    if decoded.contains('"') {
+        crate::csv_input::split_line(splitter, decoded.as_bytes())
+            .map_err(|_| Fallback("a quote left open"))?;
+        if splitter.quoting.text_after_quote.is_some() {
+            return Err(Fallback("text after a closing quote"));
+        }
+        // The fields were text, and a quote is a whole character: they still are.
+        for (index, field) in splitter.record.iter().enumerate() {
+            let field =
+                std::str::from_utf8(field).map_err(|_| Fallback("text that is not UTF-8"))?;
+            columns.place(&mut raw, index, field);
+        }
+        if crate::csv_input::is_blank(&splitter.record) {
+            return Ok(true);
+        }
+        return add_judged(&raw, columns, services, accumulator, position, window);
+    }
+    for (index, field) in decoded.split(',').enumerate() {
+        columns.place(&mut raw, index, field);
+    }
+    if decoded
+        .bytes()
+        .all(|byte| byte == b',' || byte.is_ascii_whitespace())
+    {
+        return Ok(true);
+    }
+    add_judged(&raw, columns, services, accumulator, position, window)
+}
+
+/// Judges a row of an odd line and adds it: false (not blank) if it is good.
+fn add_judged(
+    raw: &RawRow<'_>,
+    columns: &Columns,
+    services: &ServiceIndex,
+    accumulator: &mut Accumulator<'_>,
+    position: u64,
+    window: usize,
+) -> Result<bool, Fallback> {
+    let row = judge(raw, columns, services).map_err(|_| Fallback("a bad row"))?;
+    if row.grouped_quantity {
+        return Err(Fallback("a thousands separator in a quantity"));
+    }
+    let family = accumulator.family(row.family_id, position);
+    accumulator
+        .add(family, window, row.service, row.quantity, row.note)
+        .map_err(|_| Fallback("a sum too large"))?;
+    Ok(false)
 }
 
 /// The positions of the commas and newlines in a block, found sixteen bytes at a time: a row is

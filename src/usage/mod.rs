@@ -72,9 +72,7 @@ pub struct RejectedRow {
     pub row: String,
 }
 
-/// The longest line a service-use file may have. A row is a few dozen bytes; a line of megabytes
-/// is a file that is not what it claims to be, and is refused before it can exhaust memory.
-pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+pub use crate::text_file::MAX_LINE_BYTES;
 
 /// Inputs larger than this show a progress bar (on a terminal, unless --quiet).
 pub const PROGRESS_BYTES: u64 = 50 << 20;
@@ -89,9 +87,10 @@ pub struct UsageRead {
     pub rejected: Vec<RejectedRow>,
 }
 
-/// Reads a study's before and after files. Plain files go through the fast reader; anything else,
-/// and any file with a problem, through the detailed reader, which records every problem in
-/// `diagnostics`.
+/// Reads a study's before and after files. Each plain regular file goes through the fast reader;
+/// anything else (a pipe, a tab-separated file, a file with a problem) through the detailed
+/// reader, which records every problem in `diagnostics`. The choice is made file by file: one odd
+/// file does not slow the others.
 pub fn read_study_usage(
     before: &[InputPath],
     after: &[InputPath],
@@ -107,16 +106,35 @@ pub fn read_study_usage(
         .map(|input| (0, input))
         .chain(after.iter().map(|input| (1, input)))
         .collect();
+    let debug = std::env::var_os("TFCALC_DEBUG_READER").is_some();
 
-    if options.encoding != crate::text_file::Encoding::Windows1252 && !options.report_every_row {
-        let fast_files: Vec<fast::FastFile<'_>> = files
+    // Only regular files can be read in parts by several threads; anything else is read once.
+    let mut detailed: Vec<bool> = files
+        .iter()
+        .map(|(_, input)| {
+            options.detailed_only
+                || options.encoding == crate::text_file::Encoding::Windows1252
+                || !std::fs::metadata(&input.path).is_ok_and(|metadata| metadata.is_file())
+        })
+        .collect();
+    let mut fast_read = None;
+    loop {
+        let fast_numbers: Vec<usize> = (0..files.len())
+            .filter(|&number| !detailed[number])
+            .collect();
+        if fast_numbers.is_empty() {
+            break;
+        }
+        let fast_files: Vec<fast::FastFile<'_>> = fast_numbers
             .iter()
-            .enumerate()
-            .map(|(number, (window, input))| fast::FastFile {
-                path: &input.path,
-                shown: input.shown(),
-                number: number as u32,
-                window: *window,
+            .map(|&number| {
+                let (window, input) = files[number];
+                fast::FastFile {
+                    path: &input.path,
+                    shown: input.shown(),
+                    number: number as u32,
+                    window,
+                }
             })
             .collect();
         let progress = progress_bar(&files, options);
@@ -125,35 +143,59 @@ pub fn read_study_usage(
             &services,
             &costs,
             itemise,
-            options.threads(),
+            options,
             progress.as_ref(),
         );
         if let Some(progress) = progress {
             progress.finish_and_clear();
         }
-        // TFCALC_DEBUG_READER=1 says which reader ran, and why the fast one gave way: for
-        // profiling, not for users.
-        if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-            match &read {
-                Ok(_) => eprintln!("tfcalc: fast reader, {} threads", options.threads()),
-                Err(fallback) => eprintln!("tfcalc: detailed reader ({})", fallback.0),
+        match read {
+            Ok(read) => {
+                if debug {
+                    eprintln!(
+                        "tfcalc: fast reader, {} threads, {} files",
+                        options.threads(),
+                        fast_numbers.len()
+                    );
+                }
+                fast_read = Some((fast_numbers, read));
+                break;
             }
-        }
-        if let Ok((usage, accounts)) = read {
-            return UsageRead {
-                usage,
-                accounts,
-                rejected: Vec::new(),
-            };
+            Err(fallback) => {
+                // The file is read again by the detailed reader, and the others by the fast one:
+                // what was read of them so far is dropped, so nothing is counted twice.
+                if debug {
+                    eprintln!(
+                        "tfcalc: detailed reader for {} ({})",
+                        fallback
+                            .file
+                            .map_or("every file".to_string(), |file| fast_files[file]
+                                .shown
+                                .clone()),
+                        fallback.reason
+                    );
+                }
+                match fallback.file {
+                    Some(file) => detailed[fast_numbers[file]] = true,
+                    None => detailed.iter_mut().for_each(|detailed| *detailed = true),
+                }
+            }
         }
     }
 
+    let mut accounts: Vec<Option<FileAccount>> = vec![None; files.len()];
+    let mut read_cleanly = vec![true; files.len()];
     let mut accumulator = Accumulator::new(&costs, itemise);
     let mut result = UsageRead::default();
     for (number, (window, input)) in files.iter().enumerate() {
+        if !detailed[number] {
+            continue;
+        }
         let shown = input.shown();
-        let Some(bytes) = input.read_utf8("service-use file", options.encoding, diagnostics) else {
-            result.accounts.push(FileAccount {
+        let errors_before = diagnostics.error_count();
+        let Some(mut records) = input.open_csv("service-use file", options, diagnostics) else {
+            read_cleanly[number] = false;
+            accounts[number] = Some(FileAccount {
                 file: shown,
                 ..FileAccount::default()
             });
@@ -166,7 +208,7 @@ pub fn read_study_usage(
         };
         let account = detailed::read_file(
             &target,
-            &bytes,
+            &mut records,
             book,
             &services,
             options,
@@ -174,9 +216,29 @@ pub fn read_study_usage(
             &mut result.rejected,
             diagnostics,
         );
-        result.accounts.push(account);
+        input.finish_csv(&records, options.encoding, diagnostics);
+        read_cleanly[number] = diagnostics.error_count() == errors_before;
+        accounts[number] = Some(account);
     }
-    match accumulator.finish() {
+    let mut others = Vec::new();
+    if let Some((numbers, read)) = fast_read {
+        for ((number, account), converted) in numbers.iter().zip(read.accounts).zip(read.converted)
+        {
+            if let Some(from) = converted {
+                files[*number]
+                    .1
+                    .converted_warning(from, options.encoding, diagnostics);
+            }
+            accounts[*number] = Some(account);
+        }
+        others = read.accumulators;
+    }
+    result.accounts = accounts
+        .into_iter()
+        .map(|account| account.unwrap_or_default())
+        .collect();
+    warn_of_empty_windows(&files, &result.accounts, &read_cleanly, diagnostics);
+    match accumulator.finish_with(others) {
         Ok(usage) => result.usage = usage,
         Err(error) => {
             let files: Vec<&str> = result
@@ -193,6 +255,50 @@ pub fn read_study_usage(
         }
     }
     result
+}
+
+/// A file with a header and no records is a window in which nobody used anything: allowed, and
+/// said, since it may as well be the wrong file.
+fn warn_of_empty_windows(
+    files: &[(usize, &InputPath)],
+    accounts: &[FileAccount],
+    read_cleanly: &[bool],
+    diagnostics: &mut Diagnostics,
+) {
+    if read_cleanly.iter().any(|clean| !clean) {
+        // A file that could not be read has its own error; "no records" would only confuse.
+        return;
+    }
+    for window in [Window::Before, Window::After] {
+        let in_window: Vec<(&InputPath, &FileAccount)> = files
+            .iter()
+            .zip(accounts)
+            .filter(|((number, _), _)| *number == window as usize)
+            .map(|((_, input), account)| (*input, account))
+            .collect();
+        let empty = |account: &FileAccount| account.rows_used == 0 && account.rows_rejected == 0;
+        if in_window.is_empty() {
+            continue;
+        }
+        if in_window.iter().all(|(_, account)| empty(account)) {
+            let names: Vec<String> = in_window.iter().map(|(input, _)| input.shown()).collect();
+            diagnostics
+                .warning(
+                    Some(Location::file(names.join(", "))),
+                    format!("the window {window} has no records: every family's costs {window} are £0"),
+                )
+                .hint("if someone used services in that window, this is the wrong file, or its rows are missing");
+            continue;
+        }
+        for (input, account) in in_window {
+            if empty(account) {
+                diagnostics.warning(
+                    Some(Location::file(input.shown())),
+                    format!("the file has a header row but no records: it adds nothing to the window {window}"),
+                );
+            }
+        }
+    }
 }
 
 /// A progress bar on standard error for inputs over [`PROGRESS_BYTES`], when it is a terminal.

@@ -16,8 +16,10 @@ pub struct Columns {
     pub service: usize,
     pub quantity: usize,
     pub note: Option<usize>,
-    /// How many columns the header names.
+    /// How many columns the header has.
     pub header_len: usize,
+    /// Which of them have no name, and must be empty.
+    pub shape: csv_input::HeaderShape,
 }
 
 impl Columns {
@@ -39,6 +41,7 @@ impl Columns {
             quantity: required[2],
             note: optional[0],
             header_len: header.len(),
+            shape: csv_input::HeaderShape::of(header),
         })
     }
 }
@@ -50,6 +53,9 @@ pub struct Row<'a> {
     pub service: ServiceId,
     pub quantity: Quantity,
     pub note: Option<&'a str>,
+    /// Whether the quantity was written with a thousands separator (`1,200`): allowed, but a
+    /// quantity so large is more often a cost pasted into the count column.
+    pub grouped_quantity: bool,
 }
 
 /// Service ids to their index in the cost book. Every row looks one up, so ids of up to eight
@@ -156,19 +162,22 @@ pub enum RowError {
     MissingField(&'static str),
     NotText(&'static str),
     EmptyFamily,
+    EmptyService,
     UnknownService(String),
+    /// A `£` in the quantity: a cost pasted into the count column.
+    CostInQuantity(String),
+    /// A quoted field closed before its end (`"a"b`), at this line.
+    TextAfterQuote(u64),
     BadQuantity(NumberError),
     SumOverflow,
     /// A quantity too large to hold exactly.
     QuantityTooLarge,
     /// A study total (of a family's costs, or of a service's quantity) too large to hold exactly.
     TotalTooLarge,
-    /// More fields than the header names, and not empty ones: usually a number with an unquoted
-    /// comma (1,500), which would otherwise be read as 1 with "500" thrown away.
-    ExtraFields {
-        fields: usize,
-        header: usize,
-    },
+    /// More fields than the header has, or a value under a column it leaves unnamed: usually a
+    /// number with an unquoted comma (1,500), which would otherwise be read as 1 with "500" thrown
+    /// away or taken for a note.
+    ExtraFields(csv_input::Misfit),
     /// The quantity times the unit cost does not fit.
     CostOverflow,
 }
@@ -183,12 +192,14 @@ impl RowError {
                 _ => columns.note?,
             }),
             RowError::EmptyFamily => Some(columns.family_id),
-            RowError::UnknownService(_) => Some(columns.service),
-            RowError::BadQuantity(_) | RowError::CostOverflow | RowError::QuantityTooLarge => {
-                Some(columns.quantity)
-            }
-            RowError::SumOverflow | RowError::TotalTooLarge => None,
-            RowError::ExtraFields { header, .. } => Some(*header),
+            RowError::UnknownService(_) | RowError::EmptyService => Some(columns.service),
+            RowError::BadQuantity(_)
+            | RowError::CostOverflow
+            | RowError::QuantityTooLarge
+            | RowError::CostInQuantity(_) => Some(columns.quantity),
+            RowError::SumOverflow | RowError::TotalTooLarge | RowError::TextAfterQuote(_) => None,
+            RowError::ExtraFields(csv_input::Misfit::TooManyFields { header, .. }) => Some(*header),
+            RowError::ExtraFields(csv_input::Misfit::UnnamedColumn { column }) => Some(*column),
         }
     }
 
@@ -208,9 +219,14 @@ impl RowError {
                                     RowError::CostOverflow | RowError::QuantityTooLarge | RowError::TotalTooLarge => {
                 Some("check the quantity for a mistyped figure".to_string())
             }
-            RowError::ExtraFields { .. } => Some(
-                "put numbers with thousands separators in quotes (\"1,500\"), or write them without (1500)".to_string(),
+            RowError::ExtraFields(_) => Some(csv_input::MISFIT_HINT.to_string()),
+            RowError::CostInQuantity(_) => Some(
+                "the quantity is a number of units (hours, arrests, weeks); the cost of each comes from the unit-cost table".to_string(),
             ),
+            RowError::TextAfterQuote(_) => Some(
+                "a quoted value must end with its quote; a quote inside it is written twice (\"\")".to_string(),
+            ),
+            RowError::EmptyService => Some("give every row the service it used: a unit-cost id".to_string()),
             RowError::BadQuantity(_) => Some("write a number such as 62, 1.5 or 1,200".to_string()),
             RowError::MissingField(_) => Some("every row needs a value in each required column".to_string()),
             RowError::EmptyFamily => Some("give every row the family it belongs to".to_string()),
@@ -227,16 +243,22 @@ impl fmt::Display for RowError {
             }
             RowError::NotText(name) => write!(f, "the `{name}` field is not valid UTF-8 text"),
             RowError::EmptyFamily => f.write_str("the `family_id` is empty"),
+            RowError::EmptyService => f.write_str("the `service` is empty"),
+            RowError::CostInQuantity(text) => write!(
+                f,
+                "the `quantity` {text:?} has a £ sign: it looks like a cost, not a number of units"
+            ),
+            RowError::TextAfterQuote(line) => write!(
+                f,
+                "a quoted field has text after its closing quote (line {line})"
+            ),
             RowError::UnknownService(id) => write!(f, "unknown service `{id}`"),
             RowError::BadQuantity(NumberError::Empty) => f.write_str("the `quantity` is empty"),
             RowError::BadQuantity(error) => write!(f, "bad `quantity`: {error}"),
             RowError::SumOverflow => {
                 f.write_str("adding this row's quantity overflows the family's total")
             }
-            RowError::ExtraFields { fields, header } => write!(
-                f,
-                "the row has {fields} fields but the header names {header}: a value has an unquoted comma?"
-            ),
+            RowError::ExtraFields(misfit) => write!(f, "{misfit}"),
             RowError::CostOverflow => {
                 f.write_str("the quantity times the unit cost is too large to compute exactly")
             }
@@ -257,8 +279,8 @@ pub struct RawRow<'a> {
     pub service: Option<&'a str>,
     pub quantity: Option<&'a str>,
     pub note: Option<&'a str>,
-    /// Whether a field beyond the header's columns has something in it.
-    pub extra_filled: bool,
+    /// The first column the header leaves unnamed that has something in it.
+    pub unnamed_filled: Option<usize>,
 }
 
 impl Columns {
@@ -273,8 +295,8 @@ impl Columns {
             raw.quantity = Some(field);
         } else if Some(index) == self.note {
             raw.note = Some(field);
-        } else if index >= self.header_len && !trim(field).is_empty() {
-            raw.extra_filled = true;
+        } else if index < self.header_len && self.shape.misfit(index, field.as_bytes()) {
+            raw.unnamed_filled.get_or_insert(index);
         }
         raw.fields = raw.fields.max(index + 1);
     }
@@ -314,24 +336,33 @@ pub fn judge<'a>(
     columns: &Columns,
     services: &ServiceIndex,
 ) -> Result<Row<'a>, RowError> {
-    if raw.extra_filled {
-        return Err(RowError::ExtraFields {
+    if raw.fields > columns.header_len {
+        return Err(RowError::ExtraFields(csv_input::Misfit::TooManyFields {
             fields: raw.fields,
             header: columns.header_len,
-        });
+        }));
+    }
+    if let Some(column) = raw.unnamed_filled {
+        return Err(RowError::ExtraFields(csv_input::Misfit::UnnamedColumn {
+            column,
+        }));
     }
     let family_id = trim(raw.family_id.ok_or(RowError::MissingField("family_id"))?);
     if family_id.is_empty() {
         return Err(RowError::EmptyFamily);
     }
     let service_text = trim(raw.service.ok_or(RowError::MissingField("service"))?);
+    if service_text.is_empty() {
+        return Err(RowError::EmptyService);
+    }
     let service = services
         .lookup(service_text)
         .ok_or_else(|| RowError::UnknownService(service_text.to_string()))?;
-    let quantity = read_quantity(trim(
-        raw.quantity.ok_or(RowError::MissingField("quantity"))?,
-    ))
-    .map_err(RowError::BadQuantity)?;
+    let quantity_text = trim(raw.quantity.ok_or(RowError::MissingField("quantity"))?);
+    let quantity = read_quantity(quantity_text).map_err(RowError::BadQuantity)?;
+    if quantity_text.contains('£') {
+        return Err(RowError::CostInQuantity(quantity_text.to_string()));
+    }
     // A short row simply has no note: spreadsheets drop trailing empty cells.
     let note = raw.note.map(trim).filter(|note| !note.is_empty());
     Ok(Row {
@@ -339,6 +370,7 @@ pub fn judge<'a>(
         service,
         quantity,
         note,
+        grouped_quantity: quantity_text.contains(','),
     })
 }
 
@@ -365,6 +397,7 @@ pub fn plain_row<'a>(
         service: services.lookup_bytes(service)?,
         quantity: Quantity::Millionths(plain_millionths(quantity)?),
         note: None,
+        grouped_quantity: false,
     })
 }
 

@@ -114,11 +114,23 @@ fn missing_column_is_named_with_the_columns_found() {
 }
 
 #[test]
-fn header_only_csv_is_an_error() {
-    let stderr = with_before("").fails(&["report", "."]);
+fn a_header_only_file_is_a_window_in_which_nobody_used_anything() {
+    // Issue 11, defect 3: refused before; now family A costs £0 before, and the file is counted.
+    let scratch = with_before("");
+    let output = scratch.succeeds(&["report", ".", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&output).unwrap();
+    let study = &report["studies"][0];
+    assert_eq!(study["families"][0]["family_id"], "A");
+    assert_eq!(study["families"][0]["before"], "0");
+    assert_eq!(study["families"][0]["after"], "1930");
+    assert_eq!(study["inputs"][0]["rows_read"], 0);
+    assert_eq!(study["inputs"][0]["rows_used"], 0);
+    let check = scratch.tfcalc().args(["check", "."]).output().unwrap();
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{text}");
     assert!(
-        stderr.contains("before.csv: the file has a header row but no records"),
-        "{stderr}"
+        text.contains("warning: before.csv: the window before has no records: every family's costs before are £0"),
+        "{text}"
     );
 }
 
@@ -314,7 +326,7 @@ components = [{ id = \"oficer_hour\", quantity = \"36\" }]
 fn excel_exports_with_bom_crlf_and_pound_signs_are_read() {
     let scratch = Scratch::new();
     scratch.study(
-        "\u{feff}Family_ID , Service,QUANTITY\r\nA,arrest,\"1,000\"\r\nA,police_hour,£2\r\n\r\n,,\r\n",
+        "\u{feff}Family_ID , Service,QUANTITY\r\nA,arrest,\"1,000\"\r\nA,police_hour,2\r\n\r\n,,\r\n",
         "family_id,service,quantity\r\nA,arrest,1\r\n",
     );
     let output = scratch.succeeds(&["report", ".", "--format", "json"]);

@@ -10,5 +10,6 @@ mod invariants;
 mod leicestershire;
 mod outputs;
 mod scale;
+mod silent_figures;
 mod study_format;
 mod unit_costs;
