@@ -300,3 +300,86 @@ fn tab_and_semicolon_separated_files_are_read_and_check_says_so() {
     );
     assert!(!text.contains("rename the column"), "{text}");
 }
+
+/// A named pipe in `scratch` fed by a thread with `contents`, repeated `times` (or until the reader
+/// stops reading).
+#[cfg(unix)]
+fn fifo(
+    scratch: &Scratch,
+    name: &str,
+    contents: &'static [u8],
+    times: u64,
+) -> std::thread::JoinHandle<()> {
+    let path = scratch.path().join(name);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let Ok(mut pipe) = std::fs::OpenOptions::new().write(true).open(&path) else {
+            return;
+        };
+        for _ in 0..times {
+            if pipe.write_all(contents).is_err() {
+                return;
+            }
+        }
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_read_once_in_one_pass() {
+    // A FIFO hung for ever (opened twice), and process substitution said "the file is empty".
+    let scratch = study(format!("{HEADER}\nF1,arrest,3\n"), after());
+    std::fs::remove_file(scratch.path().join("before.csv")).unwrap();
+    let writer = fifo(
+        &scratch,
+        "before.csv",
+        b"family_id,service,quantity\nF1,arrest,3\n",
+        1,
+    );
+    let report = report(&scratch);
+    writer.join().unwrap();
+    assert_eq!(report["studies"][0]["totals"]["before"], "5790");
+    assert_eq!(report["studies"][0]["inputs"][0]["rows_read"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_input_that_never_ends_is_stopped_at_the_size_limit() {
+    let scratch = study(format!("{HEADER}\nF1,arrest,3\n"), after());
+    std::fs::remove_file(scratch.path().join("before.csv")).unwrap();
+    let writer = fifo(
+        &scratch,
+        "before.csv",
+        b"family_id,service,quantity\nF1,arrest,3\n",
+        u64::MAX,
+    );
+    let stderr = scratch.fails(&["report", ".", "--max-input-size", "1M"]);
+    writer.join().unwrap();
+    assert!(
+        stderr.contains("the service-use file is over the limit of 1 MiB for one input: it may be a device or a pipe that never ends"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("give a larger --max-input-size"),
+        "{stderr}"
+    );
+    // A device of NUL bytes is refused at once, not read into memory.
+    let stderr = scratch.fails(&[
+        "report",
+        "--before",
+        "/dev/zero",
+        "--after",
+        "after.csv",
+        "--costs",
+        "costs.toml",
+    ]);
+    assert!(
+        stderr.contains("/dev/zero:1: the service-use file has a NUL byte"),
+        "{stderr}"
+    );
+}
