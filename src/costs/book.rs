@@ -163,6 +163,7 @@ impl CostBook {
             agency_ids: &agency_ids,
             states: vec![State::Unvisited; definitions.len()],
             stack: Vec::new(),
+            chain_too_deep: false,
             diagnostics,
         };
         for index in 0..definitions.len() {
@@ -254,6 +255,10 @@ impl CostBook {
 struct Resolved {
     unit_cost: Decimal,
     split: BTreeMap<AgencyId, Decimal>,
+    /// Levels of composites below and including this one: 0 for a plain cost. The depth limit is
+    /// on this, so that it holds the same whatever order the entries are written in (a chain
+    /// written bottom up resolves one level at a time, and never grows the stack).
+    depth: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -273,6 +278,8 @@ struct Resolver<'a> {
     states: Vec<State>,
     /// The composites being resolved, outermost first: the path shown when a cycle is found.
     stack: Vec<usize>,
+    /// A chain of composites went past the depth limit below the ones being resolved.
+    chain_too_deep: bool,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -300,18 +307,15 @@ impl Resolver<'_> {
                     (Some(agency), Some(amount)) => Some(Resolved {
                         unit_cost: amount,
                         split: BTreeMap::from([(agency, amount)]),
+                        depth: 0,
                     }),
                     _ => None,
                 }
             }
             CostBasis::Components(components) => {
                 if self.stack.len() >= MAX_COMPOSITE_DEPTH {
-                    self.diagnostics
-                        .error(
-                            Some(definition.origin.clone()),
-                            format!("composite `{}` is nested more than {MAX_COMPOSITE_DEPTH} levels deep", definition.id),
-                        )
-                        .hint("flatten the chain of composites");
+                    // The chain above is too deep already: said at its top, once it fails.
+                    self.chain_too_deep = true;
                     self.states[index] = State::Failed;
                     return None;
                 }
@@ -319,7 +323,14 @@ impl Resolver<'_> {
                 self.stack.push(index);
                 let result = self.resolve_components(definition, components);
                 self.stack.pop();
-                result
+                match result {
+                    Some(resolved) if resolved.depth > MAX_COMPOSITE_DEPTH => {
+                        self.too_deep(definition);
+                        self.states[index] = State::Failed;
+                        return None;
+                    }
+                    result => result,
+                }
             }
         };
         // A cycle found deeper down may already have marked this one as failed.
@@ -341,6 +352,7 @@ impl Resolver<'_> {
         let mut total = Resolved {
             unit_cost: Decimal::ZERO,
             split: BTreeMap::new(),
+            depth: 1,
         };
         let mut complete = true;
         for component in components {
@@ -365,9 +377,18 @@ impl Resolver<'_> {
                 continue;
             };
             let Some(part) = self.resolve(position) else {
+                // A chain too deep to follow is reported once, at its top.
+                if self.chain_too_deep {
+                    if self.stack.len() == 1 {
+                        self.chain_too_deep = false;
+                        self.too_deep(definition);
+                    }
+                    return None;
+                }
                 complete = false;
                 continue;
             };
+            total.depth = total.depth.max(part.depth + 1);
             let Some(cost) = part.unit_cost.checked_mul(component.quantity) else {
                 self.overflow(definition);
                 return None;
@@ -414,6 +435,18 @@ impl Resolver<'_> {
                 None
             }
         }
+    }
+
+    fn too_deep(&mut self, definition: &UnitCost) {
+        self.diagnostics
+            .error(
+                Some(definition.origin.clone()),
+                format!(
+                    "composite `{}` is nested more than {MAX_COMPOSITE_DEPTH} levels deep",
+                    definition.id
+                ),
+            )
+            .hint("flatten the chain of composites");
     }
 
     fn overflow(&mut self, definition: &UnitCost) {

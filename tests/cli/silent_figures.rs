@@ -383,3 +383,49 @@ fn an_input_that_never_ends_is_stopped_at_the_size_limit() {
         "{stderr}"
     );
 }
+
+/// A chain of `levels` composites over one plain cost, written top down or bottom up.
+fn composite_chain(levels: usize, bottom_up: bool) -> String {
+    let mut entries: Vec<String> = (0..levels)
+        .map(|level| {
+            format!(
+                "[[unit_cost]]\nid = \"c{level}\"\nname = \"C{level}\"\nagency = \"Police\"\ncomponents = [{{ id = \"c{}\", quantity = \"1\" }}]\n",
+                level + 1
+            )
+        })
+        .collect();
+    entries.push(format!(
+        "[[unit_cost]]\nid = \"c{levels}\"\nname = \"Plain\"\ncost = \"2\"\nagency = \"Police\"\n"
+    ));
+    if bottom_up {
+        entries.reverse();
+    }
+    format!(
+        "[table]\nname = \"chain\"\nprice_year = \"2013/14\"\n{}",
+        entries.join("")
+    )
+}
+
+#[test]
+fn the_composite_depth_limit_does_not_depend_on_the_order_of_entries() {
+    // A chain written bottom up was resolved one level at a time, and passed at any depth.
+    for bottom_up in [false, true] {
+        let scratch = study(
+            format!("{HEADER}\nF1,c0,1\n"),
+            format!("{HEADER}\nF1,c0,0\n"),
+        );
+        scratch.write("costs.toml", composite_chain(64, bottom_up));
+        assert_eq!(
+            report(&scratch)["studies"][0]["totals"]["before"],
+            "2",
+            "bottom up: {bottom_up}"
+        );
+        scratch.write("costs.toml", composite_chain(65, bottom_up));
+        let stderr = scratch.fails(&["report", "."]);
+        assert!(
+            stderr.contains("is nested more than 64 levels deep"),
+            "bottom up: {bottom_up}: {stderr}"
+        );
+        assert_eq!(stderr.matches("levels deep").count(), 1, "{stderr}");
+    }
+}
