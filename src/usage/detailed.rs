@@ -121,12 +121,9 @@ pub fn read_file<R: std::io::Read>(
             .collect::<Result<Vec<_>, _>>()
         {
             Err(_) => Err(RowError::NotText("row")),
-            Ok(_) if records.quoting.text_after_quote.is_some() => Err(RowError::TextAfterQuote(
-                records
-                    .quoting
-                    .text_after_quote
-                    .map_or(line, |(_, line)| line),
-            )),
+            Ok(_) if let Some((field, line)) = records.quoting.text_after_quote => {
+                Err(RowError::TextAfterQuote { field, line })
+            }
             Ok(fields) => parse_fields(&fields, &columns, services).and_then(|row| {
                 if row.grouped_quantity {
                     notices.grouped_quantity(line, row.quantity);

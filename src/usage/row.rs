@@ -166,8 +166,11 @@ pub enum RowError {
     UnknownService(String),
     /// A `£` in the quantity: a cost pasted into the count column.
     CostInQuantity(String),
-    /// A quoted field closed before its end (`"a"b`), at this line.
-    TextAfterQuote(u64),
+    /// A quoted field closed before its end (`"a"b`): the field, and the line of its quote.
+    TextAfterQuote {
+        field: usize,
+        line: u64,
+    },
     BadQuantity(NumberError),
     SumOverflow,
     /// A quantity too large to hold exactly.
@@ -197,7 +200,8 @@ impl RowError {
             | RowError::CostOverflow
             | RowError::QuantityTooLarge
             | RowError::CostInQuantity(_) => Some(columns.quantity),
-            RowError::SumOverflow | RowError::TotalTooLarge | RowError::TextAfterQuote(_) => None,
+            RowError::SumOverflow | RowError::TotalTooLarge => None,
+            RowError::TextAfterQuote { field, .. } => Some(*field),
             RowError::ExtraFields(csv_input::Misfit::TooManyFields { header, .. }) => Some(*header),
             RowError::ExtraFields(csv_input::Misfit::UnnamedColumn { column }) => Some(*column),
         }
@@ -223,7 +227,7 @@ impl RowError {
             RowError::CostInQuantity(_) => Some(
                 "the quantity is a number of units (hours, arrests, weeks); the cost of each comes from the unit-cost table".to_string(),
             ),
-            RowError::TextAfterQuote(_) => Some(
+            RowError::TextAfterQuote { .. } => Some(
                 "a quoted value must end with its quote; a quote inside it is written twice (\"\")".to_string(),
             ),
             RowError::EmptyService => Some("give every row the service it used: a unit-cost id".to_string()),
@@ -248,9 +252,9 @@ impl fmt::Display for RowError {
                 f,
                 "the `quantity` {text:?} has a £ sign: it looks like a cost, not a number of units"
             ),
-            RowError::TextAfterQuote(line) => write!(
+            RowError::TextAfterQuote { line, .. } => write!(
                 f,
-                "a quoted field has text after its closing quote (line {line})"
+                "a quoted field has text after its closing quote (on line {line})"
             ),
             RowError::UnknownService(id) => write!(f, "unknown service `{id}`"),
             RowError::BadQuantity(NumberError::Empty) => f.write_str("the `quantity` is empty"),
