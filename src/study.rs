@@ -344,7 +344,7 @@ pub fn parse_study(
     let window_months = header
         .window_months
         .as_ref()
-        .and_then(|months| whole_number(&source, months, "window_months", diagnostics));
+        .and_then(|months| whole_number(&source, months, "window_months", 1, diagnostics));
     let price_year =
         header
             .price_year
@@ -358,7 +358,7 @@ pub fn parse_study(
             });
     let declared_families = header.families.as_ref().and_then(|families| {
         Some((
-            whole_number(&source, families, "families", diagnostics)?,
+            whole_number(&source, families, "families", 0, diagnostics)?,
             source.location(families),
         ))
     });
@@ -422,7 +422,16 @@ pub fn parse_study(
         .as_ref()
         .and_then(|counterfactual| counterfactual.per_family.as_ref())
         .and_then(|amount| {
-            source.decimal(amount, "the counterfactual cost per family", diagnostics)
+            let value = source.decimal(amount, "the counterfactual cost per family", diagnostics)?;
+            if value < Decimal::ZERO {
+                diagnostics
+                    .error(
+                        Some(source.location(amount)),
+                        format!("the counterfactual cost per family is {value}, but it is a cost, so zero or more"),
+                    )
+                    .hint("the counterfactual is what the families' services would have cost anyway: write per_family = \"0\" if there is none");
+            }
+            Some(value)
         })
         .unwrap_or_default();
     let published = raw
@@ -751,10 +760,16 @@ fn read_published(
 ) -> Published {
     let mut figures = Vec::new();
     for figure in Figure::ALL {
-        if let Some(value) = raw.figure(figure)
-            && let Some(amount) =
-                source.decimal(value, &format!("published `{}`", figure.key()), diagnostics)
-        {
+        let Some(value) = raw.figure(figure) else {
+            continue;
+        };
+        let what = format!("published `{}`", figure.key());
+        let amount = if figure == Figure::Families {
+            whole_number(source, value, &what, 0, diagnostics).map(Decimal::from)
+        } else {
+            source.decimal(value, &what, diagnostics)
+        };
+        if let Some(amount) = amount {
             figures.push(PublishedFigure {
                 figure,
                 value: PublishedValue {

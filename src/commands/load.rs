@@ -132,9 +132,20 @@ pub fn read_studies(
 ) -> Vec<Study> {
     if !args.before.is_empty() {
         let (before, after) = (&args.before, &args.after);
+        if args.window_months == Some(0) {
+            diagnostics
+                .error(None, "--window-months 0 is a window of no time")
+                .hint("give the length of each window in months, e.g. --window-months 6");
+        }
         let mut amount = |text: &Option<String>, what: &str| {
             let text = text.as_deref()?;
             match parse_money(text) {
+                Ok(amount) if amount < rust_decimal::Decimal::ZERO => {
+                    diagnostics
+                        .error(None, format!("--{what} {text} is negative, but it is a cost per family, so zero or more"))
+                        .hint("write an amount such as 6208 or £6,208, or 0");
+                    None
+                }
                 Ok(amount) => Some(amount),
                 Err(error) => {
                     diagnostics

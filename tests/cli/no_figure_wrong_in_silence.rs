@@ -29,3 +29,114 @@ fn one_error_beyond_those_shown_is_one_more_error_not_errors() {
         "{stderr}"
     );
 }
+
+// ---- D: values accepted that mean nothing ------------------------------------------------------
+
+/// A records study with `extra` appended to its file.
+fn study_with(extra: &str) -> Scratch {
+    let scratch = Scratch::new();
+    scratch.study(
+        &format!("{HEADER}A,arrest,1\n"),
+        &format!("{HEADER}A,arrest,0\n"),
+    );
+    scratch.write(
+        "study.toml",
+        format!("[study]\nname = \"T\"\nbefore = \"before.csv\"\nafter = \"after.csv\"\n{extra}"),
+    );
+    scratch
+}
+
+#[test]
+fn a_negative_counterfactual_per_family_is_an_error() {
+    let stderr = study_with("\n[counterfactual]\nper_family = \"-100\"\n").fails(&["report", "."]);
+    assert!(
+        stderr.contains("error: study.toml:7:14: the counterfactual cost per family is -100, but it is a cost, so zero or more"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: the counterfactual is what"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_window_of_zero_months_is_an_error() {
+    let stderr = study_with("window_months = 0\n").fails(&["report", "."]);
+    assert!(
+        stderr.contains(
+            "error: study.toml:5:17: window_months must be a whole number of at least 1, not 0"
+        ),
+        "{stderr}"
+    );
+    let stderr = Scratch::new()
+        .study(
+            &format!("{HEADER}A,arrest,1\n"),
+            &format!("{HEADER}A,arrest,0\n"),
+        )
+        .fails(&[
+            "report",
+            "--before",
+            "before.csv",
+            "--after",
+            "after.csv",
+            "--window-months",
+            "0",
+        ]);
+    assert!(
+        stderr.contains("--window-months 0 is a window of no time"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_published_family_count_must_be_a_whole_number_that_fits() {
+    for (written, message) in [
+        (
+            "-5",
+            "study.toml:7:12: published `families` must be a whole number of at least 0, not -5",
+        ),
+        (
+            "\"2.7\"",
+            "study.toml:7:12: published `families` must be a whole number of at least 0, not 2.7",
+        ),
+        (
+            "\"18446744073709551616\"",
+            "study.toml:7:12: published `families` is 18446744073709551616, more than tfcalc can count",
+        ),
+    ] {
+        let stderr =
+            study_with(&format!("\n[published]\nfamilies = {written}\n")).fails(&["report", "."]);
+        assert!(stderr.contains(message), "{written}: {stderr}");
+    }
+    // The study's own count, too: past 2^64 it was dropped without a word.
+    let stderr = study_with("families = \"18446744073709551616\"\n").fails(&["report", "."]);
+    assert!(
+        stderr.contains(
+            "study.toml:5:12: families is 18446744073709551616, more than tfcalc can count"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_negative_counterfactual_or_intervention_on_the_command_line_is_an_error() {
+    let scratch = Scratch::new();
+    scratch.study(
+        &format!("{HEADER}A,arrest,1\n"),
+        &format!("{HEADER}A,arrest,0\n"),
+    );
+    let stderr = scratch.fails(&[
+        "report",
+        "--before",
+        "before.csv",
+        "--after",
+        "after.csv",
+        "--counterfactual=-5",
+    ]);
+    assert!(
+        stderr.contains(
+            "--counterfactual -5 is negative, but it is a cost per family, so zero or more"
+        ),
+        "{stderr}"
+    );
+}
