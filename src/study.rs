@@ -205,9 +205,58 @@ struct RawStudyHeader {
     unit_costs: Option<Vec<Spanned<String>>>,
     price_year: Option<Spanned<String>>,
     /// A file name, or a list of them for a window split over several files.
-    before: Option<Spanned<toml::Value>>,
-    after: Option<Spanned<toml::Value>>,
+    before: Option<Spanned<RawFiles>>,
+    after: Option<Spanned<RawFiles>>,
     families: Option<Spanned<RawNumber>>,
+}
+
+/// A window's files as written: `before = "before.csv"`, or a list of names, each kept with its
+/// place so that a file named twice can be reported at both.
+enum RawFiles {
+    One(String),
+    Many(Vec<Spanned<toml::Value>>),
+    /// A number, a table or anything else that is not a file name.
+    Other,
+}
+
+impl<'de> Deserialize<'de> for RawFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawFiles;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a file name, or a list of file names")
+            }
+            fn visit_str<E>(self, name: &str) -> Result<RawFiles, E> {
+                Ok(RawFiles::One(name.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<RawFiles, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = items.next_element::<Spanned<toml::Value>>()? {
+                    names.push(name);
+                }
+                Ok(RawFiles::Many(names))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<RawFiles, A::Error> {
+                while entries.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(RawFiles::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<RawFiles, E> {
+                Ok(RawFiles::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<RawFiles, E> {
+                Ok(RawFiles::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<RawFiles, E> {
+                Ok(RawFiles::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<RawFiles, E> {
+                Ok(RawFiles::Other)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -373,9 +422,12 @@ pub fn parse_study(
                     )
                     .hint("the benefit is computed from the records; remove [benefit], or the before/after files for a summary study");
             }
+            let before = window_files(&source, "before", before, folder, diagnostics);
+            let after = window_files(&source, "after", after, folder, diagnostics);
+            refuse_files_named_twice(&before, &after, diagnostics);
             Some(StudyData::Records {
-                before: window_files(&source, "before", before, folder, diagnostics),
-                after: window_files(&source, "after", after, folder, diagnostics),
+                before,
+                after,
                 declared_families,
             })
         }
@@ -471,26 +523,32 @@ pub fn parse_study(
 fn window_files(
     source: &Source<'_>,
     key: &str,
-    value: &Spanned<toml::Value>,
+    value: &Spanned<RawFiles>,
     folder: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Vec<InputPath> {
     let location = source.location(value);
-    let names: Vec<&toml::Value> = match value.get_ref() {
-        toml::Value::Array(items) => items.iter().collect(),
-        single => vec![single],
+    let names: Vec<(Option<&str>, Location)> = match value.get_ref() {
+        RawFiles::One(name) => vec![(Some(name.as_str()), location.clone())],
+        RawFiles::Many(names) => names
+            .iter()
+            .map(|name| (name.get_ref().as_str(), source.location(name)))
+            .collect(),
+        RawFiles::Other => vec![(None, location.clone())],
     };
     let mut files = Vec::new();
-    for name in names {
-        match name.as_str() {
+    let mut refused = false;
+    for (name, named_at) in names {
+        match name {
             Some(name) if !name.trim().is_empty() => files.push(InputPath {
                 path: folder.join(name),
-                named_at: Some(location.clone()),
+                named_at: Some(named_at),
             }),
             _ => {
+                refused = true;
                 diagnostics
                     .error(
-                        Some(location.clone()),
+                        Some(named_at),
                         format!("`{key}` must be a file name, or a list of file names"),
                     )
                     .hint(format!(
@@ -499,12 +557,69 @@ fn window_files(
             }
         }
     }
-    if files.is_empty() && !diagnostics.has_errors() {
+    if files.is_empty() && !refused {
         diagnostics
             .error(Some(location), format!("`{key}` names no files"))
             .hint(format!("write {key} = \"{key}.csv\""));
     }
     files
+}
+
+/// A file named twice, in one window or in both, would have its rows counted twice: every family
+/// in it would cost double, or the same in both windows, and nothing would look wrong. Paths are
+/// compared as the file system resolves them (`./b.csv`, `b.csv` and a link to it are one file);
+/// a path that does not exist is left for its own error.
+pub fn refuse_files_named_twice(
+    before: &[InputPath],
+    after: &[InputPath],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen: std::collections::HashMap<PathBuf, (&str, &InputPath)> =
+        std::collections::HashMap::new();
+    let windows = before
+        .iter()
+        .map(|input| ("before", input))
+        .chain(after.iter().map(|input| ("after", input)));
+    for (window, input) in windows {
+        let Ok(canonical) = std::fs::canonicalize(&input.path) else {
+            continue;
+        };
+        let Some(&(first_window, first)) = seen.get(&canonical) else {
+            seen.insert(canonical, (window, input));
+            continue;
+        };
+        let (first_shown, shown) = (first.shown(), input.shown());
+        let named = if first_shown == shown {
+            format!("the file {shown} is named twice")
+        } else {
+            format!("{shown} and {first_shown} are the same file")
+        };
+        let place = |window: &str, input: &InputPath| match &input.named_at {
+            Some(location) => format!("in `{window}` at {location}"),
+            None => format!("as --{window} {}", input.path.display()),
+        };
+        let (consequence, hint) = if first_window == window {
+            (
+                "its rows would be counted twice",
+                "name each file of a window once",
+            )
+        } else {
+            (
+                "its rows would be counted in both windows",
+                "the before and after windows each need their own file: name the right one in each",
+            )
+        };
+        diagnostics
+            .error(
+                input.named_at.clone(),
+                format!(
+                    "{named}, {} and {}: {consequence}",
+                    place(first_window, first),
+                    place(window, input)
+                ),
+            )
+            .hint(hint);
+    }
 }
 
 fn default_name(path: Option<&Path>) -> String {

@@ -164,7 +164,11 @@ pub fn read_studies(
             window_months: args.window_months,
             name: args.name.clone(),
         };
-        return vec![quick.into_study()];
+        let study = quick.into_study();
+        if let StudyData::Records { before, after, .. } = &study.data {
+            crate::study::refuse_files_named_twice(before, after, diagnostics);
+        }
+        return vec![study];
     }
     if args.studies.is_empty() {
         diagnostics.push(Problem::error(None, "no study given").with_hint(

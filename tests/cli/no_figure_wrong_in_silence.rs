@@ -140,3 +140,52 @@ fn a_negative_counterfactual_or_intervention_on_the_command_line_is_an_error() {
         "{stderr}"
     );
 }
+
+// ---- A: the same file named twice --------------------------------------------------------------
+
+#[test]
+fn the_same_file_named_twice_in_a_window_is_an_error_naming_both_entries() {
+    let scratch = Scratch::new();
+    scratch
+        .write(
+            "study.toml",
+            "[study]\nname = \"T\"\nbefore = [\"b.csv\", \"./b.csv\"]\nafter = \"a.csv\"\n",
+        )
+        .write("b.csv", format!("{HEADER}A,arrest,1\n"))
+        .write("a.csv", format!("{HEADER}A,arrest,0\n"));
+    let stderr = scratch.fails(&["report", "."]);
+    assert!(
+        stderr.contains("error: study.toml:3:20: the file b.csv is named twice, in `before` at study.toml:3:11 and in `before` at study.toml:3:20: its rows would be counted twice"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn one_file_as_both_before_and_after_is_an_error_even_through_a_link() {
+    let scratch = Scratch::new();
+    scratch
+        .write(
+            "study.toml",
+            "[study]\nname = \"T\"\nbefore = \"b.csv\"\nafter = \"link.csv\"\n",
+        )
+        .write("b.csv", format!("{HEADER}A,arrest,1\n"));
+    std::os::unix::fs::symlink("b.csv", scratch.path().join("link.csv")).unwrap();
+    let output = scratch.tfcalc().args(["check", "."]).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout.contains("error: study.toml:4:9: link.csv and b.csv are the same file, in `before` at study.toml:3:10 and in `after` at study.toml:4:9: its rows would be counted in both windows"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn one_file_as_both_before_and_after_on_the_command_line_is_an_error() {
+    let scratch = Scratch::new();
+    scratch.write("b.csv", format!("{HEADER}A,arrest,1\n"));
+    let stderr = scratch.fails(&["report", "--before", "b.csv", "--after", "./b.csv"]);
+    assert!(
+        stderr.contains("error: the file b.csv is named twice, as --before b.csv and as --after ./b.csv: its rows would be counted in both windows"),
+        "{stderr}"
+    );
+}
