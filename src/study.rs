@@ -413,7 +413,7 @@ pub fn parse_study(
     });
 
     let data = match (&header.before, &header.after, &raw.benefit) {
-        (Some(before), Some(after), benefit) => {
+        (before @ Some(_), after, benefit) | (before, after @ Some(_), benefit) => {
             if benefit.is_some() {
                 diagnostics
                     .error(
@@ -422,30 +422,21 @@ pub fn parse_study(
                     )
                     .hint("the benefit is computed from the records; remove [benefit], or the before/after files for a summary study");
             }
-            let before = window_files(&source, "before", before, folder, diagnostics);
-            let after = window_files(&source, "after", after, folder, diagnostics);
+            let mut files = |key: &str, value: &Option<Spanned<RawFiles>>| match value {
+                Some(value) => window_files(&source, key, value, folder, diagnostics),
+                None => {
+                    warn_of_window_without_files(&file_location, key, diagnostics);
+                    Vec::new()
+                }
+            };
+            let before = files("before", before);
+            let after = files("after", after);
             refuse_files_named_twice(&before, &after, diagnostics);
             Some(StudyData::Records {
                 before,
                 after,
                 declared_families,
             })
-        }
-        (Some(only), None, _) | (None, Some(only), _) => {
-            let missing = if header.before.is_some() {
-                "after"
-            } else {
-                "before"
-            };
-            diagnostics
-                .error(
-                    Some(source.location(only)),
-                    format!("the study names one records file but not `{missing}`"),
-                )
-                .hint(
-                    "a study compares two windows: give both before = \"...\" and after = \"...\"",
-                );
-            None
         }
         (None, None, Some(benefit)) => {
             summary_data(&source, declared_families, benefit, diagnostics)
@@ -563,6 +554,23 @@ fn window_files(
             .hint(format!("write {key} = \"{key}.csv\""));
     }
     files
+}
+
+/// A window with no files is a window in which nobody used anything: every family's costs in it
+/// are £0. That is a real case (a study of services that stopped), and also what a forgotten
+/// `after` line looks like, so it is said.
+fn warn_of_window_without_files(study: &Location, key: &str, diagnostics: &mut Diagnostics) {
+    let window = key;
+    diagnostics
+        .warning(
+            Some(study.clone()),
+            format!(
+                "the study names no `{key}` files, so no family used any service {window} the intervention: every family's costs {window} are £0"
+            ),
+        )
+        .hint(format!(
+            "that is right if no family used a service {window} it; if the {window} extract is missing, add {key} = \"{key}.csv\" to [study]"
+        ));
 }
 
 /// A file named twice, in one window or in both, would have its rows counted twice: every family

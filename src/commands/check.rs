@@ -102,6 +102,10 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
     let StudyData::Records { before, after, .. } = &inputs.study.data else {
         return;
     };
+    // A window with no files has its own warning, which says all these would.
+    if before.is_empty() || after.is_empty() {
+        return;
+    }
     let (before_files, after_files) = (files(before), files(after));
     let usage = &records.usage;
     let only_in = |window_bit: u8| -> Vec<&str> {

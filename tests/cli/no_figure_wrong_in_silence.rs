@@ -189,3 +189,69 @@ fn one_file_as_both_before_and_after_on_the_command_line_is_an_error() {
         "{stderr}"
     );
 }
+
+// ---- B: a study may leave out a window --------------------------------------------------------
+
+#[test]
+fn a_study_without_after_costs_every_family_nothing_after_with_a_warning() {
+    let scratch = Scratch::new();
+    scratch
+        .write(
+            "study.toml",
+            "[study]\nname = \"T\"\nbefore = \"b.csv\"\n\n[intervention]\nper_family = \"100\"\nfunding = { \"Police\" = \"1\" }\n",
+        )
+        .write("b.csv", format!("{HEADER}A,arrest,1\nB,police_hour,3\n"));
+    let warning = "warning: study.toml: the study names no `after` files, so no family used any service after the intervention: every family's costs after are £0";
+    let output = scratch
+        .tfcalc()
+        .args(["report", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(warning), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let study = &report["studies"][0];
+    assert_eq!(study["families"][0]["after"], "0");
+    assert_eq!(study["families"][1]["net_saving"], "-1");
+    assert_eq!(study["totals"]["before"], "2029");
+    assert_eq!(study["totals"]["after"], "0");
+    assert_eq!(study["agencies"][0]["agency"], "Police");
+    assert_eq!(study["agencies"][0]["after"], "0");
+    assert_eq!(study["agencies"][0]["net"], "1829");
+    // check lists the one warning, not also each family and service as "before only".
+    let check = scratch.succeeds(&["check", "."]);
+    assert!(check.contains(warning), "{check}");
+    assert!(
+        check.ends_with("check: 0 errors and 1 warning\n"),
+        "{check}"
+    );
+}
+
+#[test]
+fn a_study_without_before_costs_every_family_nothing_before() {
+    let scratch = Scratch::new();
+    scratch
+        .write("study.toml", "[study]\nname = \"T\"\nafter = \"a.csv\"\n")
+        .write("a.csv", format!("{HEADER}A,arrest,1\n"));
+    let report: serde_json::Value =
+        serde_json::from_str(&scratch.succeeds(&["report", ".", "--format", "json", "--quiet"]))
+            .unwrap();
+    let family = &report["studies"][0]["families"][0];
+    assert_eq!(family["before"], "0");
+    assert_eq!(family["after"], "1930");
+    assert_eq!(family["net_saving"], "-1930");
+}
+
+#[test]
+fn a_study_with_neither_window_nor_benefit_is_still_an_error() {
+    let scratch = Scratch::new();
+    scratch.write("study.toml", "[study]\nname = \"T\"\n");
+    let stderr = scratch.fails(&["report", "."]);
+    assert!(
+        stderr.contains(
+            "study.toml: the study has neither service-use records nor a [benefit] section"
+        ),
+        "{stderr}"
+    );
+}
