@@ -27,6 +27,8 @@ pub struct Study {
     pub data: StudyData,
     pub intervention: Intervention,
     pub funding: Funding,
+    /// Where each funding agency is written, for messages about it.
+    pub funding_named_at: IndexMap<String, Location>,
     /// What the families' services would have cost anyway, per family (Leicestershire "pre-SLF").
     pub counterfactual_per_family: Decimal,
     pub published: Published,
@@ -453,6 +455,18 @@ pub fn parse_study(
         }
     };
 
+    let funding_named_at = raw
+        .intervention
+        .iter()
+        .flat_map(|intervention| {
+            intervention
+                .funding
+                .iter()
+                .chain(&intervention.funding_amounts)
+        })
+        .flat_map(|funders| funders.get_ref())
+        .map(|(agency, amount)| (agency.trim().to_string(), source.location(amount)))
+        .collect();
     let (intervention, funding) = match &raw.intervention {
         Some(raw_intervention) => (
             read_intervention(&source, raw_intervention, &resolve, diagnostics),
@@ -504,6 +518,7 @@ pub fn parse_study(
         data: data?,
         intervention,
         funding,
+        funding_named_at,
         counterfactual_per_family,
         published,
     })
@@ -816,6 +831,26 @@ fn read_funding(
     raw: &RawIntervention,
     diagnostics: &mut Diagnostics,
 ) -> Funding {
+    for (key, funders) in [
+        ("funding", &raw.funding),
+        ("funding_amounts", &raw.funding_amounts),
+    ] {
+        if let Some(funders) = funders
+            && funders.get_ref().is_empty()
+        {
+            diagnostics
+                .error(
+                    Some(source.location(funders)),
+                    format!("`{key}` names no agency, so the delivery cost would be charged to no one"),
+                )
+                .hint(format!(
+                    "give each funder's {}, e.g. {key} = {{ \"County Council\" = \"{}\" }}, or leave {key} out if who pays is not known",
+                    if key == "funding" { "share" } else { "contribution" },
+                    if key == "funding" { "1" } else { "1,500,000" },
+                ));
+            return Funding::Unstated;
+        }
+    }
     match (&raw.funding, &raw.funding_amounts) {
         (Some(shares), None) => {
             let location = source.location(shares);
@@ -962,6 +997,7 @@ impl QuickStudy {
                 per_family_file: None,
             },
             funding: Funding::Unstated,
+            funding_named_at: IndexMap::new(),
             counterfactual_per_family: self.counterfactual_per_family.unwrap_or_default(),
             published: Published::default(),
         }

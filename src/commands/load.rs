@@ -237,7 +237,7 @@ pub fn read_inputs(
         _ => None,
     };
     if let Some(book) = &book {
-        warn_of_near_miss_funding(&study, book, diagnostics);
+        warn_of_unknown_funders(&study, book, diagnostics);
     }
     if diagnostics.has_errors() {
         return None;
@@ -250,33 +250,62 @@ pub fn read_inputs(
     Some((inputs, rejected))
 }
 
-/// A funding agency spelt slightly differently from an agency that bears costs would be two rows
-/// of the agency table, one with the benefit and one with the funding: warn.
-fn warn_of_near_miss_funding(study: &Study, book: &CostBook, diagnostics: &mut Diagnostics) {
+/// A funding agency that bears none of the study's costs and has no benefit is a row of the
+/// agency table with funding and nothing else: right for a funder that gains nothing, and wrong
+/// for a misspelt one ("Polic"), whose real row then shows a benefit it did not pay for. Warn,
+/// naming the nearest known agencies; a name that differs only in case, spacing or punctuation
+/// from a cost agency's gets its own wording.
+fn warn_of_unknown_funders(study: &Study, book: &CostBook, diagnostics: &mut Diagnostics) {
     let funders = match &study.funding {
         crate::study::Funding::Shares(shares) => shares.keys().collect::<Vec<_>>(),
         crate::study::Funding::Amounts(amounts) => amounts.keys().collect(),
         crate::study::Funding::Unstated => return,
     };
-    let location = study
+    let mut known: Vec<&str> = book.agencies().iter().map(String::as_str).collect();
+    if let StudyData::Summary { benefit, .. } = &study.data {
+        known.extend(benefit.by_agency.keys().map(String::as_str));
+    }
+    known.extend(study.published.agencies.keys().map(String::as_str));
+    let study_location = study
         .path
         .as_deref()
         .map(|path| Location::file(display_path(path)));
     for funder in funders {
+        if known.contains(&funder.as_str()) {
+            continue;
+        }
+        let location = study
+            .funding_named_at
+            .get(funder)
+            .cloned()
+            .or_else(|| study_location.clone());
         let key = crate::costs::book::agency_key(funder);
         if let Some(agency) = book
             .agencies()
             .iter()
-            .find(|agency| *agency != funder && crate::costs::book::agency_key(agency) == key)
+            .find(|agency| crate::costs::book::agency_key(agency) == key)
         {
             diagnostics
                 .warning(
-                    location.clone(),
+                    location,
                     format!(
                         "funding agency \"{funder}\" differs from the cost agency \"{agency}\" only in case, spacing or punctuation; they are counted as two agencies"
                     ),
                 )
                 .hint("spell the agency the same way in the study and the unit-cost table");
+            continue;
         }
+        let hint = match crate::suggest::did_you_mean(funder, known.iter().copied()) {
+            Some(suggestion) => format!("{suggestion} Agencies are named as the unit costs (and any benefit by agency) name them"),
+            None => "no known agency is near it; `tfcalc costs agencies` lists the agencies of the unit costs".to_string(),
+        };
+        diagnostics
+            .warning(
+                location,
+                format!(
+                    "funding agency \"{funder}\" bears none of the study's unit costs and has no benefit: its row of the agency table would be funding alone"
+                ),
+            )
+            .hint(hint);
     }
 }

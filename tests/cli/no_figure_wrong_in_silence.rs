@@ -255,3 +255,36 @@ fn a_study_with_neither_window_nor_benefit_is_still_an_error() {
         "{stderr}"
     );
 }
+
+// ---- C: funding that charges nobody ------------------------------------------------------------
+
+#[test]
+fn empty_funding_is_an_error_at_its_line() {
+    for (key, column) in [("funding", 11), ("funding_amounts", 19)] {
+        let stderr = study_with(&format!(
+            "\n[intervention]\nper_family = \"100\"\n{key} = {{}}\n"
+        ))
+        .fails(&["report", "."]);
+        assert!(
+            stderr.contains(&format!(
+                "error: study.toml:8:{column}: `{key}` names no agency, so the delivery cost would be charged to no one"
+            )),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_funding_agency_no_unit_cost_names_is_a_warning_with_the_nearest_names() {
+    let scratch = study_with(
+        "\n[intervention]\nper_family = \"100\"\nfunding = { \"Polic\" = \"0.5\", \"County Council\" = \"0.5\" }\n",
+    );
+    let warning = "warning: study.toml:8:23: funding agency \"Polic\" bears none of the study's unit costs and has no benefit: its row of the agency table would be funding alone\n  help: did you mean `Police`?";
+    let output = scratch.tfcalc().args(["report", "."]).output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(warning), "{stderr}");
+    assert!(!stderr.contains("\"County Council\""), "{stderr}");
+    let check = scratch.succeeds(&["check", "."]);
+    assert!(check.contains(warning), "{check}");
+}
