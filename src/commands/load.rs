@@ -228,6 +228,7 @@ pub fn read_inputs(
                 .as_ref()
                 .map(|path| read_intervention_file(path, options.encoding, diagnostics))
                 .unwrap_or_default();
+            warn_of_ids_differing_only_in_case(&study, &read.usage, &interventions, diagnostics);
             Some(RecordInputs {
                 usage: read.usage,
                 accounts: read.accounts,
@@ -308,4 +309,66 @@ fn warn_of_unknown_funders(study: &Study, book: &CostBook, diagnostics: &mut Dia
             )
             .hint(hint);
     }
+}
+
+/// Family ids that differ only in case are two families, as tfcalc compares ids exactly: say so,
+/// with a few of them, since one family typed two ways would be counted twice.
+fn warn_of_ids_differing_only_in_case(
+    study: &Study,
+    usage: &crate::usage::StudyUsage,
+    interventions: &crate::intervention_file::FamilyInterventions,
+    diagnostics: &mut Diagnostics,
+) {
+    let ids = usage
+        .families
+        .iter()
+        .map(|family| &*family.family_id)
+        .chain(interventions.keys().map(String::as_str));
+    let started = std::time::Instant::now();
+    let groups = crate::family_ids::differing_only_in_case(ids);
+    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
+        eprintln!(
+            "tfcalc: family ids compared for case in {:?}",
+            started.elapsed()
+        );
+    }
+    if groups.is_empty() {
+        return;
+    }
+    const GROUPS_SHOWN: usize = 5;
+    let mut named = groups
+        .iter()
+        .take(GROUPS_SHOWN)
+        .map(|group| match group.as_slice() {
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            [] => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    if groups.len() > GROUPS_SHOWN {
+        named.push_str(&format!("; and {} more", groups.len() - GROUPS_SHOWN));
+    }
+    let location = match (&study.path, &study.data) {
+        (Some(path), _) => Some(Location::file(display_path(path))),
+        (None, StudyData::Records { before, after, .. }) => Some(Location::file(
+            before
+                .iter()
+                .chain(after)
+                .map(InputPath::shown)
+                .collect::<Vec<_>>()
+                .join(", "),
+        )),
+        (None, _) => None,
+    };
+    let count = groups.len() as u64;
+    diagnostics
+        .warning(
+            location,
+            format!(
+                "{count} {} of family ids {} only in case, and each id is counted as a family of its own: {named}",
+                crate::diagnostic::plural(count, "set", "sets"),
+                crate::diagnostic::plural(count, "differs", "differ"),
+            ),
+        )
+        .hint("if they are one family, spell its id the same way in every file: ids are compared exactly");
 }

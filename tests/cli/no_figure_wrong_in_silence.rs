@@ -288,3 +288,40 @@ fn a_funding_agency_no_unit_cost_names_is_a_warning_with_the_nearest_names() {
     let check = scratch.succeeds(&["check", "."]);
     assert!(check.contains(warning), "{check}");
 }
+
+// ---- F: family ids that differ only in case ----------------------------------------------------
+
+#[test]
+fn family_ids_that_differ_only_in_case_are_a_warning_naming_both() {
+    let scratch = Scratch::new();
+    scratch.study(
+        &format!("{HEADER}A1,arrest,1\nZoë,arrest,1\nB2,arrest,1\n"),
+        &format!("{HEADER}a1,arrest,0\nZOË,arrest,0\nB2,arrest,0\n"),
+    );
+    let warning = "warning: study.toml: 2 sets of family ids differ only in case, and each id is counted as a family of its own: A1 and a1; Zoë and ZOË\n  help: if they are one family, spell its id the same way in every file";
+    let output = scratch
+        .tfcalc()
+        .args(["report", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(warning), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["studies"][0]["summary"]["families"], 5);
+    let check = scratch.succeeds(&["check", "."]);
+    assert!(check.contains(warning), "{check}");
+}
+
+#[test]
+fn many_family_ids_that_differ_only_in_case_are_counted_with_a_few_examples() {
+    let scratch = Scratch::new();
+    let before: String = (1..=8).map(|n| format!("F{n},arrest,1\n")).collect();
+    let after: String = (1..=8).map(|n| format!("f{n},arrest,0\n")).collect();
+    scratch.study(&format!("{HEADER}{before}"), &format!("{HEADER}{after}"));
+    let check = scratch.succeeds(&["check", "."]);
+    assert!(
+        check.contains("8 sets of family ids differ only in case, and each id is counted as a family of its own: F1 and f1; F2 and f2; F3 and f3; F4 and f4; F5 and f5; and 3 more"),
+        "{check}"
+    );
+}
