@@ -229,6 +229,7 @@ pub fn read_inputs(
                 .map(|path| read_intervention_file(path, options.encoding, diagnostics))
                 .unwrap_or_default();
             warn_of_ids_differing_only_in_case(&study, &read.usage, &interventions, diagnostics);
+            warn_of_contradicted_composite_agencies(book, &read.usage, diagnostics);
             Some(RecordInputs {
                 usage: read.usage,
                 accounts: read.accounts,
@@ -371,4 +372,35 @@ fn warn_of_ids_differing_only_in_case(
             ),
         )
         .hint("if they are one family, spell its id the same way in every file: ids are compared exactly");
+}
+
+/// A composite used by the study whose own `agency` bears none of its cost: the agency tables
+/// put the cost with the components' agencies, which is right, and the table says another,
+/// which a reader of the table would believe. Warned of only when used, because the Unit Cost
+/// Database labels some headlines "Multiple" or "Criminal Justice System" for agencies its
+/// components name one by one, and every study would otherwise repeat them.
+fn warn_of_contradicted_composite_agencies(
+    book: &CostBook,
+    usage: &crate::usage::StudyUsage,
+    diagnostics: &mut Diagnostics,
+) {
+    let [before, after] = &usage.services_used;
+    for (index, service) in book.services().iter().enumerate() {
+        if !(before[index] || after[index]) {
+            continue;
+        }
+        let Some(stated) = book.contradicted_agency(service) else {
+            continue;
+        };
+        diagnostics
+            .warning(
+                Some(service.definition.origin.clone()),
+                format!(
+                    "composite `{}` gives agency \"{stated}\", but its cost goes to its components' agencies ({}), and the agency tables follow them",
+                    service.definition.id,
+                    book.bearers(service)
+                ),
+            )
+            .hint("make the composite's agency one that bears its cost, or leave it out: its components decide who bears it");
+    }
 }

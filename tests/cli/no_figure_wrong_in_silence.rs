@@ -325,3 +325,56 @@ fn many_family_ids_that_differ_only_in_case_are_counted_with_a_few_examples() {
         "{check}"
     );
 }
+
+// ---- D: a composite whose own agency its components contradict ---------------------------------
+
+const CONTRADICTED_TABLE: &str = r#"[table]
+name = "Local"
+
+[[unit_cost]]
+id = "officer_hour"
+name = "Officer time"
+unit = "hour"
+cost = "40"
+agency = "Police"
+
+[[unit_cost]]
+id = "callout"
+name = "Call-out"
+unit = "call-out"
+agency = "NHS"
+components = [{ id = "officer_hour", quantity = "2" }]
+"#;
+
+#[test]
+fn a_composite_whose_agency_its_components_contradict_is_a_warning_at_its_line() {
+    let scratch = Scratch::new();
+    scratch
+        .write("costs.toml", CONTRADICTED_TABLE)
+        .write(
+            "study.toml",
+            "[study]\nname = \"T\"\nunit_costs = [\"costs.toml\"]\nbefore = \"before.csv\"\nafter = \"after.csv\"\n",
+        )
+        .write("before.csv", format!("{HEADER}A,callout,1\n"))
+        .write("after.csv", format!("{HEADER}A,callout,0\n"));
+    let warning = "warning: costs.toml:12:6: composite `callout` gives agency \"NHS\", but its cost goes to its components' agencies (Police), and the agency tables follow them";
+    let output = scratch.tfcalc().args(["agency", "."]).output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(warning), "{stderr}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        crate::common::table_row(&stdout, "Police")[1],
+        "£80",
+        "{stdout}"
+    );
+    let check = scratch.succeeds(&["check", "."]);
+    assert!(check.contains(warning), "{check}");
+    // And `costs show` says where the cost goes, beside the agency the table gives.
+    let show = scratch.succeeds(&["costs", "show", "callout", "--costs", "costs.toml"]);
+    assert_eq!(
+        crate::common::table_row(&show, "Cost borne by")[1],
+        "Police (its components' agencies; the agency above bears none of it)",
+        "{show}"
+    );
+}
