@@ -247,6 +247,11 @@ impl Problem {
     }
 }
 
+/// The word for `count` things: "1 error", but "0 errors" and "2 errors".
+pub fn plural<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
 /// Every error found in the inputs. Printed by `main`, and mapped to exit code 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputErrors {
@@ -265,10 +270,11 @@ impl fmt::Display for InputErrors {
             write!(f, "{problem}")?;
         }
         if self.problems.len() > ERRORS_SHOWN {
+            let more = self.problems.len() - ERRORS_SHOWN;
             write!(
                 f,
-                "\n... and {} more errors (run `tfcalc check` to list them all)",
-                self.problems.len() - ERRORS_SHOWN
+                "\n... and {more} more {} (run `tfcalc check` to list them all)",
+                plural(more as u64, "error", "errors")
             )?;
         }
         Ok(())

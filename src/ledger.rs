@@ -219,8 +219,9 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
                 return Err(Problem::error(
                     Some(location.clone()),
                     format!(
-                        "the study says families = {declared}, but the service-use records name {} families",
-                        ledger.family_count
+                        "the study says families = {declared}, but the service-use records name {} {}",
+                        ledger.family_count,
+                        crate::diagnostic::plural(ledger.family_count, "family", "families")
                     ),
                 )
                 .with_hint(

@@ -13,6 +13,7 @@ pub mod costed;
 pub mod costs;
 pub mod csv_input;
 pub mod diagnostic;
+pub mod family_ids;
 pub mod fuzzing;
 pub mod input_path;
 pub mod intervention_file;

@@ -27,6 +27,8 @@ pub struct Study {
     pub data: StudyData,
     pub intervention: Intervention,
     pub funding: Funding,
+    /// Where each funding agency is written, for messages about it.
+    pub funding_named_at: IndexMap<String, Location>,
     /// What the families' services would have cost anyway, per family (Leicestershire "pre-SLF").
     pub counterfactual_per_family: Decimal,
     pub published: Published,
@@ -205,9 +207,58 @@ struct RawStudyHeader {
     unit_costs: Option<Vec<Spanned<String>>>,
     price_year: Option<Spanned<String>>,
     /// A file name, or a list of them for a window split over several files.
-    before: Option<Spanned<toml::Value>>,
-    after: Option<Spanned<toml::Value>>,
+    before: Option<Spanned<RawFiles>>,
+    after: Option<Spanned<RawFiles>>,
     families: Option<Spanned<RawNumber>>,
+}
+
+/// A window's files as written: `before = "before.csv"`, or a list of names, each kept with its
+/// place so that a file named twice can be reported at both.
+enum RawFiles {
+    One(String),
+    Many(Vec<Spanned<toml::Value>>),
+    /// A number, a table or anything else that is not a file name.
+    Other,
+}
+
+impl<'de> Deserialize<'de> for RawFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawFiles;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a file name, or a list of file names")
+            }
+            fn visit_str<E>(self, name: &str) -> Result<RawFiles, E> {
+                Ok(RawFiles::One(name.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<RawFiles, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = items.next_element::<Spanned<toml::Value>>()? {
+                    names.push(name);
+                }
+                Ok(RawFiles::Many(names))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<RawFiles, A::Error> {
+                while entries.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(RawFiles::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<RawFiles, E> {
+                Ok(RawFiles::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<RawFiles, E> {
+                Ok(RawFiles::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<RawFiles, E> {
+                Ok(RawFiles::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<RawFiles, E> {
+                Ok(RawFiles::Other)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -344,7 +395,7 @@ pub fn parse_study(
     let window_months = header
         .window_months
         .as_ref()
-        .and_then(|months| whole_number(&source, months, "window_months", diagnostics));
+        .and_then(|months| whole_number(&source, months, "window_months", 1, diagnostics));
     let price_year =
         header
             .price_year
@@ -358,13 +409,13 @@ pub fn parse_study(
             });
     let declared_families = header.families.as_ref().and_then(|families| {
         Some((
-            whole_number(&source, families, "families", diagnostics)?,
+            whole_number(&source, families, "families", 0, diagnostics)?,
             source.location(families),
         ))
     });
 
     let data = match (&header.before, &header.after, &raw.benefit) {
-        (Some(before), Some(after), benefit) => {
+        (before @ Some(_), after, benefit) | (before, after @ Some(_), benefit) => {
             if benefit.is_some() {
                 diagnostics
                     .error(
@@ -373,27 +424,21 @@ pub fn parse_study(
                     )
                     .hint("the benefit is computed from the records; remove [benefit], or the before/after files for a summary study");
             }
+            let mut files = |key: &str, value: &Option<Spanned<RawFiles>>| match value {
+                Some(value) => window_files(&source, key, value, folder, diagnostics),
+                None => {
+                    warn_of_window_without_files(&file_location, key, diagnostics);
+                    Vec::new()
+                }
+            };
+            let before = files("before", before);
+            let after = files("after", after);
+            refuse_files_named_twice(&before, &after, diagnostics);
             Some(StudyData::Records {
-                before: window_files(&source, "before", before, folder, diagnostics),
-                after: window_files(&source, "after", after, folder, diagnostics),
+                before,
+                after,
                 declared_families,
             })
-        }
-        (Some(only), None, _) | (None, Some(only), _) => {
-            let missing = if header.before.is_some() {
-                "after"
-            } else {
-                "before"
-            };
-            diagnostics
-                .error(
-                    Some(source.location(only)),
-                    format!("the study names one records file but not `{missing}`"),
-                )
-                .hint(
-                    "a study compares two windows: give both before = \"...\" and after = \"...\"",
-                );
-            None
         }
         (None, None, Some(benefit)) => {
             summary_data(&source, declared_families, benefit, diagnostics)
@@ -410,6 +455,18 @@ pub fn parse_study(
         }
     };
 
+    let funding_named_at = raw
+        .intervention
+        .iter()
+        .flat_map(|intervention| {
+            intervention
+                .funding
+                .iter()
+                .chain(&intervention.funding_amounts)
+        })
+        .flat_map(|funders| funders.get_ref())
+        .map(|(agency, amount)| (agency.trim().to_string(), source.location(amount)))
+        .collect();
     let (intervention, funding) = match &raw.intervention {
         Some(raw_intervention) => (
             read_intervention(&source, raw_intervention, &resolve, diagnostics),
@@ -422,7 +479,16 @@ pub fn parse_study(
         .as_ref()
         .and_then(|counterfactual| counterfactual.per_family.as_ref())
         .and_then(|amount| {
-            source.decimal(amount, "the counterfactual cost per family", diagnostics)
+            let value = source.decimal(amount, "the counterfactual cost per family", diagnostics)?;
+            if value < Decimal::ZERO {
+                diagnostics
+                    .error(
+                        Some(source.location(amount)),
+                        format!("the counterfactual cost per family is {value}, but it is a cost, so zero or more"),
+                    )
+                    .hint("the counterfactual is what the families' services would have cost anyway: write per_family = \"0\" if there is none");
+            }
+            Some(value)
         })
         .unwrap_or_default();
     let published = raw
@@ -452,6 +518,7 @@ pub fn parse_study(
         data: data?,
         intervention,
         funding,
+        funding_named_at,
         counterfactual_per_family,
         published,
     })
@@ -462,26 +529,32 @@ pub fn parse_study(
 fn window_files(
     source: &Source<'_>,
     key: &str,
-    value: &Spanned<toml::Value>,
+    value: &Spanned<RawFiles>,
     folder: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Vec<InputPath> {
     let location = source.location(value);
-    let names: Vec<&toml::Value> = match value.get_ref() {
-        toml::Value::Array(items) => items.iter().collect(),
-        single => vec![single],
+    let names: Vec<(Option<&str>, Location)> = match value.get_ref() {
+        RawFiles::One(name) => vec![(Some(name.as_str()), location.clone())],
+        RawFiles::Many(names) => names
+            .iter()
+            .map(|name| (name.get_ref().as_str(), source.location(name)))
+            .collect(),
+        RawFiles::Other => vec![(None, location.clone())],
     };
     let mut files = Vec::new();
-    for name in names {
-        match name.as_str() {
+    let mut refused = false;
+    for (name, named_at) in names {
+        match name {
             Some(name) if !name.trim().is_empty() => files.push(InputPath {
                 path: folder.join(name),
-                named_at: Some(location.clone()),
+                named_at: Some(named_at),
             }),
             _ => {
+                refused = true;
                 diagnostics
                     .error(
-                        Some(location.clone()),
+                        Some(named_at),
                         format!("`{key}` must be a file name, or a list of file names"),
                     )
                     .hint(format!(
@@ -490,12 +563,86 @@ fn window_files(
             }
         }
     }
-    if files.is_empty() && !diagnostics.has_errors() {
+    if files.is_empty() && !refused {
         diagnostics
             .error(Some(location), format!("`{key}` names no files"))
             .hint(format!("write {key} = \"{key}.csv\""));
     }
     files
+}
+
+/// A window with no files is a window in which nobody used anything: every family's costs in it
+/// are £0. That is a real case (a study of services that stopped), and also what a forgotten
+/// `after` line looks like, so it is said.
+fn warn_of_window_without_files(study: &Location, key: &str, diagnostics: &mut Diagnostics) {
+    let window = key;
+    diagnostics
+        .warning(
+            Some(study.clone()),
+            format!(
+                "the study names no `{key}` files, so no family used any service {window} the intervention: every family's costs {window} are £0"
+            ),
+        )
+        .hint(format!(
+            "that is right if no family used a service {window} it; if the {window} extract is missing, add {key} = \"{key}.csv\" to [study]"
+        ));
+}
+
+/// A file named twice, in one window or in both, would have its rows counted twice: every family
+/// in it would cost double, or the same in both windows, and nothing would look wrong. Paths are
+/// compared as the file system resolves them (`./b.csv`, `b.csv` and a link to it are one file);
+/// a path that does not exist is left for its own error.
+pub fn refuse_files_named_twice(
+    before: &[InputPath],
+    after: &[InputPath],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen: std::collections::HashMap<PathBuf, (&str, &InputPath)> =
+        std::collections::HashMap::new();
+    let windows = before
+        .iter()
+        .map(|input| ("before", input))
+        .chain(after.iter().map(|input| ("after", input)));
+    for (window, input) in windows {
+        let Ok(canonical) = std::fs::canonicalize(&input.path) else {
+            continue;
+        };
+        let Some(&(first_window, first)) = seen.get(&canonical) else {
+            seen.insert(canonical, (window, input));
+            continue;
+        };
+        let (first_shown, shown) = (first.shown(), input.shown());
+        let named = if first_shown == shown {
+            format!("the file {shown} is named twice")
+        } else {
+            format!("{shown} and {first_shown} are the same file")
+        };
+        let place = |window: &str, input: &InputPath| match &input.named_at {
+            Some(location) => format!("in `{window}` at {location}"),
+            None => format!("as --{window} {}", input.path.display()),
+        };
+        let (consequence, hint) = if first_window == window {
+            (
+                "its rows would be counted twice",
+                "name each file of a window once",
+            )
+        } else {
+            (
+                "its rows would be counted in both windows",
+                "the before and after windows each need their own file: name the right one in each",
+            )
+        };
+        diagnostics
+            .error(
+                input.named_at.clone(),
+                format!(
+                    "{named}, {} and {}: {consequence}",
+                    place(first_window, first),
+                    place(window, input)
+                ),
+            )
+            .hint(hint);
+    }
 }
 
 fn default_name(path: Option<&Path>) -> String {
@@ -684,6 +831,26 @@ fn read_funding(
     raw: &RawIntervention,
     diagnostics: &mut Diagnostics,
 ) -> Funding {
+    for (key, funders) in [
+        ("funding", &raw.funding),
+        ("funding_amounts", &raw.funding_amounts),
+    ] {
+        if let Some(funders) = funders
+            && funders.get_ref().is_empty()
+        {
+            diagnostics
+                .error(
+                    Some(source.location(funders)),
+                    format!("`{key}` names no agency, so the delivery cost would be charged to no one"),
+                )
+                .hint(format!(
+                    "give each funder's {}, e.g. {key} = {{ \"County Council\" = \"{}\" }}, or leave {key} out if who pays is not known",
+                    if key == "funding" { "share" } else { "contribution" },
+                    if key == "funding" { "1" } else { "1,500,000" },
+                ));
+            return Funding::Unstated;
+        }
+    }
     match (&raw.funding, &raw.funding_amounts) {
         (Some(shares), None) => {
             let location = source.location(shares);
@@ -751,10 +918,16 @@ fn read_published(
 ) -> Published {
     let mut figures = Vec::new();
     for figure in Figure::ALL {
-        if let Some(value) = raw.figure(figure)
-            && let Some(amount) =
-                source.decimal(value, &format!("published `{}`", figure.key()), diagnostics)
-        {
+        let Some(value) = raw.figure(figure) else {
+            continue;
+        };
+        let what = format!("published `{}`", figure.key());
+        let amount = if figure == Figure::Families {
+            whole_number(source, value, &what, 0, diagnostics).map(Decimal::from)
+        } else {
+            source.decimal(value, &what, diagnostics)
+        };
+        if let Some(amount) = amount {
             figures.push(PublishedFigure {
                 figure,
                 value: PublishedValue {
@@ -824,6 +997,7 @@ impl QuickStudy {
                 per_family_file: None,
             },
             funding: Funding::Unstated,
+            funding_named_at: IndexMap::new(),
             counterfactual_per_family: self.counterfactual_per_family.unwrap_or_default(),
             published: Published::default(),
         }

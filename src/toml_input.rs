@@ -128,24 +128,49 @@ pub enum RawNumber {
     Float(f64),
 }
 
-/// Reads a non-negative whole number of families or months written as an integer or a string.
+/// Reads a whole number of families or months, at least `minimum`, written as an integer or a
+/// string. A number that is negative, has a fraction or does not fit in 64 bits is an error: read
+/// as a count, it would otherwise become 0 or lose its fraction without a word.
 pub fn whole_number(
     source: &Source<'_>,
     value: &Spanned<RawNumber>,
     what: &str,
+    minimum: u64,
     diagnostics: &mut Diagnostics,
 ) -> Option<u64> {
     let decimal = source.decimal(value, what, diagnostics)?;
-    if decimal.is_sign_negative() || !decimal.fract().is_zero() {
-        diagnostics
-            .error(
-                Some(source.location(value)),
-                format!("{what} must be a whole number of at least 0, not {decimal}"),
-            )
-            .hint("write a count such as 75");
-        return None;
+    let whole = (decimal.fract().is_zero() && !decimal.is_sign_negative())
+        .then(|| u64::try_from(decimal.trunc()).ok())
+        .flatten();
+    match whole {
+        Some(count) if count >= minimum => Some(count),
+        _ => {
+            let normal = decimal.normalize();
+            let (problem, hint) = if whole.is_none()
+                && decimal.fract().is_zero()
+                && decimal.is_sign_positive()
+            {
+                (
+                    format!(
+                        "{what} is {normal}, more than tfcalc can count (18,446,744,073,709,551,615)"
+                    ),
+                    "check the figure for extra digits".to_string(),
+                )
+            } else {
+                (
+                    format!("{what} must be a whole number of at least {minimum}, not {normal}"),
+                    format!(
+                        "write a count such as {}",
+                        if what.contains("month") { "6" } else { "75" }
+                    ),
+                )
+            };
+            diagnostics
+                .error(Some(source.location(value)), problem)
+                .hint(hint);
+            None
+        }
     }
-    u64::try_from(decimal.trunc().mantissa() / 10i128.pow(decimal.scale())).ok()
 }
 
 #[cfg(test)]

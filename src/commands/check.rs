@@ -65,9 +65,11 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             let rows: u64 = accounts.iter().map(|account| account.rows_read).sum();
             text.push_str(&match (errors, warnings) {
                 (0, 0) => format!(
-                    "check: no problems in {study_count} {} ({} service-use files, {rows} rows read)\n",
+                    "check: no problems in {study_count} {} ({} service-use {}, {rows} {} read)\n",
                     plural(study_count, "study", "studies"),
-                    accounts.len()
+                    accounts.len(),
+                    plural(accounts.len(), "file", "files"),
+                    crate::diagnostic::plural(rows, "row", "rows"),
                 ),
                 _ => format!(
                     "check: {errors} {} and {warnings} {}\n",
@@ -87,7 +89,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
-    if count == 1 { one } else { many }
+    crate::diagnostic::plural(count as u64, one, many)
 }
 
 /// Families in only one window are costed at £0 in the other, which is right for a family whose
@@ -100,6 +102,10 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
     let StudyData::Records { before, after, .. } = &inputs.study.data else {
         return;
     };
+    // A window with no files has its own warning, which says all these would.
+    if before.is_empty() || after.is_empty() {
+        return;
+    }
     let (before_files, after_files) = (files(before), files(after));
     let usage = &records.usage;
     let only_in = |window_bit: u8| -> Vec<&str> {

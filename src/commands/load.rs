@@ -135,9 +135,20 @@ pub fn read_studies(
 ) -> Vec<Study> {
     if !args.before.is_empty() {
         let (before, after) = (&args.before, &args.after);
+        if args.window_months == Some(0) {
+            diagnostics
+                .error(None, "--window-months 0 is a window of no time")
+                .hint("give the length of each window in months, e.g. --window-months 6");
+        }
         let mut amount = |text: &Option<String>, what: &str| {
             let text = text.as_deref()?;
             match parse_money(text) {
+                Ok(amount) if amount < rust_decimal::Decimal::ZERO => {
+                    diagnostics
+                        .error(None, format!("--{what} {text} is negative, but it is a cost per family, so zero or more"))
+                        .hint("write an amount such as 6208 or £6,208, or 0");
+                    None
+                }
                 Ok(amount) => Some(amount),
                 Err(error) => {
                     diagnostics
@@ -156,7 +167,11 @@ pub fn read_studies(
             window_months: args.window_months,
             name: args.name.clone(),
         };
-        return vec![quick.into_study()];
+        let study = quick.into_study();
+        if let StudyData::Records { before, after, .. } = &study.data {
+            crate::study::refuse_files_named_twice(before, after, diagnostics);
+        }
+        return vec![study];
     }
     if args.studies.is_empty() {
         diagnostics.push(Problem::error(None, "no study given").with_hint(
@@ -216,6 +231,8 @@ pub fn read_inputs(
                 .as_ref()
                 .map(|path| read_intervention_file(path, options, diagnostics))
                 .unwrap_or_default();
+            warn_of_ids_differing_only_in_case(&study, &read.usage, &interventions, diagnostics);
+            warn_of_contradicted_composite_agencies(book, &read.usage, diagnostics);
             Some(RecordInputs {
                 usage: read.usage,
                 accounts: read.accounts,
@@ -225,7 +242,7 @@ pub fn read_inputs(
         _ => None,
     };
     if let Some(book) = &book {
-        warn_of_near_miss_funding(&study, book, diagnostics);
+        warn_of_unknown_funders(&study, book, diagnostics);
     }
     if diagnostics.has_errors() {
         return None;
@@ -238,33 +255,155 @@ pub fn read_inputs(
     Some((inputs, rejected))
 }
 
-/// A funding agency spelt slightly differently from an agency that bears costs would be two rows
-/// of the agency table, one with the benefit and one with the funding: warn.
-fn warn_of_near_miss_funding(study: &Study, book: &CostBook, diagnostics: &mut Diagnostics) {
+/// A funding agency that bears none of the study's costs and has no benefit is a row of the
+/// agency table with funding and nothing else: right for a funder that gains nothing, and wrong
+/// for a misspelt one ("Polic"), whose real row then shows a benefit it did not pay for. Warn,
+/// naming the nearest known agencies; a name that differs only in case, spacing or punctuation
+/// from a cost agency's gets its own wording.
+fn warn_of_unknown_funders(study: &Study, book: &CostBook, diagnostics: &mut Diagnostics) {
     let funders = match &study.funding {
         crate::study::Funding::Shares(shares) => shares.keys().collect::<Vec<_>>(),
         crate::study::Funding::Amounts(amounts) => amounts.keys().collect(),
         crate::study::Funding::Unstated => return,
     };
-    let location = study
+    let mut known: Vec<&str> = book.agencies().iter().map(String::as_str).collect();
+    if let StudyData::Summary { benefit, .. } = &study.data {
+        known.extend(benefit.by_agency.keys().map(String::as_str));
+    }
+    known.extend(study.published.agencies.keys().map(String::as_str));
+    let study_location = study
         .path
         .as_deref()
         .map(|path| Location::file(display_path(path)));
     for funder in funders {
+        if known.contains(&funder.as_str()) {
+            continue;
+        }
+        let location = study
+            .funding_named_at
+            .get(funder)
+            .cloned()
+            .or_else(|| study_location.clone());
         let key = crate::costs::book::agency_key(funder);
         if let Some(agency) = book
             .agencies()
             .iter()
-            .find(|agency| *agency != funder && crate::costs::book::agency_key(agency) == key)
+            .find(|agency| crate::costs::book::agency_key(agency) == key)
         {
             diagnostics
                 .warning(
-                    location.clone(),
+                    location,
                     format!(
                         "funding agency \"{funder}\" differs from the cost agency \"{agency}\" only in case, spacing or punctuation; they are counted as two agencies"
                     ),
                 )
                 .hint("spell the agency the same way in the study and the unit-cost table");
+            continue;
         }
+        let hint = match crate::suggest::did_you_mean(funder, known.iter().copied()) {
+            Some(suggestion) => format!("{suggestion} Agencies are named as the unit costs (and any benefit by agency) name them"),
+            None => "no known agency is near it; `tfcalc costs agencies` lists the agencies of the unit costs".to_string(),
+        };
+        diagnostics
+            .warning(
+                location,
+                format!(
+                    "funding agency \"{funder}\" bears none of the study's unit costs and has no benefit: its row of the agency table would be funding alone"
+                ),
+            )
+            .hint(hint);
+    }
+}
+
+/// Family ids that differ only in case are two families, as tfcalc compares ids exactly: say so,
+/// with a few of them, since one family typed two ways would be counted twice.
+fn warn_of_ids_differing_only_in_case(
+    study: &Study,
+    usage: &crate::usage::StudyUsage,
+    interventions: &crate::intervention_file::FamilyInterventions,
+    diagnostics: &mut Diagnostics,
+) {
+    let ids = usage
+        .families
+        .iter()
+        .map(|family| &*family.family_id)
+        .chain(interventions.keys().map(String::as_str));
+    let started = std::time::Instant::now();
+    let groups = crate::family_ids::differing_only_in_case(ids);
+    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
+        eprintln!(
+            "tfcalc: family ids compared for case in {:?}",
+            started.elapsed()
+        );
+    }
+    if groups.is_empty() {
+        return;
+    }
+    const GROUPS_SHOWN: usize = 5;
+    let mut named = groups
+        .iter()
+        .take(GROUPS_SHOWN)
+        .map(|group| match group.as_slice() {
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            [] => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    if groups.len() > GROUPS_SHOWN {
+        named.push_str(&format!("; and {} more", groups.len() - GROUPS_SHOWN));
+    }
+    let location = match (&study.path, &study.data) {
+        (Some(path), _) => Some(Location::file(display_path(path))),
+        (None, StudyData::Records { before, after, .. }) => Some(Location::file(
+            before
+                .iter()
+                .chain(after)
+                .map(InputPath::shown)
+                .collect::<Vec<_>>()
+                .join(", "),
+        )),
+        (None, _) => None,
+    };
+    let count = groups.len() as u64;
+    diagnostics
+        .warning(
+            location,
+            format!(
+                "{count} {} of family ids {} only in case, and each id is counted as a family of its own: {named}",
+                crate::diagnostic::plural(count, "set", "sets"),
+                crate::diagnostic::plural(count, "differs", "differ"),
+            ),
+        )
+        .hint("if they are one family, spell its id the same way in every file: ids are compared exactly");
+}
+
+/// A composite used by the study whose own `agency` bears none of its cost: the agency tables
+/// put the cost with the components' agencies, which is right, and the table says another,
+/// which a reader of the table would believe. Warned of only when used, because the Unit Cost
+/// Database labels some headlines "Multiple" or "Criminal Justice System" for agencies its
+/// components name one by one, and every study would otherwise repeat them.
+fn warn_of_contradicted_composite_agencies(
+    book: &CostBook,
+    usage: &crate::usage::StudyUsage,
+    diagnostics: &mut Diagnostics,
+) {
+    let [before, after] = &usage.services_used;
+    for (index, service) in book.services().iter().enumerate() {
+        if !(before[index] || after[index]) {
+            continue;
+        }
+        let Some(stated) = book.contradicted_agency(service) else {
+            continue;
+        };
+        diagnostics
+            .warning(
+                Some(service.definition.origin.clone()),
+                format!(
+                    "composite `{}` gives agency \"{stated}\", but its cost goes to its components' agencies ({}), and the agency tables follow them",
+                    service.definition.id,
+                    book.bearers(service)
+                ),
+            )
+            .hint("make the composite's agency one that bears its cost, or leave it out: its components decide who bears it");
     }
 }

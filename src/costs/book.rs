@@ -242,6 +242,30 @@ impl CostBook {
         self.uprating.as_ref()
     }
 
+    /// A composite's own `agency` when it bears none of the composite's cost: the cost goes to
+    /// the components' agencies, so that name would say one agency while another pays.
+    pub fn contradicted_agency<'a>(&self, service: &'a Service) -> Option<&'a str> {
+        let CostBasis::Components(_) = service.definition.basis else {
+            return None;
+        };
+        let stated = service.definition.agency.as_deref()?;
+        let bears_some = service
+            .agency_split
+            .iter()
+            .any(|(agency, _)| self.agency_name(*agency) == stated);
+        (!bears_some && !service.agency_split.is_empty()).then_some(stated)
+    }
+
+    /// The agencies a unit cost's cost goes to, in agency order: "Court, Police".
+    pub fn bearers(&self, service: &Service) -> String {
+        service
+            .agency_split
+            .iter()
+            .map(|(agency, _)| self.agency_name(*agency))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// "did you mean ...?" for an unknown service id.
     pub fn suggest(&self, unknown: &str) -> Option<String> {
         suggest::did_you_mean(

@@ -17,7 +17,7 @@
 //! - a line with no usable cost is reported by code and skipped, and counted.
 
 use crate::csv_input;
-use crate::diagnostic::{Diagnostics, Location};
+use crate::diagnostic::{Diagnostics, Location, plural};
 use crate::input_path::InputPath;
 use crate::money::parse_money;
 use crate::price_year::PriceYear;
@@ -509,11 +509,13 @@ pub fn summary(import: &Import) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Read {} lines. Imported {} unit costs; skipped {} line{} with no usable cost.",
+        "Read {} {}. Imported {} unit {}; skipped {} {} with no usable cost.",
         import.lines_read,
+        plural(import.lines_read as u64, "line", "lines"),
         import.costs.len(),
+        plural(import.costs.len() as u64, "cost", "costs"),
         import.skipped.len(),
-        if import.skipped.len() == 1 { "" } else { "s" }
+        plural(import.skipped.len() as u64, "line", "lines"),
     );
     for skipped in &import.skipped {
         let _ = writeln!(
@@ -524,15 +526,24 @@ pub fn summary(import: &Import) -> String {
     }
     let _ = writeln!(
         out,
-        "{} codes appear on more than one line; their ids add a slug of the description (e.g. cr7.0.3-prisons).",
-        import.repeated_codes.len()
+        "{} {} on more than one line; their ids add a slug of the description (e.g. cr7.0.3-prisons).",
+        import.repeated_codes.len(),
+        plural(
+            import.repeated_codes.len() as u64,
+            "code appears",
+            "codes appear"
+        ),
     );
+    let headlines = import.composite_headlines.len() + import.plain_headlines.len();
     let _ = writeln!(
         out,
-        "{} headlines have components: {} are split exactly by them and became composites; {} stay plain costs:",
-        import.composite_headlines.len() + import.plain_headlines.len(),
+        "{headlines} {} components: {} {} split exactly by them and became composites; {} {} plain {}:",
+        plural(headlines as u64, "headline has", "headlines have"),
         import.composite_headlines.len(),
-        import.plain_headlines.len()
+        plural(import.composite_headlines.len() as u64, "is", "are"),
+        import.plain_headlines.len(),
+        plural(import.plain_headlines.len() as u64, "stays a", "stay"),
+        plural(import.plain_headlines.len() as u64, "cost", "costs"),
     );
     for plain in &import.plain_headlines {
         let _ = writeln!(out, "  {}: {}", plain.code, plain.reason);

@@ -140,9 +140,10 @@ fn render_table(
     for (index, row) in table.first_rows(shown).enumerate() {
         if hidden > 0 && index == shown {
             html.push_str(&format!(
-                "<tr class=\"more\"><td colspan=\"{}\">… and {} more rows, not shown here: the CSV and Excel outputs (--format csv or xlsx) have every one. The totals below include them.</td></tr>\n",
+                "<tr class=\"more\"><td colspan=\"{}\">… and {} more {}, not shown here: the CSV and Excel outputs (--format csv or xlsx) have every one. The totals below include them.</td></tr>\n",
                 table.columns.len().max(1),
-                crate::money::format_quantity(rust_decimal::Decimal::from(hidden as u64))
+                crate::money::format_quantity(rust_decimal::Decimal::from(hidden as u64)),
+                crate::diagnostic::plural(hidden as u64, "row", "rows")
             ));
         }
         let class = match row.kind {

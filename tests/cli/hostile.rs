@@ -422,7 +422,7 @@ fn check_lists_every_problem_with_a_count_and_exits_2() {
         "error: before.csv:2:2: unknown service `arest`",
         "error: before.csv:3:3: bad `quantity`: \"-1\" is negative",
         "error: before.csv:5:3: bad `quantity`: \"x\" is not a number",
-        "warning: study.toml: funding agency \"County council\" differs from the cost agency \"County Council\" only in case",
+        "warning: study.toml:8:32: funding agency \"County council\" differs from the cost agency \"County Council\" only in case",
         "check: 3 errors and 1 warning",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");

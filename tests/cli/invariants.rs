@@ -154,6 +154,7 @@ fn cost_with(
             per_family_file: None,
         },
         funding,
+        funding_named_at: Default::default(),
         counterfactual_per_family: Decimal::ZERO,
         published: Published::default(),
     };

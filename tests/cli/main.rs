@@ -8,6 +8,7 @@ mod family_e;
 mod hostile;
 mod invariants;
 mod leicestershire;
+mod no_figure_wrong_in_silence;
 mod outputs;
 mod scale;
 mod silent_figures;

@@ -292,7 +292,7 @@ fn import_skips_and_reports_lines_without_a_usable_cost_or_year() {
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains("Imported 1 unit costs; skipped 2 lines"),
+        stderr.contains("Imported 1 unit cost; skipped 2 lines"),
         "{stderr}"
     );
     assert!(

@@ -119,6 +119,15 @@ pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView<'static>
     if let Some(agency) = &definition.agency {
         add("Agency", Cell::text(agency.clone()));
     }
+    if book.contradicted_agency(service).is_some() {
+        add(
+            "Cost borne by",
+            Cell::text(format!(
+                "{} (its components' agencies; the agency above bears none of it)",
+                book.bearers(service)
+            )),
+        );
+    }
     if let Some(detail) = &definition.agency_detail {
         add("Agency detail", Cell::text(detail.clone()));
     }
