@@ -36,7 +36,7 @@ pub fn usage_csv(bytes: &[u8]) {
         };
         let mut diagnostics = Diagnostics::new();
         let mut accumulator = Accumulator::new(&costs, Itemise::UpTo(20));
-        let mut rejected = Vec::new();
+        let mut rejected = crate::usage::RejectedRows::default();
         let target = FileToRead {
             file: "fuzz.csv",
             number: 0,
@@ -64,7 +64,7 @@ pub fn usage_csv(bytes: &[u8]) {
             "every row read is used, blank or rejected"
         );
         assert!(
-            rejected.len() as u64 <= account.rows_rejected,
+            rejected.len() <= account.rows_rejected,
             "set-aside rows are counted"
         );
         if let Ok(usage) = accumulator.finish() {

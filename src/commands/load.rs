@@ -13,7 +13,7 @@ use crate::pseudonym;
 use crate::reconcile as reconciliation;
 use crate::study::{QuickStudy, Study, StudyData, load_study};
 use crate::uprating::Uprating;
-use crate::usage::{Itemise, RejectedRow, read_study_usage};
+use crate::usage::{Itemise, RejectedRows, read_study_usage};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -57,14 +57,14 @@ pub fn cost_studies_with_tolerance(
     diagnostics.into_result()?;
 
     let mut costed = Vec::with_capacity(studies.len());
-    let mut rejected: Vec<RejectedRow> = Vec::new();
+    let mut rejected = RejectedRows::default();
     for study in studies {
         let mut diagnostics = Diagnostics::new();
         let inputs = read_inputs(study, global, &options, itemise, &mut diagnostics);
         report_warnings(&diagnostics, global);
         diagnostics.into_result()?;
-        let (inputs, mut set_aside) = inputs.expect("inputs are complete when there are no errors");
-        rejected.append(&mut set_aside);
+        let (inputs, set_aside) = inputs.expect("inputs are complete when there are no errors");
+        rejected.append(set_aside)?;
         let started = std::time::Instant::now();
         let mut ledger = ledger::build(inputs)?;
         if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
@@ -80,12 +80,12 @@ pub fn cost_studies_with_tolerance(
             .rejects
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_REJECTS_FILE));
-        write_rejects(&path, &rejected, &costed)?;
+        let count = rejected.len();
+        write_rejects(&path, rejected, &costed)?;
         if !global.quiet {
             eprintln!(
-                "warning: {} bad row{} set aside: written to {} with the reason for each",
-                rejected.len(),
-                if rejected.len() == 1 { "" } else { "s" },
+                "warning: {count} bad row{} set aside: written to {} with the reason for each",
+                if count == 1 { "" } else { "s" },
                 path.display()
             );
         }
@@ -94,7 +94,7 @@ pub fn cost_studies_with_tolerance(
 }
 
 /// The rejects file: each bad row with its file, line, column and reason, spreadsheet-safe.
-fn write_rejects(path: &Path, rejected: &[RejectedRow], studies: &[Costed]) -> anyhow::Result<()> {
+fn write_rejects(path: &Path, rejected: RejectedRows, studies: &[Costed]) -> anyhow::Result<()> {
     let inputs: Vec<&str> = studies
         .iter()
         .flat_map(|costed| {
@@ -105,26 +105,29 @@ fn write_rejects(path: &Path, rejected: &[RejectedRow], studies: &[Costed]) -> a
                 .map(|account| account.file.as_str())
         })
         .collect();
-    crate::output::refuse_to_overwrite_inputs(path, &inputs)?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(["file", "line", "column", "reason", "row"])?;
-    for row in rejected {
-        let column = row
-            .column
-            .map(|column| column.to_string())
-            .unwrap_or_default();
-        writer.write_record([
-            crate::spreadsheet::safe_text(&row.file).as_ref(),
-            &row.line.to_string(),
-            &column,
-            crate::spreadsheet::safe_text(&row.reason).as_ref(),
-            crate::spreadsheet::safe_text(&row.row).as_ref(),
-        ])?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|error| anyhow::anyhow!("{error}"))?;
-    crate::output::emit(&bytes, Some(path))
+    let inputs: Vec<String> = inputs.into_iter().map(str::to_string).collect();
+    // Written as a stream into a temporary file beside the target, renamed when complete.
+    crate::output::write_with(Some(path), &inputs, |output| {
+        let mut writer = csv::Writer::from_writer(output);
+        writer.write_record(["file", "line", "column", "reason", "row"])?;
+        rejected.for_each(|row| {
+            let column = row
+                .column
+                .map(|column| column.to_string())
+                .unwrap_or_default();
+            writer
+                .write_record([
+                    crate::spreadsheet::safe_text(&row.file).as_ref(),
+                    &row.line.to_string(),
+                    &column,
+                    crate::spreadsheet::safe_text(&row.reason).as_ref(),
+                    crate::spreadsheet::safe_text(&row.row).as_ref(),
+                ])
+                .map_err(std::io::Error::other)
+        })?;
+        writer.flush()?;
+        Ok(())
+    })
 }
 
 /// The studies named on the command line, or the quick run. Problems go to `diagnostics`.
@@ -194,7 +197,7 @@ pub fn read_inputs(
     options: &ReadOptions,
     itemise: Itemise,
     diagnostics: &mut Diagnostics,
-) -> Option<(StudyInputs, Vec<RejectedRow>)> {
+) -> Option<(StudyInputs, RejectedRows)> {
     let mut tables = study.unit_cost_tables.clone();
     tables.extend(global.costs.iter().map(InputPath::given));
     let uprating = global.price_year.or(study.price_year).map(Uprating::to);
@@ -220,7 +223,7 @@ pub fn read_inputs(
         return None;
     }
     let book = CostBook::load(&tables, uprating.as_ref(), options.encoding, diagnostics);
-    let mut rejected = Vec::new();
+    let mut rejected = RejectedRows::default();
     let records = match (&study.data, &book) {
         (StudyData::Records { before, after, .. }, Some(book)) => {
             let read = read_study_usage(before, after, book, options, itemise, diagnostics);

@@ -5,7 +5,7 @@
 
 use super::accumulator::{Accumulator, position};
 use super::row::{Columns, RowError, ServiceIndex, parse_fields};
-use super::{FileAccount, RejectedRow};
+use super::{FileAccount, RejectedRow, RejectedRows};
 use crate::costs::CostBook;
 use crate::csv_input;
 use crate::diagnostic::{Diagnostics, Location};
@@ -35,7 +35,7 @@ pub fn read_file<R: std::io::Read>(
     services: &ServiceIndex,
     options: &ReadOptions,
     accumulator: &mut Accumulator<'_>,
-    rejected: &mut Vec<RejectedRow>,
+    rejected: &mut RejectedRows,
     diagnostics: &mut Diagnostics,
 ) -> FileAccount {
     let file = target.file;
@@ -311,7 +311,7 @@ impl<'a> Rejects<'a> {
     fn reject(
         &mut self,
         diagnostics: &mut Diagnostics,
-        rejected: &mut Vec<RejectedRow>,
+        rejected: &mut RejectedRows,
         record: &csv::ByteRecord,
         line: u64,
         column: Option<u64>,

@@ -72,19 +72,121 @@ pub struct RejectedRow {
     pub row: String,
 }
 
+/// The rows set aside with `--skip-bad-rows`, in the order found. The first few thousand are held
+/// in memory; the rest go to an anonymous temporary file as they are found, so that a file of bad
+/// rows cannot exhaust memory (the rejects file is written from both at the end).
+#[derive(Debug, Default)]
+pub struct RejectedRows {
+    held: Vec<RejectedRow>,
+    spilled: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
+    count: u64,
+}
+
+/// Rejected rows held in memory before the rest are written to a temporary file.
+const REJECTS_HELD: usize = 10_000;
+
+impl RejectedRows {
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    pub fn push(&mut self, row: RejectedRow) {
+        self.count += 1;
+        if self.held.len() < REJECTS_HELD {
+            self.held.push(row);
+            return;
+        }
+        if self.spilled.is_none() {
+            // If no temporary file can be made, the rows are held after all: slower to fail than
+            // to lose one.
+            match tempfile::tempfile() {
+                Ok(file) => {
+                    self.spilled = Some(csv::Writer::from_writer(std::io::BufWriter::new(file)))
+                }
+                Err(_) => {
+                    self.held.push(row);
+                    return;
+                }
+            }
+        }
+        let column = row
+            .column
+            .map(|column| column.to_string())
+            .unwrap_or_default();
+        let written = self.spilled.as_mut().map(|writer| {
+            writer.write_record([
+                &row.file,
+                &row.line.to_string(),
+                &column,
+                &row.reason,
+                &row.row,
+            ])
+        });
+        if !matches!(written, Some(Ok(()))) {
+            self.held.push(row);
+        }
+    }
+
+    /// Moves `other`'s rows after these.
+    pub fn append(&mut self, other: RejectedRows) -> std::io::Result<()> {
+        other.for_each(|row| {
+            self.push(row);
+            Ok(())
+        })
+    }
+
+    /// Each row, in the order found.
+    pub fn for_each(
+        self,
+        mut each: impl FnMut(RejectedRow) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        for row in self.held {
+            each(row)?;
+        }
+        let Some(writer) = self.spilled else {
+            return Ok(());
+        };
+        let mut file = writer
+            .into_inner()
+            .map_err(|error| std::io::Error::other(error.to_string()))?
+            .into_inner()
+            .map_err(|error| error.into_error())?;
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(std::io::BufReader::new(file));
+        for record in reader.records() {
+            let record = record.map_err(std::io::Error::other)?;
+            each(RejectedRow {
+                file: record[0].to_string(),
+                line: record[1].parse().unwrap_or(0),
+                column: record[2].parse().ok(),
+                reason: record[3].to_string(),
+                row: record[4].to_string(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
 pub use crate::text_file::MAX_LINE_BYTES;
 
 /// Inputs larger than this show a progress bar (on a terminal, unless --quiet).
 pub const PROGRESS_BYTES: u64 = 50 << 20;
 
 /// Everything a study's service-use files say.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct UsageRead {
     pub usage: StudyUsage,
     /// Row accounting for each file, before files first.
     pub accounts: Vec<FileAccount>,
     /// Rows set aside with `--skip-bad-rows`.
-    pub rejected: Vec<RejectedRow>,
+    pub rejected: RejectedRows,
 }
 
 /// Reads a study's before and after files. Each plain regular file goes through the fast reader;

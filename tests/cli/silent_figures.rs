@@ -429,3 +429,49 @@ fn the_composite_depth_limit_does_not_depend_on_the_order_of_entries() {
         assert_eq!(stderr.matches("levels deep").count(), 1, "{stderr}");
     }
 }
+
+#[test]
+fn rows_set_aside_beyond_those_held_in_memory_all_reach_the_rejects_file_in_order() {
+    // Past the first 10,000, rejected rows go to a temporary file as they are found, so that memory
+    // does not grow with bad rows; the rejects file must still have every one, in order.
+    let mut before = format!("{HEADER}\nF1,arrest,1\n");
+    for family in 0..25_000 {
+        before.push_str(&format!("B{family},nope,1\n"));
+    }
+    let scratch = study(before, after());
+    let output = scratch
+        .tfcalc()
+        .args([
+            "report",
+            ".",
+            "--skip-bad-rows",
+            "--rejects",
+            "rejects.csv",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["studies"][0]["inputs"][0]["rows_rejected"], 25_000);
+    let rejects = std::fs::read_to_string(scratch.path().join("rejects.csv")).unwrap();
+    let lines: Vec<&str> = rejects.lines().collect();
+    assert_eq!(lines.len(), 25_001);
+    assert_eq!(
+        lines[1],
+        "before.csv,3,2,unknown service `nope`,\"B0,nope,1\""
+    );
+    assert_eq!(
+        lines[25_000],
+        "before.csv,25002,2,unknown service `nope`,\"B24999,nope,1\""
+    );
+    assert!(lines.windows(2).skip(1).all(|pair| {
+        let line = |text: &str| text.split(',').nth(1).unwrap().parse::<u64>().unwrap();
+        line(pair[1]) == line(pair[0]) + 1
+    }));
+}
