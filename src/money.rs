@@ -283,14 +283,10 @@ pub fn format_money_plain(value: Decimal, precision: Precision) -> String {
 /// Appends money as a plain number to bytes being written: CSV output writes one for every figure
 /// of every family.
 pub fn write_money_plain(out: &mut Vec<u8>, value: Decimal, precision: Precision) {
-    use std::io::Write as _;
     let places = precision.places();
     // The common case, a figure that fits 64 bits, is rounded and written as an integer.
     let Some(units) = displayed_units(value, places) else {
-        let mut rounded = round_for_display(value, places);
-        rounded.rescale(places);
-        // Writing to memory cannot fail.
-        let _ = write!(out, "{:.*}", places as usize, rounded);
+        out.extend_from_slice(fixed_places(value, places).as_bytes());
         return;
     };
     if places == 0 {
@@ -377,9 +373,11 @@ pub fn format_ratio(ratio: Decimal) -> String {
 
 /// Formats a return for each pound in words: `39p` below £1 (rounded to the penny), `£1.47` from £1.
 pub fn format_per_pound(ratio: Decimal) -> String {
-    let pence = round_for_display(ratio * Decimal::ONE_HUNDRED, 0);
-    if pence.abs() < Decimal::ONE_HUNDRED {
-        format!("{pence}p")
+    // Rounded to the penny first, so that the pence are worked out only below £1: a ratio near
+    // Decimal's limit cannot be multiplied by 100.
+    let rounded = round_for_display(ratio, 2);
+    if rounded.abs() < Decimal::ONE {
+        format!("{}p", (rounded * Decimal::ONE_HUNDRED).normalize())
     } else {
         format_money(ratio, Precision::Pence)
     }
@@ -388,14 +386,45 @@ pub fn format_per_pound(ratio: Decimal) -> String {
 /// Formats a fraction as a percentage with two decimal places: `0.069768` becomes `6.98%`.
 /// Two places, because reconciliation differences are often small: £3 in £42,999 is 0.01%.
 pub fn format_percent(fraction: Decimal) -> String {
-    let percent = round_for_display(fraction * Decimal::ONE_HUNDRED, 2);
-    format!("{percent:.2}%")
+    format!("{}%", percent_plain(fraction))
+}
+
+/// A fraction as a percentage with two places, without the sign: `0.069768` becomes `6.98`. The
+/// fraction is rounded to four places and its point moved, rather than multiplied by 100, which
+/// would overflow near Decimal's limit (a difference of 10²⁴ times the published figure).
+pub fn percent_plain(fraction: Decimal) -> String {
+    let text = fixed_places(round_for_display(fraction, 4), 4);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(digits) => ("-", digits),
+        None => ("", text.as_str()),
+    };
+    let (integer, fraction) = digits.split_once('.').unwrap_or((digits, "0000"));
+    let integer = format!("{integer}{}", &fraction[..2]);
+    let integer = integer.trim_start_matches('0');
+    let integer = if integer.is_empty() { "0" } else { integer };
+    format!("{sign}{integer}.{}", &fraction[2..])
+}
+
+/// A value with exactly `places` decimal places, rounded as for display. Decimal's own
+/// `{:.N}` formatting panics when its digits and the padding overflow the buffer it writes into
+/// (a 28-digit figure to two places), so every fixed-places figure is written here instead.
+pub fn fixed_places(value: Decimal, places: u32) -> String {
+    let rounded = round_for_display(value, places);
+    let mut text = rounded.to_string();
+    let shown = rounded.scale();
+    if shown < places {
+        if shown == 0 {
+            text.push('.');
+        }
+        text.extend(std::iter::repeat_n('0', (places - shown) as usize));
+    }
+    text
 }
 
 /// Writes the digits of a non-negative value with commas between thousands and exactly `places`
 /// decimal places. `value` must already be rounded to `places`.
 fn group_thousands(value: Decimal, places: u32) -> String {
-    let text = format!("{:.*}", places as usize, value);
+    let text = fixed_places(value, places);
     let (integer, fraction) = match text.split_once('.') {
         Some((integer, fraction)) => (integer, Some(fraction)),
         None => (text.as_str(), None),
@@ -549,6 +578,35 @@ mod tests {
                 if pounds == "-0" { "0".to_string() } else { pounds }
             );
         }
+    }
+
+    #[test]
+    fn fixed_places_percentages_and_pence_never_overflow() {
+        assert_eq!(fixed_places(Decimal::new(15, 1), 2), "1.50");
+        assert_eq!(fixed_places(Decimal::new(-5, 3), 2), "-0.01");
+        assert_eq!(fixed_places(Decimal::new(-4, 3), 2), "0.00");
+        assert_eq!(
+            fixed_places(Decimal::MAX, 2),
+            format!("{}.00", Decimal::MAX)
+        );
+        assert_eq!(percent_plain(Decimal::new(69768, 6)), "6.98");
+        assert_eq!(percent_plain(Decimal::new(-1, 4)), "-0.01");
+        assert_eq!(percent_plain(Decimal::ZERO), "0.00");
+        assert_eq!(percent_plain(Decimal::ONE), "100.00");
+        assert_eq!(
+            percent_plain(Decimal::MAX),
+            format!("{}00.00", Decimal::MAX)
+        );
+        assert_eq!(format_percent(Decimal::new(1, 4)), "0.01%");
+        assert_eq!(format_per_pound(Decimal::new(39, 2)), "39p");
+        assert_eq!(format_per_pound(Decimal::new(3949, 4)), "39p");
+        assert_eq!(format_per_pound(Decimal::new(4, 1)), "40p");
+        assert_eq!(format_per_pound(Decimal::new(147, 2)), "£1.47");
+        assert!(format_per_pound(Decimal::MAX).starts_with("£79,228"));
+        assert_eq!(
+            format_money(Decimal::MAX, Precision::Pence),
+            format!("£{}.00", group_thousands(Decimal::MAX, 0))
+        );
     }
 
     #[test]

@@ -864,8 +864,14 @@ fn read_funding(
                     .error(Some(location.clone()), format!("the funding share of {agency:?} is {share}; shares are between 0 and 1"))
                     .hint("write 0.25 for a quarter, or give contributions in pounds with funding_amounts");
             }
-            let total: Decimal = shares.values().copied().sum();
-            if !shares.is_empty() && total != Decimal::ONE {
+            // Shares past 1 are reported above; their sum may not even fit, so it is checked.
+            let total = shares
+                .values()
+                .try_fold(Decimal::ZERO, |sum, share| sum.checked_add(*share));
+            if let Some(total) = total
+                && !shares.is_empty()
+                && total != Decimal::ONE
+            {
                 diagnostics
                     .error(Some(location), format!("the funding shares sum to {total}, not 1"))
                     .hint("make the shares add up to exactly 1, or give the contributions in pounds as funding_amounts, which tfcalc turns into shares");

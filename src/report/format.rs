@@ -38,24 +38,14 @@ pub fn cell_text(cell: &Cell, precision: Precision, style: Style) -> String {
             money::format_money_plain(*value, unit_cost_precision(*value, precision))
         }
         (Cell::Ratio(value), Style::Display) => money::format_ratio(*value),
-        (Cell::Ratio(value), Style::Plain) => format!("{:.2}", money::round_for_display(*value, 2)),
+        (Cell::Ratio(value), Style::Plain) => money::fixed_places(*value, 2),
         (Cell::Count(count), Style::Display) => group_count(*count),
         (Cell::Count(count), Style::Plain) => count.to_string(),
         (Cell::Quantity(value), Style::Display) => money::format_quantity(*value),
         (Cell::Quantity(value), Style::Plain) => value.normalize().to_string(),
         (Cell::Percent(fraction), Style::Display) => money::format_percent(*fraction),
-        (Cell::Percent(fraction), Style::Plain) => {
-            let percent =
-                money::round_for_display(*fraction * rust_decimal::Decimal::ONE_HUNDRED, 2);
-            format!("{percent:.2}")
-        }
-        (Cell::Number { value, places }, _) => {
-            format!(
-                "{:.*}",
-                *places as usize,
-                money::round_for_display(*value, *places)
-            )
-        }
+        (Cell::Percent(fraction), Style::Plain) => money::percent_plain(*fraction),
+        (Cell::Number { value, places }, _) => money::fixed_places(*value, *places),
         (Cell::Phrase(pieces), _) => phrase_text(pieces, precision),
     }
 }
