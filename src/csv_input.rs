@@ -399,9 +399,13 @@ impl Splitter {
         self.state = State::FieldStart;
     }
 
-    /// The record's first line, the empty lines before it and its offset.
-    fn placed(&self) -> (u64, u64, u64) {
-        (self.record_line, self.empty_lines, self.record_offset)
+    /// The record just read, placed: its first line, the empty lines before it and its offset.
+    fn placed(&self) -> Next {
+        Next::Record {
+            line: self.record_line,
+            empty_lines_before: self.empty_lines,
+            cursor: self.record_offset,
+        }
     }
 
     fn end_field(&mut self) {
@@ -711,12 +715,7 @@ impl<R: std::io::Read> Records<R> {
             match splitter.feed(&self.buffer[self.start..self.end]) {
                 Fed::Record(used) => {
                     self.start += used;
-                    let (line, empty_lines_before, cursor) = splitter.placed();
-                    break Next::Record {
-                        line,
-                        empty_lines_before,
-                        cursor,
-                    };
+                    break splitter.placed();
                 }
                 Fed::Overflow(_) => break Next::Unreadable(splitter.overflow_problem()),
                 Fed::NeedMore => {
@@ -724,14 +723,7 @@ impl<R: std::io::Read> Records<R> {
                     match self.refill(splitter.line) {
                         Ok(true) => continue,
                         Ok(false) => match splitter.finish() {
-                            Ok(true) => {
-                                let (line, empty_lines_before, cursor) = splitter.placed();
-                                break Next::Record {
-                                    line,
-                                    empty_lines_before,
-                                    cursor,
-                                };
-                            }
+                            Ok(true) => break splitter.placed(),
                             Ok(false) => {
                                 break Next::End {
                                     trailing_blank_lines: splitter.empty_lines,

@@ -100,26 +100,19 @@ impl ReadOptions {
 pub type CsvInput =
     crate::csv_input::Records<text_file::DecodingReader<Box<dyn std::io::Read + Send>>>;
 
-/// An input opened for reading: a regular file, or something read once as a stream (a pipe, a
-/// device, process substitution).
-pub struct OpenedInput {
-    pub reader: Box<dyn std::io::Read + Send>,
-    /// Whether it is a regular file, which can be read again and in parts.
-    pub regular: bool,
-}
-
 impl InputPath {
-    /// Opens the file, recording the problem and giving `None` if it cannot be.
-    pub fn open(&self, what: &str, diagnostics: &mut Diagnostics) -> Option<OpenedInput> {
+    /// Opens the file (a regular file, or a pipe, device or process substitution, read once as a
+    /// stream), recording the problem and giving `None` if it cannot be.
+    pub fn open(
+        &self,
+        what: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Box<dyn std::io::Read + Send>> {
         let opened = std::fs::File::open(&self.path).and_then(|file| {
-            let metadata = file.metadata()?;
-            if metadata.is_dir() {
+            if file.metadata()?.is_dir() {
                 return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
             }
-            Ok(OpenedInput {
-                regular: metadata.is_file(),
-                reader: Box::new(file),
-            })
+            Ok(Box::new(file) as Box<dyn std::io::Read + Send>)
         });
         match opened {
             Ok(opened) => Some(opened),
@@ -167,7 +160,7 @@ impl InputPath {
         let opened = self.open(what, diagnostics)?;
         Some(
             crate::csv_input::Records::new(text_file::DecodingReader::new(
-                opened.reader,
+                opened,
                 options.encoding,
                 options.max_input_bytes,
             ))

@@ -146,7 +146,6 @@ pub struct DecodingReader<R> {
     /// Where the first byte that is not UTF-8 was, in a file read as Windows-1252 for it.
     first_windows_1252: Option<(u64, u64)>,
     converted_from: Option<&'static str>,
-    removed_bom: bool,
 }
 
 impl<R: Read> DecodingReader<R> {
@@ -169,18 +168,12 @@ impl<R: Read> DecodingReader<R> {
             first_multibyte: None,
             first_windows_1252: None,
             converted_from: None,
-            removed_bom: false,
         }
     }
 
     /// What the input was converted from, once read: `None` if it was UTF-8.
     pub fn converted_from(&self) -> Option<&'static str> {
         self.converted_from
-    }
-
-    /// Whether the input started with a UTF-8 byte-order mark (removed).
-    pub fn had_utf8_bom(&self) -> bool {
-        self.removed_bom
     }
 
     /// Reads more raw input and decodes it into `out`. Returns false at the end.
@@ -260,7 +253,6 @@ impl<R: Read> DecodingReader<R> {
         }
         if self.raw.starts_with(b"\xEF\xBB\xBF") {
             self.raw.drain(..3);
-            self.removed_bom = true;
         }
         self.mode = match self.encoding {
             Encoding::Windows1252 => Mode::Windows1252,

@@ -105,7 +105,6 @@ pub fn read_file<R: std::io::Read>(
         }
         for &(field, first, last) in &records.quoting.multiline {
             notices.multiline(
-                file,
                 record,
                 field,
                 first,
@@ -137,7 +136,7 @@ pub fn read_file<R: std::io::Read>(
             Err(error) => {
                 account.rows_rejected += 1;
                 let column = error.column(&columns).map(|index| index as u64 + 1);
-                rejects.reject(diagnostics, rejected, record, line, column, &error, book);
+                rejects.reject(rejected, record, line, column, &error, book);
             }
         }
     }
@@ -168,7 +167,6 @@ impl FileNotices {
     #[allow(clippy::too_many_arguments)]
     fn multiline(
         &mut self,
-        file: &str,
         record: &csv::ByteRecord,
         field: usize,
         first: u64,
@@ -181,7 +179,6 @@ impl FileNotices {
         if self.multiline.len() < LINES_LISTED {
             self.multiline.push((first, last));
         }
-        let _ = file;
         let Some(text) = record.get(field) else {
             return;
         };
@@ -310,7 +307,6 @@ impl<'a> Rejects<'a> {
     #[allow(clippy::too_many_arguments)]
     fn reject(
         &mut self,
-        diagnostics: &mut Diagnostics,
         rejected: &mut RejectedRows,
         record: &csv::ByteRecord,
         line: u64,
@@ -318,7 +314,6 @@ impl<'a> Rejects<'a> {
         error: &RowError,
         book: &CostBook,
     ) {
-        let _ = diagnostics;
         let reason = error.to_string();
         if self.options.skip_bad_rows {
             self.set_aside += 1;

@@ -546,26 +546,16 @@ fn read_chunk(
                 }
             }
             // Anything else: the fields placed and judged one by one.
-            let mut raw = RawRow::default();
-            for (index, field) in text[line.clone()].split(',').enumerate() {
-                columns.place(&mut raw, index, field);
-            }
-            // A row of nothing but spaces and commas is blank, as the detailed reader counts it.
-            let blank_row = raw
-                .family_id
-                .is_none_or(|id| id.bytes().all(|byte| byte.is_ascii_whitespace()))
-                && bytes[line]
-                    .iter()
-                    .all(|&byte| byte == b',' || byte.is_ascii_whitespace());
-            if blank_row {
+            if read_split_line(
+                &text[line],
+                columns,
+                services,
+                accumulator,
+                position,
+                window,
+            )? {
                 blank += 1;
-                continue;
             }
-            let row = judge(&raw, columns, services).map_err(|_| Fallback("a bad row"))?;
-            let family = accumulator.family(row.family_id, position);
-            accumulator
-                .add(family, window, row.service, row.quantity, row.note)
-                .map_err(|_| Fallback("a sum too large"))?;
         }
         if at_end {
             return Ok((rows, blank));
@@ -607,8 +597,8 @@ fn read_odd_line(
                 .into()
         }
     };
-    let mut raw = RawRow::default();
     if decoded.contains('"') {
+        let mut raw = RawRow::default();
         crate::csv_input::split_line(splitter, decoded.as_bytes())
             .map_err(|_| Fallback("a quote left open"))?;
         if splitter.quoting.text_after_quote.is_some() {
@@ -625,10 +615,24 @@ fn read_odd_line(
         }
         return add_judged(&raw, columns, services, accumulator, position, window);
     }
-    for (index, field) in decoded.split(',').enumerate() {
+    read_split_line(&decoded, columns, services, accumulator, position, window)
+}
+
+/// Reads a line with no quotes, split on its commas. Returns whether it is blank: a row of
+/// nothing but spaces and commas, as the detailed reader counts it.
+fn read_split_line(
+    line: &str,
+    columns: &Columns,
+    services: &ServiceIndex,
+    accumulator: &mut Accumulator<'_>,
+    position: u64,
+    window: usize,
+) -> Result<bool, Fallback> {
+    let mut raw = RawRow::default();
+    for (index, field) in line.split(',').enumerate() {
         columns.place(&mut raw, index, field);
     }
-    if decoded
+    if line
         .bytes()
         .all(|byte| byte == b',' || byte.is_ascii_whitespace())
     {
