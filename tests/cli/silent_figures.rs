@@ -29,7 +29,14 @@ fn after() -> String {
 }
 
 fn report(scratch: &Scratch) -> Value {
-    serde_json::from_str(&scratch.succeeds(&["report", ".", "--format", "json"])).unwrap()
+    report_with(scratch, &[])
+}
+
+/// `tfcalc report . --format json` with more options, which must succeed.
+fn report_with(scratch: &Scratch, options: &[&str]) -> Value {
+    let mut args = vec!["report", ".", "--format", "json"];
+    args.extend(options);
+    serde_json::from_str(&scratch.succeeds(&args)).unwrap()
 }
 
 /// `tfcalc check`'s output and whether it passed.
@@ -153,19 +160,7 @@ fn an_encoding_fallback_no_longer_rewrites_family_ids() {
         "{stderr}"
     );
     // Given --encoding windows-1252 the user says what it is, and it is read so.
-    let output = scratch
-        .tfcalc()
-        .args([
-            "report",
-            ".",
-            "--format",
-            "json",
-            "--encoding",
-            "windows-1252",
-        ])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    report_with(&scratch, &["--encoding", "windows-1252"]);
 }
 
 #[test]
@@ -218,24 +213,7 @@ fn the_encoding_option_applies_to_csv_inputs_only_not_to_toml() {
         "costs.toml",
         "[table]\nname = \"t\"\nprice_year = \"2013/14\"\n[[unit_cost]]\nid = \"arrest\"\nname = \"Arrest\"\ncost = \"£1,250\"\nagency = \"Police\"\n",
     );
-    let output = scratch
-        .tfcalc()
-        .args([
-            "report",
-            ".",
-            "--format",
-            "json",
-            "--encoding",
-            "windows-1252",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = report_with(&scratch, &["--encoding", "windows-1252"]);
     assert_eq!(report["studies"][0]["totals"]["before"], "1250");
     // And a TOML file that is not UTF-8 is an error at its byte, whatever --encoding says.
     scratch.write("costs.toml", b"[table]\nname = \"t\xA3\"\n");
@@ -439,25 +417,7 @@ fn rows_set_aside_beyond_those_held_in_memory_all_reach_the_rejects_file_in_orde
         before.push_str(&format!("B{family},nope,1\n"));
     }
     let scratch = study(before, after());
-    let output = scratch
-        .tfcalc()
-        .args([
-            "report",
-            ".",
-            "--skip-bad-rows",
-            "--rejects",
-            "rejects.csv",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = report_with(&scratch, &["--skip-bad-rows", "--rejects", "rejects.csv"]);
     assert_eq!(report["studies"][0]["inputs"][0]["rows_rejected"], 25_000);
     let rejects = std::fs::read_to_string(scratch.path().join("rejects.csv")).unwrap();
     let lines: Vec<&str> = rejects.lines().collect();
