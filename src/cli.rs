@@ -89,8 +89,8 @@ pub struct GlobalArgs {
     )]
     pub pseudonymise: Option<String>,
 
-    /// Threads to read and cost large inputs with [default: one per core]
-    #[arg(long, value_name = "N", global = true)]
+    /// Threads to read and cost large inputs with [default: one per core; at most 4 per core]
+    #[arg(long, value_name = "N", global = true, value_parser = parse_threads)]
     pub threads: Option<usize>,
 
     /// Do not print warnings
@@ -282,6 +282,16 @@ pub struct ReconcileArgs {
     /// How far a money figure may differ and still agree, in pounds
     #[arg(long, value_name = "POUNDS", default_value = "0.50")]
     pub tolerance: String,
+}
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("--threads needs at least 1 thread".to_string()),
+        Ok(threads) => Ok(threads),
+        Err(_) => Err(format!(
+            "{text:?} is not a number of threads: give a whole number such as 4"
+        )),
+    }
 }
 
 fn parse_price_year(text: &str) -> Result<PriceYear, String> {

@@ -527,3 +527,46 @@ fn a_bad_row_deep_in_the_file_names_its_line() {
     assert!(text.contains("before.csv:5002:3"), "{text}");
     assert!(text.contains("check: 1 error and"), "{text}");
 }
+
+#[test]
+fn thousands_of_threads_are_capped_with_a_warning_and_the_figures_unchanged() {
+    let scratch = study_with(
+        format!("{HEADER}A,arrest,2\nB,arrest,1\n").as_bytes(),
+        format!("{HEADER}A,arrest,1\n").as_bytes(),
+    );
+    for asked in ["5000", "18446744073709551615"] {
+        let output = scratch
+            .tfcalc()
+            .args([
+                "--threads",
+                asked,
+                "family",
+                ".",
+                "--summary",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains(&format!(
+                "warning: --threads {asked} is more than 4 per core"
+            )),
+            "{stderr}"
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["studies"][0]["families"][0]["before"], "3860");
+    }
+    for refused in ["0", "-1", "99999999999999999999999", "four"] {
+        let output = scratch
+            .tfcalc()
+            .args([&format!("--threads={refused}"), "roi", "."])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "--threads {refused}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("--threads"), "{stderr}");
+    }
+}
