@@ -63,13 +63,15 @@ impl Appraisal {
         // A summary study states delivery per family directly; averaging the total would only
         // reintroduce rounding.
         let delivery_cost_per_family = if ledger.is_summary {
-            (families > 0).then(|| {
-                ledger
-                    .intervention_items
-                    .iter()
-                    .map(|item| item.per_family)
-                    .sum()
-            })
+            // Checked, though the ledger has already summed these items times the families.
+            (families > 0)
+                .then(|| {
+                    ledger
+                        .intervention_items
+                        .iter()
+                        .try_fold(Decimal::ZERO, |sum, item| sum.checked_add(item.per_family))
+                })
+                .flatten()
         } else {
             per_family(ledger.totals.intervention)
         };

@@ -142,3 +142,290 @@ pub fn money(bytes: &[u8]) {
     }
     let _ = money::parse_quantity(text);
 }
+
+/// Reads the choices a fuzzer's bytes make, one byte at a time; past the end every choice is the
+/// first option, so any input, even an empty one, makes a whole study.
+struct Choices<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Choices<'a> {
+    fn byte(&mut self) -> u8 {
+        match self.bytes.split_first() {
+            Some((&first, rest)) => {
+                self.bytes = rest;
+                first
+            }
+            None => 0,
+        }
+    }
+
+    fn pick<T: Copy>(&mut self, options: &[T]) -> T {
+        options[usize::from(self.byte()) % options.len()]
+    }
+
+    fn chance(&mut self, in_256: u8) -> bool {
+        self.byte() < in_256
+    }
+}
+
+/// Costs at the edges of Decimal's range (7.9×10²⁸, 10⁻²⁸), near them, and ordinary figures.
+const EDGE_COSTS: &[&str] = &[
+    "0",
+    "1",
+    "0.5",
+    "858",
+    "6208",
+    "0.0000000000000000000000000001",
+    "79228162514264337593543950335",
+    "39614081257132168796771975168",
+    "1000000000000000000000000000",
+    "0.0001",
+    "12345.6789",
+    "7922816251426433759354395033.5",
+    "0.3333333333333333333333333333",
+];
+
+/// Figures that may be negative too (published figures, benefits): the costs and their negatives.
+const EDGE_MONEY: &[&str] = &[
+    "0",
+    "1",
+    "-1",
+    "0.5",
+    "858",
+    "-36978",
+    "0.0000000000000000000000000001",
+    "-0.0000000000000000000000000001",
+    "79228162514264337593543950335",
+    "-79228162514264337593543950335",
+    "39614081257132168796771975168",
+    "-39614081257132168796771975168",
+    "1000000000000000000000000000",
+    "0.0001",
+    "12345.6789",
+    "-7922816251426433759354395033.5",
+];
+
+const EDGE_QUANTITIES: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "0.5",
+    "79228162514264337593543950335",
+    "0.0000000000000000000000000001",
+    "1000000000000",
+    "3.333333333333333333333333333",
+];
+
+const EDGE_COUNTS: &[&str] = &["1", "2", "3", "75", "18446744073709551615", "4294967296"];
+
+const AGENCIES: &[&str] = &["Police", "NHS", "County Council", "DWP"];
+
+const PUBLISHED: &[&str] = &[
+    "families",
+    "before",
+    "intervention",
+    "after",
+    "gross_saving",
+    "net_saving",
+    "benefit",
+    "delivery_cost_per_family",
+    "counterfactual_cost_per_family",
+    "net_cost_per_family",
+    "benefit_per_family",
+    "roi",
+];
+
+/// The files of a study built from a fuzzer's choices: its study.toml, and for a study with
+/// family records, its unit-cost table and service-use files.
+pub struct EdgeStudy {
+    pub files: Vec<(&'static str, String)>,
+    pub has_families: bool,
+    /// Whether the reports show pence (a second set of display paths).
+    pub pence: bool,
+}
+
+impl EdgeStudy {
+    /// A study whose every figure is chosen from values at and near the edges of Decimal's range.
+    pub fn from_bytes(bytes: &[u8]) -> EdgeStudy {
+        let mut choose = Choices { bytes };
+        let has_families = choose.chance(128);
+        let pence = choose.chance(128);
+        let mut study = String::from("[study]\nname = \"Edge\"\n");
+        let mut files = Vec::new();
+        if has_families {
+            study.push_str(&format!(
+                "window_months = {}\nunit_costs = [\"costs.toml\"]\nbefore = \"before.csv\"\nafter = \"after.csv\"\n",
+                choose.pick(&["6", "1", "12", "18446744073709551615"])
+            ));
+            let mut table =
+                String::from("[table]\nname = \"Edge costs\"\nprice_year = \"2013/14\"\n");
+            for (number, id) in ["a", "b", "c"].iter().enumerate() {
+                table.push_str(&format!(
+                    "[[unit_cost]]\nid = \"{id}\"\nname = \"Cost {id}\"\nunit = \"case\"\nagency = \"{}\"\n",
+                    choose.pick(AGENCIES)
+                ));
+                if number == 2 && choose.chance(128) {
+                    table.push_str(&format!(
+                        "components = [{{ id = \"a\", quantity = \"{}\" }}, {{ id = \"b\", quantity = \"{}\" }}]\n",
+                        choose.pick(EDGE_QUANTITIES),
+                        choose.pick(EDGE_QUANTITIES)
+                    ));
+                } else {
+                    table.push_str(&format!("cost = \"{}\"\n", choose.pick(EDGE_COSTS)));
+                }
+            }
+            files.push(("costs.toml", table));
+            for window in ["before.csv", "after.csv"] {
+                let mut rows = String::from("family_id,service,quantity\n");
+                for _ in 0..1 + choose.byte() % 4 {
+                    rows.push_str(&format!(
+                        "{},{},{}\n",
+                        choose.pick(&["A", "B", "a", "A", "B", "F\u{1b}[2J"]),
+                        choose.pick(&["a", "b", "c"]),
+                        choose.pick(EDGE_QUANTITIES)
+                    ));
+                }
+                files.push((window, rows));
+            }
+        } else {
+            study.push_str(&format!("families = {}\n", choose.pick(EDGE_COUNTS)));
+        }
+        study.push_str("[intervention]\n");
+        if choose.chance(128) {
+            study.push_str(&format!("per_family = \"{}\"\n", choose.pick(EDGE_COSTS)));
+        } else {
+            study.push_str(&format!(
+                "items = [{{ name = \"Keyworker\", per_family = \"{}\" }}, {{ name = \"Running costs\", running_costs = \"{}\", families_per_year = \"{}\" }}]\n",
+                choose.pick(EDGE_COSTS),
+                choose.pick(EDGE_COSTS),
+                choose.pick(EDGE_COUNTS)
+            ));
+        }
+        match choose.byte() % 3 {
+            0 => {}
+            1 => {
+                let (police, council) = choose.pick(&[
+                    ("0.5", "0.5"),
+                    ("1", "0"),
+                    (
+                        "0.0000000000000000000000000001",
+                        "0.9999999999999999999999999999",
+                    ),
+                    (
+                        "0.3333333333333333333333333333",
+                        "0.6666666666666666666666666667",
+                    ),
+                ]);
+                study.push_str(&format!(
+                    "funding = {{ \"Police\" = \"{police}\", \"County Council\" = \"{council}\" }}\n"
+                ));
+            }
+            _ => study.push_str(&format!(
+                "funding_amounts = {{ \"Police\" = \"{}\", \"NHS\" = \"{}\" }}\n",
+                choose.pick(EDGE_COSTS),
+                choose.pick(EDGE_COSTS)
+            )),
+        }
+        study.push_str(&format!(
+            "[counterfactual]\nper_family = \"{}\"\n",
+            choose.pick(EDGE_COSTS)
+        ));
+        if !has_families {
+            if choose.chance(128) {
+                study.push_str(&format!(
+                    "[benefit]\nper_family = \"{}\"\n",
+                    choose.pick(EDGE_MONEY)
+                ));
+            } else {
+                study.push_str("[benefit.by_agency]\n");
+                for agency in &AGENCIES[..1 + usize::from(choose.byte()) % AGENCIES.len()] {
+                    study.push_str(&format!("\"{agency}\" = \"{}\"\n", choose.pick(EDGE_MONEY)));
+                }
+            }
+        }
+        study.push_str("[published]\n");
+        for figure in PUBLISHED {
+            if choose.chance(80) {
+                let value = if *figure == "families" {
+                    choose.pick(EDGE_COUNTS)
+                } else {
+                    choose.pick(EDGE_MONEY)
+                };
+                study.push_str(&format!("{figure} = \"{value}\"\n"));
+            }
+        }
+        if choose.chance(80) {
+            study.push_str(&format!(
+                "agencies = {{ \"Police\" = \"{}\" }}\n",
+                choose.pick(EDGE_MONEY)
+            ));
+        }
+        files.insert(0, ("study.toml", study));
+        EdgeStudy {
+            files,
+            has_families,
+            pence,
+        }
+    }
+}
+
+/// Runs every command that reports figures, in every format, on a study at the edges of
+/// Decimal's range, in a fresh folder. An error is a fine answer (the figures may be too large to
+/// report); a panic is a bug. Returns the errors the runs ended in.
+pub fn report_every_format(study: &EdgeStudy) -> Vec<String> {
+    use clap::Parser;
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    for (name, text) in &study.files {
+        std::fs::write(folder.path().join(name), text).expect("the study's files are written");
+    }
+    let study_path = folder.path().join("study.toml");
+    let study_path = study_path.to_str().expect("a temporary path is UTF-8");
+    let mut commands: Vec<&[&str]> = vec![
+        &["report"],
+        &["agency"],
+        &["agency", "--net"],
+        &["roi"],
+        &["reconcile"],
+        &["reconcile", "--tolerance", "79228162514264337593543950335"],
+        &["check"],
+    ];
+    if study.has_families {
+        commands.extend([&["family"][..], &["family", "--summary"]]);
+    }
+    let mut errors = Vec::new();
+    for command in commands {
+        for (format, output) in [
+            ("table", "out.txt"),
+            ("markdown", "out.md"),
+            ("csv", "csv/"),
+            ("json", "out.json"),
+            ("xlsx", "out.xlsx"),
+            ("html", "out.html"),
+        ]
+        .into_iter()
+        // `check` lists problems as a table, CSV or JSON.
+        .filter(|(format, _)| command != ["check"] || matches!(*format, "table" | "csv" | "json"))
+        {
+            let output = folder.path().join(output);
+            let mut args = vec!["tfcalc", "--quiet"];
+            args.extend(command);
+            args.push(study_path);
+            args.extend(["--format", format, "--output"]);
+            args.push(output.to_str().expect("a temporary path is UTF-8"));
+            if study.pence {
+                args.push("--pence");
+            }
+            let cli = crate::cli::Cli::try_parse_from(&args).expect("the arguments parse");
+            if let Err(error) = crate::run(cli) {
+                errors.push(format!("{error:#}"));
+            }
+        }
+    }
+    errors
+}
+
+/// Builds a study from bytes and reports it in every format (see [`report_every_format`]).
+pub fn report_study(bytes: &[u8]) {
+    report_every_format(&EdgeStudy::from_bytes(bytes));
+}

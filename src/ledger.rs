@@ -557,7 +557,7 @@ fn split_funding(
     let mut allocated = Decimal::ZERO;
     for (index, (agency, weight)) in weights.iter().enumerate() {
         let part = if index + 1 == weights.len() {
-            delivery - allocated
+            context.subtract(delivery, allocated, "an agency's funding")?
         } else {
             let product = context.multiply(delivery, *weight, "an agency's funding")?;
             crate::money::divide(product, total_weight)

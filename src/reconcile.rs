@@ -158,6 +158,7 @@ pub fn consistency(ledger: &StudyLedger) -> Vec<Check> {
     // A per-family figure rounded to whole pounds, times the families, may be out by up to 50p a
     // family from the total it came from; more than that, and the two figures disagree.
     let families = Decimal::from(ledger.family_count);
+    // Cannot overflow: at most 2⁶⁴ families × 50p is far inside Decimal's range.
     let rounding_allowance = families * Decimal::new(50, 2);
     let published_per_family = ledger
         .published
@@ -284,16 +285,18 @@ pub fn rounding_gaps(ledger: &StudyLedger, places: u32) -> Vec<RoundingGap> {
     let mut gaps = Vec::new();
     let mut compare = |lines: String, sum_of_rounded: Option<Decimal>, total: Decimal| {
         let rounded_total = round(total);
-        // Rounded lines too many to add up exactly are past any report: no gap is claimed.
+        // Rounded lines too many to add up exactly, or a gap wider than a Decimal holds, are
+        // past any report: no gap is claimed (the exact totals still stand).
         if let Some(sum_of_rounded) = sum_of_rounded
             && sum_of_rounded != rounded_total
+            && let Some(difference) = sum_of_rounded.checked_sub(rounded_total)
         {
             gaps.push(RoundingGap {
                 study: ledger.name.clone(),
                 lines,
                 sum_of_rounded,
                 rounded_total,
-                difference: sum_of_rounded - rounded_total,
+                difference,
             });
         }
     };

@@ -86,13 +86,33 @@ impl<'a> Source<'a> {
                 }
             },
             RawNumber::Integer(integer) => Some(Decimal::from(*integer)),
+            RawNumber::Unsigned(integer) => Some(Decimal::from(*integer)),
             RawNumber::Float(float) => {
-                diagnostics
-                    .error(
-                        location,
-                        format!("{what} is written as a TOML float ({float}), which cannot hold money exactly"),
+                // Quote what the user wrote, not the float it became: 18446744073709551616
+                // read as a float prints as 18446744073709552000, a different number.
+                let written = self
+                    .text
+                    .get(value.span())
+                    .map(str::trim)
+                    .filter(|written| !written.is_empty())
+                    .map_or_else(|| float.to_string(), str::to_string);
+                let is_integer = written
+                    .bytes()
+                    .all(|byte| byte.is_ascii_digit() || matches!(byte, b'+' | b'-' | b'_'));
+                let message = if is_integer {
+                    format!(
+                        "{what} ({written}) is too large for a TOML integer, so it would be read as a float, which cannot hold it exactly"
                     )
-                    .hint(format!("write it as a string: \"{float}\""));
+                } else {
+                    format!(
+                        "{what} is written as a TOML float ({written}), which cannot hold money exactly"
+                    )
+                };
+                diagnostics.error(location, message).hint(if is_integer {
+                    format!("write it as a string: \"{}\"", written.replace('_', ""))
+                } else {
+                    format!("write it as a string: \"{float}\"")
+                });
                 None
             }
         }
@@ -112,6 +132,8 @@ fn number_hint(error: &NumberError) -> String {
 fn toml_error_hint(message: &str) -> Option<String> {
     if message.contains("unknown field") {
         Some("check the spelling of the key against the file format in the README".into())
+    } else if message.contains("as i128") {
+        Some("TOML integers stop at 9223372036854775807: write a larger number as a string, such as \"18446744073709551616\"".into())
     } else if message.contains("missing field") {
         Some("add the missing key; the README shows a complete example".into())
     } else {
@@ -125,6 +147,8 @@ fn toml_error_hint(message: &str) -> Option<String> {
 pub enum RawNumber {
     Text(String),
     Integer(i64),
+    /// Past i64, up to u64: TOML's integers stop at i64, but the parser hands these over whole.
+    Unsigned(u64),
     Float(f64),
 }
 

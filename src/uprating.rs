@@ -90,7 +90,15 @@ impl Deflator {
                 );
                 return None;
             }
-            level *= Decimal::ONE + change / Decimal::ONE_HUNDRED;
+            // Checked: a deflator file's changes could compound past what a Decimal holds.
+            let Some(next) = level.checked_mul(Decimal::ONE + change / Decimal::ONE_HUNDRED) else {
+                diagnostics.error(
+                    Some(Location::file(name)),
+                    format!("the deflator series grows too large to compute exactly by {year} (over 28 digits)"),
+                );
+                return None;
+            };
+            level = next;
             index.insert(year, level);
             expected = PriceYear {
                 start: year.start + 1,

@@ -392,7 +392,9 @@ fn warn_of_contradicted_composite_agencies(
 ) {
     let [before, after] = &usage.services_used;
     for (index, service) in book.services().iter().enumerate() {
-        if !(before[index] || after[index]) {
+        // A read that failed leaves no record of services used (its errors are reported).
+        let used = |window: &[bool]| window.get(index).copied().unwrap_or(false);
+        if !(used(before) || used(after)) {
             continue;
         }
         let Some(stated) = book.contradicted_agency(service) else {

@@ -379,16 +379,26 @@ fn link_headlines(import: &mut Import) {
             .iter()
             .map(|&index| &import.costs[index])
             .collect();
-        let sum: Decimal = components.iter().map(|component| component.cost).sum();
+        // Checked: a hostile export's components can add up past what a Decimal holds.
+        let sum = components.iter().try_fold(Decimal::ZERO, |sum, component| {
+            sum.checked_add(component.cost)
+        });
         let prefix = format!("{headline_code}.");
         let reason = if skipped_codes.iter().any(|code| code.starts_with(&prefix)) {
             Some("a component has no usable cost".to_string())
-        } else if sum != headline.cost {
+        } else if sum.is_none() {
+            Some("its components add up to more than a cost can hold".to_string())
+        } else if let Some(sum) = sum
+            && sum != headline.cost
+        {
             let parts = match components.len() {
                 1 => "its 1 component is".to_string(),
                 count => format!("its {count} components sum to"),
             };
-            let why = if (sum - headline.cost).abs() <= Decimal::ONE {
+            let near = sum
+                .checked_sub(headline.cost)
+                .is_some_and(|difference| difference.abs() <= Decimal::ONE);
+            let why = if near {
                 "rounding in the source; the published headline is kept"
             } else {
                 "they are variants or a partial breakdown, not a split"

@@ -590,7 +590,7 @@ impl<'a> Accumulator<'a> {
             .ok_or(RowError::SumOverflow)?;
         let used = self.exact_quantities[window][service_index]
             .checked_add(decimal_quantity)
-            .ok_or(RowError::SumOverflow)?;
+            .ok_or(RowError::ServiceTotalOverflow)?;
         let line_quantity = if self.itemise {
             let current = extra
                 .and_then(|extra| extra.lines.as_ref())

@@ -172,7 +172,10 @@ pub enum RowError {
         line: u64,
     },
     BadQuantity(NumberError),
+    /// The family's cost in the window, with this row's, does not fit.
     SumOverflow,
+    /// The study's total quantity of this service in the window, with this row's, does not fit.
+    ServiceTotalOverflow,
     /// A quantity too large to hold exactly.
     QuantityTooLarge,
     /// A study total (of a family's costs, or of a service's quantity) too large to hold exactly.
@@ -200,7 +203,9 @@ impl RowError {
             | RowError::CostOverflow
             | RowError::QuantityTooLarge
             | RowError::CostInQuantity(_) => Some(columns.quantity),
-            RowError::SumOverflow | RowError::TotalTooLarge => None,
+            RowError::SumOverflow | RowError::ServiceTotalOverflow | RowError::TotalTooLarge => {
+                None
+            }
             RowError::TextAfterQuote { field, .. } => Some(*field),
             RowError::ExtraFields(csv_input::Misfit::TooManyFields { header, .. }) => Some(*header),
             RowError::ExtraFields(csv_input::Misfit::UnnamedColumn { column }) => Some(*column),
@@ -217,7 +222,9 @@ impl RowError {
             RowError::BadQuantity(NumberError::Negative(_)) => {
                 Some("quantities count service use, so they are zero or more".to_string())
             }
-            RowError::BadQuantity(NumberError::TooLarge(_)) | RowError::SumOverflow => {
+            RowError::BadQuantity(NumberError::TooLarge(_))
+            | RowError::SumOverflow
+            | RowError::ServiceTotalOverflow => {
                 Some("quantities must fit in 28 significant digits".to_string())
             }
                                     RowError::CostOverflow | RowError::QuantityTooLarge | RowError::TotalTooLarge => {
@@ -260,8 +267,11 @@ impl fmt::Display for RowError {
             RowError::BadQuantity(NumberError::Empty) => f.write_str("the `quantity` is empty"),
             RowError::BadQuantity(error) => write!(f, "bad `quantity`: {error}"),
             RowError::SumOverflow => {
-                f.write_str("adding this row's quantity overflows the family's total")
+                f.write_str("adding this row's cost overflows the family's total")
             }
+            RowError::ServiceTotalOverflow => f.write_str(
+                "adding this row's quantity overflows the study's total quantity of this service",
+            ),
             RowError::ExtraFields(misfit) => write!(f, "{misfit}"),
             RowError::CostOverflow => {
                 f.write_str("the quantity times the unit cost is too large to compute exactly")

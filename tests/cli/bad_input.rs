@@ -77,7 +77,7 @@ fn overflowing_sum_of_rows_is_refused() {
     scratch.write("before.csv", format!("{HEADER}A,a,{big}\nA,a,{big}\n"));
     let stderr = scratch.fails(&["report", "."]);
     assert!(
-        stderr.contains("before.csv:3: adding this row's quantity overflows the family's total"),
+        stderr.contains("before.csv:3: adding this row's quantity overflows the study's total quantity of this service"),
         "{stderr}"
     );
 }

@@ -74,3 +74,75 @@ fn funding_shares_too_large_to_add_up_are_an_error_not_a_panic() {
     let stderr = scratch.fails(&["report", "edge.toml"]);
     assert!(stderr.contains("shares are between 0 and 1"), "{stderr}");
 }
+
+/// Found by the edge-of-range property test: a service-use file whose totals overflow left no
+/// record of the services used, and a later check indexed into it.
+#[test]
+fn totals_too_large_to_hold_are_an_error_not_a_panic() {
+    let scratch = Scratch::new();
+    scratch
+        .write(
+            "costs.toml",
+            "[table]\nname = \"Edge costs\"\nprice_year = \"2013/14\"\n\
+             [[unit_cost]]\nid = \"a\"\nname = \"Cost a\"\nunit = \"case\"\nagency = \"DWP\"\ncost = \"1\"\n\
+             [[unit_cost]]\nid = \"c\"\nname = \"Cost c\"\nunit = \"case\"\nagency = \"DWP\"\ncost = \"1\"\n",
+        )
+        .write(
+            "study.toml",
+            "[study]\nname = \"Edge\"\nunit_costs = [\"costs.toml\"]\nbefore = \"before.csv\"\nafter = \"after.csv\"\n\
+             [intervention]\nper_family = \"1\"\n",
+        )
+        .write(
+            "before.csv",
+            "family_id,service,quantity\nA,a,79228162514264337593543950335\nB,c,79228162514264337593543950335\n",
+        )
+        .write("after.csv", "family_id,service,quantity\nA,a,1\n");
+    for command in ["agency", "report", "check"] {
+        let stderr_or_out = {
+            let output = scratch
+                .tfcalc()
+                .args([command, "study.toml"])
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(2), "{command}");
+            String::from_utf8_lossy(&output.stderr).to_string()
+                + &String::from_utf8_lossy(&output.stdout)
+        };
+        assert!(
+            stderr_or_out.contains("too large") && !stderr_or_out.contains("internal error"),
+            "{command}: {stderr_or_out}"
+        );
+    }
+}
+
+/// A count past TOML's integers (i64) is read whole up to u64, and past that the message quotes
+/// what was written, never the float it would round to (18446744073709551616 is not
+/// 18446744073709552000).
+#[test]
+fn integers_past_tomls_range_are_quoted_as_written() {
+    let scratch = Scratch::new();
+    let study = |families: &str| {
+        format!(
+            "[study]\nname = \"X\"\nfamilies = {families}\n[intervention]\nper_family = \"1\"\n[benefit]\nper_family = \"1\"\n"
+        )
+    };
+    scratch.write("s.toml", study("18446744073709551615"));
+    let text = scratch.succeeds(&["roi", "s.toml", "--format", "json"]);
+    assert!(
+        text.contains("\"families\": 18446744073709551615"),
+        "{text}"
+    );
+    scratch.write("s.toml", study("18446744073709551616"));
+    let stderr = scratch.fails(&["roi", "s.toml"]);
+    assert!(
+        stderr.contains("write a larger number as a string"),
+        "{stderr}"
+    );
+    scratch.write(
+        "s.toml",
+        "[study]\nname = \"X\"\nfamilies = 2\nwindow_months = 1e30\n[intervention]\nper_family = \"1\"\n[benefit]\nper_family = \"1\"\n",
+    );
+    let stderr = scratch.fails(&["roi", "s.toml"]);
+    assert!(stderr.contains("(1e30)"), "{stderr}");
+    assert!(!stderr.contains("18446744073709552000"), "{stderr}");
+}

@@ -513,4 +513,18 @@ mod arbitrary_input {
             tfcalc::fuzzing::money(numeric.as_bytes());
         }
     }
+
+    proptest! {
+        // Each case is some fifty runs of the whole program, so `cargo test` tries a few; the
+        // long runs are `PROPTEST_CASES=N cargo test --release` and the fuzz target
+        // `report_study` (see BENCHMARKS.md's fuzzing section).
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Every command in every format on studies whose figures sit at the edges of Decimal's
+        /// range: a clear error or a report, never a panic.
+        #[test]
+        fn every_report_survives_figures_at_the_edge_of_decimals_range(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            tfcalc::fuzzing::report_study(&bytes);
+        }
+    }
 }

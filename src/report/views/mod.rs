@@ -147,7 +147,12 @@ fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLi
                 continue;
             };
             let part = ledger.book.service(part_id);
-            let part_total = component.quantity * part.unit_cost;
+            // The cost book has already worked this product out, checked, to cost the
+            // composite; checked again here rather than trusted.
+            let part_total = component
+                .quantity
+                .checked_mul(part.unit_cost)
+                .map_or_else(|| Piece::text("more than 28 digits"), Piece::UnitCost);
             table.rows.push(Row::item(vec![
                 Cell::Phrase(vec![
                     Piece::text(format!("    each {} is ", definition.unit)),
@@ -159,7 +164,7 @@ fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLi
                     )),
                     Piece::UnitCost(part.unit_cost),
                     Piece::text(format!(" per {} = ", part.definition.unit)),
-                    Piece::UnitCost(part_total),
+                    part_total,
                 ]),
                 Cell::Empty,
                 Cell::text(part.definition.id.clone()),
