@@ -108,6 +108,36 @@ pub fn pseudonymise_records(
 pub const TO_SEE_THE_IDS: &str =
     " (the families are named by pseudonym: run without --pseudonymise to see their ids)";
 
+/// Records the problems found with a CSV file's header. With a key, the names the header holds
+/// are not shown: a header that lacks the columns wanted is most often a file's first row of data
+/// (the header line left out of the extract), whose first field is a family's id, and the
+/// suggestions of which column was meant would quote it just the same. What is missing is still
+/// said.
+pub fn header_problems(
+    found: crate::diagnostic::Diagnostics,
+    columns: &str,
+    key: Option<&Key>,
+    diagnostics: &mut crate::diagnostic::Diagnostics,
+) {
+    if key.is_none() {
+        diagnostics.extend(found);
+        return;
+    }
+    for problem in found.problems() {
+        let mut problem = problem.clone();
+        if let Some(at) = problem.message.find(HEADER_NAMES_FOUND) {
+            problem.message.truncate(at);
+            problem.hint = Some(format!(
+                "the first row must name the columns {columns} (in any order); what it holds is not shown with --pseudonymise, as in a file without its header line it is a family's id"
+            ));
+        }
+        diagnostics.push(problem);
+    }
+}
+
+/// How [`crate::csv_input::find_columns`] goes on to list the names a header holds.
+const HEADER_NAMES_FOUND: &str = "; the columns found are:";
+
 /// Marks a ledger built from pseudonymised records (see [`pseudonymise_records`]) as such, making
 /// sure on the way that no note is left.
 pub fn mark_pseudonymised(ledger: &mut StudyLedger) {
@@ -133,5 +163,51 @@ mod tests {
         assert_ne!(first, pseudonym("other key", "E"));
         assert_ne!(first, pseudonym("secret", "F"));
         assert!(!first.contains('E') || first.starts_with('P'));
+    }
+
+    #[test]
+    fn an_empty_or_blank_key_is_refused_and_a_key_is_never_shown() {
+        assert!(parse_key("").unwrap_err().contains("the key is empty"));
+        assert!(parse_key(" \t").unwrap_err().contains("the key is blank"));
+        assert_eq!(parse_key(" k ").unwrap(), " k ", "a key is used as given");
+        let key = Key::new("the-secret-key");
+        assert!(!format!("{key:?}").contains("secret"));
+        let options = crate::input_path::ReadOptions {
+            pseudonymise: Some(key.clone()),
+            ..Default::default()
+        };
+        assert!(!format!("{options:?}").contains("secret"));
+        assert_eq!(shown(Some(&key), "F1"), pseudonym("the-secret-key", "F1"));
+        assert_eq!(shown(None, "F1"), "F1");
+    }
+
+    #[test]
+    fn a_header_that_is_a_row_of_data_is_not_quoted_with_a_key() {
+        use crate::diagnostic::Diagnostics;
+        let header = csv::ByteRecord::from(vec!["SECRET-7", "arrest", "1"]);
+        let problems = |key: Option<&Key>| {
+            let mut found = Diagnostics::new();
+            let columns = crate::csv_input::find_columns(
+                "before.csv",
+                &header,
+                &["family_id", "service", "quantity"],
+                &[],
+                &mut found,
+            );
+            assert!(columns.is_none());
+            let mut diagnostics = Diagnostics::new();
+            header_problems(found, "family_id,service,quantity", key, &mut diagnostics);
+            diagnostics.problems().to_vec()
+        };
+        // Without a key the names are listed (which is how the test below can fail).
+        let plain = problems(None);
+        assert!(plain[0].message.contains("secret-7"), "{:?}", plain[0]);
+        let hidden = problems(Some(&Key::new("k")));
+        assert_eq!(hidden.len(), 3);
+        for problem in &hidden {
+            assert!(problem.message.starts_with("missing required column `"));
+            let text = format!("{problem:?}").to_lowercase();
+            assert!(!text.contains("secret"), "{text}");
+        }
     }
 }

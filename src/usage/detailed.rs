@@ -44,7 +44,12 @@ pub fn read_file<R: std::io::Read>(
         ..FileAccount::default()
     };
     let columns = match records.next_record() {
-        csv_input::Next::Record { .. } => Columns::find(file, &records.record, diagnostics),
+        csv_input::Next::Record { .. } => Columns::find(
+            file,
+            &records.record,
+            options.pseudonymise.as_ref(),
+            diagnostics,
+        ),
         csv_input::Next::End { .. } => {
             diagnostics
                 .error(

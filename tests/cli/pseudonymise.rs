@@ -428,3 +428,34 @@ fn a_short_key_is_warned_of() {
             .contains("key is only")
     );
 }
+
+#[test]
+fn a_file_without_its_header_line_is_not_quoted() {
+    let scratch = Scratch::new();
+    scratch.study(
+        "SECRETALPHA,arrest,1\nSECRETBRAVO,arrest,2\n",
+        "family_id,service,quantity\nSECRETALPHA,arrest,0\n",
+    );
+    // Without a key the first row is listed as the names found, which helps see what happened.
+    let output = scratch.tfcalc().args(["check", "."]).output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(shown.contains("secretalpha"), "{shown}");
+    for command in ["report", "check"] {
+        let output = scratch
+            .tfcalc()
+            .args([command, ".", "--pseudonymise", KEY])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let both = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            both.contains("before.csv:1: missing required column `family_id`"),
+            "{both}"
+        );
+        assert!(leaks(&both).is_empty(), "{both}");
+    }
+}
