@@ -266,6 +266,13 @@ fn check_names_the_warned_families_by_pseudonym() {
         .map(|family| family["family_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids.len(), 6, "{ids:?}");
+    // The intervention file's items still find their families, under their pseudonyms: the
+    // delivery cost and SECRETALPHA's own, and SECRETDELTA's alone (it has no service use).
+    let families = &summary["studies"][0]["families"];
+    assert_eq!(families[0]["intervention"], "350", "{families}");
+    assert_eq!(families[1]["intervention"], "100", "{families}");
+    assert_eq!(families[5]["intervention"], "150", "{families}");
+    assert_eq!(families[5]["before"], "0", "{families}");
     let bravo = ids[1];
     assert!(
         text.contains(&format!("before rows but none after ({bravo}, ")),
