@@ -77,15 +77,17 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "FILE", global = true, requires = "skip_bad_rows")]
     pub rejects: Option<PathBuf>,
 
-    /// Replace family ids in every output with a keyed hash (stable for the same key, not
-    /// reversible without it), and leave out free-text notes. The key may also be given in the
-    /// environment as TFCALC_PSEUDONYMISE_KEY
+    /// Replace family ids in every output, warning, error and rejects file with a keyed hash
+    /// (stable for the same key, not reversible without it), and leave out free-text notes. Use
+    /// a long random key and keep it secret; an empty one is refused. The key may also be given
+    /// in the environment as TFCALC_PSEUDONYMISE_KEY (which keeps it out of the shell's history)
     #[arg(
         long,
         value_name = "KEY",
         global = true,
         env = "TFCALC_PSEUDONYMISE_KEY",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = crate::pseudonym::parse_key
     )]
     pub pseudonymise: Option<String>,
 

@@ -56,7 +56,7 @@ impl InputPath {
 }
 
 /// How inputs are read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     pub encoding: Encoding,
     /// Set aside bad service-use rows (to a rejects file) instead of stopping at them.
@@ -72,6 +72,9 @@ pub struct ReadOptions {
     /// Read every file with the detailed reader (for tests that hold the two readers to the same
     /// answers; `TFCALC_DEBUG_READER=detailed` on the command line).
     pub detailed_only: bool,
+    /// The `--pseudonymise` key: messages written while reading (and rows set aside) show each
+    /// family id as its pseudonym, as the outputs do.
+    pub pseudonymise: Option<crate::pseudonym::Key>,
 }
 
 impl Default for ReadOptions {
@@ -84,6 +87,7 @@ impl Default for ReadOptions {
             quiet: false,
             max_input_bytes: text_file::DEFAULT_MAX_INPUT_BYTES,
             detailed_only: false,
+            pseudonymise: None,
         }
     }
 }

@@ -22,14 +22,24 @@ pub fn read_intervention_file(
         return result;
     };
     let columns = match records.next_record() {
-        csv_input::Next::Record { .. } => csv_input::find_columns(
-            &shown,
-            &records.record,
-            &["family_id", "item", "amount"],
-            &[],
-            diagnostics,
-        )
-        .map(|(columns, _)| (columns, HeaderShape::of(&records.record))),
+        csv_input::Next::Record { .. } => {
+            let mut found = Diagnostics::new();
+            let columns = csv_input::find_columns(
+                &shown,
+                &records.record,
+                &["family_id", "item", "amount"],
+                &[],
+                &mut found,
+            );
+            // With a key, a headerless file's first family id is not quoted as a column name.
+            crate::pseudonym::header_problems(
+                found,
+                "family_id,item,amount",
+                options.pseudonymise.as_ref(),
+                diagnostics,
+            );
+            columns.map(|(columns, _)| (columns, HeaderShape::of(&records.record)))
+        }
         csv_input::Next::End { .. } => {
             diagnostics
                 .error(

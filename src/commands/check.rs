@@ -33,7 +33,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         else {
             continue;
         };
-        warn_about_windows(&inputs, &mut diagnostics);
+        warn_about_windows(&inputs, options.pseudonymise.is_some(), &mut diagnostics);
         warn_about_published_agencies(&inputs, location, &mut diagnostics);
         match ledger::build(inputs) {
             Ok(ledger) => accounts.extend(ledger.inputs),
@@ -95,7 +95,9 @@ fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
 /// Families in only one window are costed at £0 in the other, which is right for a family whose
 /// services stopped, and wrong for one missing from an incomplete extract; a service used in only
 /// one window may be a renamed id. Both are worth a look.
-fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
+/// With `pseudonymised`, the families' ids were replaced as they were read, and the warning says
+/// how to see them.
+fn warn_about_windows(inputs: &StudyInputs, pseudonymised: bool, diagnostics: &mut Diagnostics) {
     let Some(records) = &inputs.records else {
         return;
     };
@@ -141,7 +143,14 @@ fn warn_about_windows(inputs: &StudyInputs, diagnostics: &mut Diagnostics) {
                     plural(families.len(), "family has", "families have")
                 ),
             )
-            .hint(format!("check that the {other} file covers every family"));
+            .hint(format!(
+                "check that the {other} file covers every family{}",
+                if pseudonymised {
+                    crate::pseudonym::TO_SEE_THE_IDS
+                } else {
+                    ""
+                }
+            ));
     }
     let book: &CostBook = &inputs.book;
     let [used_before, used_after] = &usage.services_used;

@@ -30,6 +30,7 @@ pub fn read_options(global: &GlobalArgs) -> ReadOptions {
         max_input_bytes: global.max_input_size,
         detailed_only: std::env::var_os("TFCALC_DEBUG_READER")
             .is_some_and(|value| value == "detailed"),
+        pseudonymise: global.pseudonymise.as_deref().map(pseudonym::Key::new),
     }
 }
 
@@ -70,8 +71,9 @@ pub fn cost_studies_with_tolerance(
         if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
             eprintln!("tfcalc: ledger built in {:?}", started.elapsed());
         }
-        if let Some(key) = &global.pseudonymise {
-            pseudonym::pseudonymise(&mut ledger, key);
+        // The ids were replaced as they were read (in `read_inputs`).
+        if options.pseudonymise.is_some() {
+            pseudonym::mark_pseudonymised(&mut ledger);
         }
         costed.push(Costed::new(ledger, tolerance));
     }
@@ -136,6 +138,22 @@ pub fn read_studies(
     options: &ReadOptions,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Study> {
+    if let Some(key) = &options.pseudonymise
+        && key.characters() < pseudonym::SHORT_KEY
+    {
+        diagnostics
+            .warning(
+                None,
+                format!(
+                    "the --pseudonymise key is only {} characters: whoever knows one family's id and pseudonym could find a short key by trying keys, and with it every family's id",
+                    key.characters()
+                ),
+            )
+            .hint(format!(
+                "use a random key of {} or more characters (a password manager makes one), and keep it to give the same pseudonyms again",
+                pseudonym::SHORT_KEY
+            ));
+    }
     if !args.before.is_empty() {
         let (before, after) = (&args.before, &args.after);
         if args.window_months == Some(0) {
@@ -234,10 +252,23 @@ pub fn read_inputs(
                 .as_ref()
                 .map(|path| read_intervention_file(path, options, diagnostics))
                 .unwrap_or_default();
-            warn_of_ids_differing_only_in_case(&study, &read.usage, &interventions, diagnostics);
-            warn_of_contradicted_composite_agencies(book, &read.usage, diagnostics);
+            let mut interventions = interventions;
+            let mut usage = read.usage;
+            warn_of_ids_differing_only_in_case(
+                &study,
+                &usage,
+                &interventions,
+                options,
+                diagnostics,
+            );
+            warn_of_contradicted_composite_agencies(book, &usage, diagnostics);
+            // From here on, with a key, no raw id is held: not by the ledger, nor by any message
+            // about a family that `check` or the costing may write.
+            if let Some(key) = &options.pseudonymise {
+                pseudonym::pseudonymise_records(&mut usage, &mut interventions, key);
+            }
             Some(RecordInputs {
-                usage: read.usage,
+                usage,
                 accounts: read.accounts,
                 interventions,
             })
@@ -324,6 +355,7 @@ fn warn_of_ids_differing_only_in_case(
     study: &Study,
     usage: &crate::usage::StudyUsage,
     interventions: &crate::intervention_file::FamilyInterventions,
+    options: &ReadOptions,
     diagnostics: &mut Diagnostics,
 ) {
     let ids = usage
@@ -346,9 +378,17 @@ fn warn_of_ids_differing_only_in_case(
     let mut named = groups
         .iter()
         .take(GROUPS_SHOWN)
-        .map(|group| match group.as_slice() {
-            [init @ .., last] => format!("{} and {last}", init.join(", ")),
-            [] => String::new(),
+        .map(|group| {
+            // Compared as read (pseudonyms of ids that differ in case do not), shown as the
+            // outputs show them.
+            let shown: Vec<_> = group
+                .iter()
+                .map(|id| pseudonym::shown(options.pseudonymise.as_ref(), id))
+                .collect();
+            match shown.as_slice() {
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => String::new(),
+            }
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -377,7 +417,10 @@ fn warn_of_ids_differing_only_in_case(
                 crate::diagnostic::plural(count, "differs", "differ"),
             ),
         )
-        .hint("if they are one family, spell its id the same way in every file: ids are compared exactly");
+        .hint(format!(
+            "if they are one family, spell its id the same way in every file: ids are compared exactly{}",
+            if options.pseudonymise.is_some() { pseudonym::TO_SEE_THE_IDS } else { "" }
+        ));
 }
 
 /// A composite used by the study whose own `agency` bears none of its cost: the agency tables

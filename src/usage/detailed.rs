@@ -44,7 +44,12 @@ pub fn read_file<R: std::io::Read>(
         ..FileAccount::default()
     };
     let columns = match records.next_record() {
-        csv_input::Next::Record { .. } => Columns::find(file, &records.record, diagnostics),
+        csv_input::Next::Record { .. } => Columns::find(
+            file,
+            &records.record,
+            options.pseudonymise.as_ref(),
+            diagnostics,
+        ),
         csv_input::Next::End { .. } => {
             diagnostics
                 .error(
@@ -72,7 +77,7 @@ pub fn read_file<R: std::io::Read>(
         );
     }
 
-    let mut rejects = Rejects::new(file, options);
+    let mut rejects = Rejects::new(file, options, &columns);
     let mut notices = FileNotices::default();
     loop {
         let (line, empty_lines_before, cursor) = match records.next_record() {
@@ -112,6 +117,7 @@ pub fn read_file<R: std::io::Read>(
                 &columns,
                 services,
                 records.delimiter(),
+                options.pseudonymise.as_ref(),
             );
         }
         let outcome = match record
@@ -174,6 +180,7 @@ impl FileNotices {
         columns: &Columns,
         services: &ServiceIndex,
         delimiter: u8,
+        key: Option<&crate::pseudonym::Key>,
     ) {
         self.multiline_count += 1;
         if self.multiline.len() < LINES_LISTED {
@@ -189,8 +196,19 @@ impl FileNotices {
             let piece = piece.trim_end_matches('\r');
             let fields: Vec<&str> = piece.split(delimiter as char).collect();
             if parse_fields(&fields, columns, services).is_ok() {
-                self.swallowed
-                    .push((first, first + offset as u64, piece.to_string()));
+                // The line is quoted so that it can be recognised; with a key, as a row set
+                // aside shows it (see `pseudonymised_row`).
+                let shown = match key {
+                    None => piece.to_string(),
+                    Some(key) => fields
+                        .iter()
+                        .enumerate()
+                        .map(|(index, field)| shown_field(index, field.as_bytes(), columns, key))
+                        .map(|field| String::from_utf8_lossy(&field).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(&(delimiter as char).to_string()),
+                };
+                self.swallowed.push((first, first + offset as u64, shown));
                 break;
             }
         }
@@ -274,6 +292,8 @@ fn more(count: u64, listed: usize) -> String {
 struct Rejects<'a> {
     file: &'a str,
     options: &'a ReadOptions,
+    /// Where the family id and the note are, to pseudonymise rows set aside.
+    columns: &'a Columns,
     /// Each different error so far, in order of first appearance.
     groups: Vec<RejectGroup>,
     /// Rows rejected with a message not kept, past [`GROUPS_KEPT`].
@@ -294,10 +314,11 @@ struct RejectGroup {
 const GROUPS_KEPT: usize = 1000;
 
 impl<'a> Rejects<'a> {
-    fn new(file: &'a str, options: &'a ReadOptions) -> Self {
+    fn new(file: &'a str, options: &'a ReadOptions, columns: &'a Columns) -> Self {
         Rejects {
             file,
             options,
+            columns,
             groups: Vec::new(),
             not_kept: 0,
             set_aside: 0,
@@ -322,7 +343,10 @@ impl<'a> Rejects<'a> {
                 line,
                 column,
                 reason,
-                row: requote(record),
+                row: match &self.options.pseudonymise {
+                    None => requote(record),
+                    Some(key) => requote(&pseudonymised_row(record, self.columns, key)),
+                },
             });
             return;
         }
@@ -369,7 +393,11 @@ impl<'a> Rejects<'a> {
                         if count == 1 { " was" } else { "s were" }
                     ),
                 )
-                .hint("the rejects file lists each one with its line and the reason");
+                .hint(if self.options.pseudonymise.is_some() {
+                    "the rejects file lists each one with its line and the reason, its family_id pseudonymised and only its service and quantity kept (--pseudonymise): the line finds it in this file"
+                } else {
+                    "the rejects file lists each one with its line and the reason"
+                });
         }
         for group in self.groups {
             let location = Location {
@@ -404,6 +432,41 @@ impl<'a> Rejects<'a> {
                 ),
             ).hint("run `tfcalc check` to list them; or --skip-bad-rows to write each to the rejects file");
         }
+    }
+}
+
+/// A bad row as the rejects file shows it with `--pseudonymise`: the rejects file is an output too,
+/// so its family id is pseudonymised, and every field but the service and quantity is left empty:
+/// the note is free text that may name people, and columns tfcalc ignores (or values past the
+/// header's) may hold anything. The fields stay where they were, so that the column named still
+/// points at the right one; the file and line find the row, which is what the analyst needs to fix
+/// it.
+fn pseudonymised_row(
+    record: &csv::ByteRecord,
+    columns: &Columns,
+    key: &crate::pseudonym::Key,
+) -> csv::ByteRecord {
+    record
+        .iter()
+        .enumerate()
+        .map(|(index, field)| shown_field(index, field, columns, key))
+        .collect()
+}
+
+/// Field `index` of a row, as [`pseudonymised_row`] shows it. An empty id stays empty, as that may
+/// be what is wrong with the row.
+fn shown_field(
+    index: usize,
+    field: &[u8],
+    columns: &Columns,
+    key: &crate::pseudonym::Key,
+) -> Vec<u8> {
+    if index == columns.family_id && !field.is_empty() {
+        key.pseudonym(&String::from_utf8_lossy(field)).into_bytes()
+    } else if index == columns.service || index == columns.quantity {
+        field.to_vec()
+    } else {
+        Vec::new()
     }
 }
 

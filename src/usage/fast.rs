@@ -387,8 +387,8 @@ fn prepare<'a>(file: &'a FastFile<'a>, options: &ReadOptions) -> Result<Prepared
     }
     let header = csv::ByteRecord::from(line.split(|&byte| byte == b',').collect::<Vec<_>>());
     let mut ignored = Diagnostics::new();
-    let columns =
-        Columns::find(&file.shown, &header, &mut ignored).ok_or(Fallback("a header problem"))?;
+    let columns = Columns::find(&file.shown, &header, None, &mut ignored)
+        .ok_or(Fallback("a header problem"))?;
     Ok(Prepared {
         file,
         columns,

@@ -23,18 +23,24 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// The columns a header names. With a key, a header's problems do not show its names (see
+    /// [`crate::pseudonym::header_problems`]).
     pub fn find(
         file: &str,
         header: &csv::ByteRecord,
+        key: Option<&crate::pseudonym::Key>,
         diagnostics: &mut Diagnostics,
     ) -> Option<Columns> {
-        let (required, optional) = csv_input::find_columns(
+        let mut found = Diagnostics::new();
+        let columns = csv_input::find_columns(
             file,
             header,
             &["family_id", "service", "quantity"],
             &["note"],
-            diagnostics,
-        )?;
+            &mut found,
+        );
+        crate::pseudonym::header_problems(found, "family_id,service,quantity", key, diagnostics);
+        let (required, optional) = columns?;
         Some(Columns {
             family_id: required[0],
             service: required[1],

@@ -11,6 +11,7 @@ mod invariants;
 mod leicestershire;
 mod no_figure_wrong_in_silence;
 mod outputs;
+mod pseudonymise;
 mod scale;
 mod silent_figures;
 mod study_format;
