@@ -3,6 +3,7 @@
 //! figure written on a chart is the exact figure rounded for display, as in the tables.
 
 use super::view::{ChartKind, ChartMeasure, ChartView, StepKind};
+use crate::display_text::{self, Lines};
 use crate::money::{self, Precision};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -163,7 +164,10 @@ fn full(value: Decimal, measure: ChartMeasure, precision: Precision) -> String {
     }
 }
 
-/// Text made safe inside SVG or HTML.
+/// Text made safe inside SVG or HTML. Control characters are shown as visible escapes
+/// (`\x1b`), as on a terminal: XML 1.0 forbids most of them, so inline SVG holding one raw is
+/// not well-formed, and a browser shows them as nothing or as boxes. Bidirectional overrides are
+/// shown too, or they would make a label or a cell read in another order.
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
@@ -173,6 +177,14 @@ pub fn escape(text: &str) -> String {
             '>' => escaped.push_str("&gt;"),
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&#39;"),
+            // Line breaks and tabs are only spaces in HTML and SVG text. U+FFFE and U+FFFF are
+            // not characters, and XML forbids them.
+            '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(escaped, "{}", display_text::Escaped(character));
+            }
+            _ if display_text::is_hazard(character, Lines::Kept) => {
+                let _ = write!(escaped, "{}", display_text::Escaped(character));
+            }
             _ => escaped.push(character),
         }
     }
@@ -381,25 +393,27 @@ fn waterfall(
     steps: &[super::view::WaterfallStep],
     precision: Precision,
 ) -> String {
-    // Where each bar starts and ends, from the running total.
-    let mut running = Decimal::ZERO;
-    let spans: Vec<(Decimal, Decimal)> = steps
+    // Where each bar starts and ends, from the running total. It is only drawn, so it is summed
+    // in floating point: a Decimal sum of changes can pass Decimal's range (and panic) before it
+    // comes back to a total within it. Every figure written on the chart is a step's own value.
+    let mut running = 0.0_f64;
+    let spans: Vec<(f64, f64)> = steps
         .iter()
         .map(|step| match step.kind {
             StepKind::Total => {
-                running = step.value;
-                (Decimal::ZERO, step.value)
+                running = to_f64(step.value);
+                (0.0, running)
             }
             StepKind::Change => {
                 let start = running;
-                running += step.value;
+                running += to_f64(step.value);
                 (start, running)
             }
         })
         .collect();
     let levels: Vec<f64> = spans
         .iter()
-        .flat_map(|(start, end)| [to_f64(*start), to_f64(*end)])
+        .flat_map(|(start, end)| [*start, *end])
         .collect();
     let scale = Scale::with_headroom(&levels, 20.0);
     let labels: Vec<&str> = steps.iter().map(|step| step.label.as_str()).collect();
@@ -412,7 +426,7 @@ fn waterfall(
     let bar_width = (band * 0.6).min(120.0);
     for (index, (step, (start, end))) in steps.iter().zip(&spans).enumerate() {
         let x = LEFT + band * index as f64 + (band - bar_width) / 2.0;
-        let (y_start, y_end) = (scale.y(to_f64(*start)), scale.y(to_f64(*end)));
+        let (y_start, y_end) = (scale.y(*start), scale.y(*end));
         let colour = match step.kind {
             StepKind::Total if step.value.is_sign_negative() && !step.value.is_zero() => NEGATIVE,
             StepKind::Total => POSITIVE,
@@ -429,7 +443,7 @@ fn waterfall(
             h = (y_start - y_end).abs().max(0.5),
         );
         // Label above the top of the bar, or below the bottom of one that ends below zero.
-        let label_y = if to_f64(*end) < 0.0 && to_f64(*start) <= 0.0 {
+        let label_y = if *end < 0.0 && *start <= 0.0 {
             y_start.max(y_end) + 13.0
         } else {
             y_start.min(y_end) - 5.0
