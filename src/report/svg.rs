@@ -122,14 +122,26 @@ fn nice_step(rough: f64) -> f64 {
     nice * power
 }
 
-/// A short label for an axis tick or a narrow bar: `£20k`, `-£1.5m`, `£0.50`.
+/// A short label for an axis tick or a narrow bar: `£20k`, `-£1.5m`, `£2bn`, `£0.50`, and for
+/// amounts too large for words, `£7.92e28`: written out, a float that large shows its rounding
+/// error (`£99999999999999991611392m` for 10²⁹).
 fn compact(value: f64, measure: ChartMeasure) -> String {
-    if measure == ChartMeasure::Ratio {
+    if measure == ChartMeasure::Ratio && value.abs() < 1_000.0 {
         return format!("£{value:.2}");
     }
     let sign = if value < -0.0005 { "-" } else { "" };
     let size = value.abs();
-    let (scaled, suffix) = if size >= 1_000_000.0 {
+    if size >= 1e15 {
+        let scientific = format!("{size:.2e}");
+        let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{sign}£{mantissa}e{exponent}");
+    }
+    let (scaled, suffix) = if size >= 1e12 {
+        (size / 1e12, "tn")
+    } else if size >= 1e9 {
+        (size / 1e9, "bn")
+    } else if size >= 1_000_000.0 {
         (size / 1_000_000.0, "m")
     } else if size >= 1_000.0 {
         (size / 1_000.0, "k")
@@ -496,6 +508,12 @@ mod tests {
         assert_eq!(compact(858.0, ChartMeasure::Money), "£858");
         assert_eq!(compact(0.0, ChartMeasure::Money), "£0");
         assert_eq!(compact(0.3934, ChartMeasure::Ratio), "£0.39");
+        assert_eq!(compact(2.5e9, ChartMeasure::Money), "£2.5bn");
+        assert_eq!(compact(-4e12, ChartMeasure::Money), "-£4tn");
+        assert_eq!(compact(1e29, ChartMeasure::Money), "£1e29");
+        assert_eq!(compact(-7.9228e28, ChartMeasure::Money), "-£7.92e28");
+        assert_eq!(compact(1e27, ChartMeasure::Ratio), "£1e27");
+        assert_eq!(compact(1e-28, ChartMeasure::Money), "£0");
     }
 
     #[test]
@@ -505,5 +523,36 @@ mod tests {
             vec!["School/", "educational", "establishment"]
         );
         assert_eq!(wrap("a b c d e f g h", 1).len(), 3);
+    }
+
+    /// A waterfall whose changes pass Decimal's range on the way (the running total was a Decimal,
+    /// whose `+=` panics there) is drawn, with each step's exact figure on it.
+    #[test]
+    fn a_waterfall_past_decimals_range_is_drawn() {
+        use crate::report::view::WaterfallStep;
+        let step = |kind, value| WaterfallStep {
+            label: "Step".to_string(),
+            kind,
+            value,
+        };
+        let chart = ChartView {
+            key: "w".to_string(),
+            title: "W".to_string(),
+            kind: ChartKind::Waterfall {
+                steps: vec![
+                    step(StepKind::Total, Decimal::MAX),
+                    step(StepKind::Change, Decimal::MAX),
+                    step(StepKind::Change, Decimal::MIN),
+                    step(StepKind::Total, Decimal::ZERO),
+                ],
+            },
+            notes: Vec::new(),
+        };
+        let svg = super::chart(&chart, Precision::Pounds, "c");
+        assert!(
+            svg.contains(">£79,228,162,514,264,337,593,543,950,335</text>"),
+            "{svg}"
+        );
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
     }
 }
