@@ -12,6 +12,7 @@ mod leicestershire;
 mod no_figure_wrong_in_silence;
 mod outputs;
 mod scale;
+mod screen_and_sheet;
 mod silent_figures;
 mod study_format;
 mod unit_costs;
