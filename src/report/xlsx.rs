@@ -438,4 +438,34 @@ mod tests {
         assert_eq!(names.name_for(&long).chars().count(), 31);
         assert_eq!(names.name_for(&long), format!("Y{} (2)", "y".repeat(26)));
     }
+
+    #[test]
+    fn sheet_names_from_hostile_keys_are_ones_excel_takes() {
+        assert_eq!(
+            sheet_name("statement-a\u{1b}]0;x\u{7}"),
+            "Statement a__0;x_"
+        );
+        assert_eq!(sheet_name("statement-b\u{202e}c\u{9b}"), "Statement b_c_");
+        assert_eq!(sheet_name("history"), "Table History");
+        assert_eq!(sheet_name("'"), "Table");
+        assert_eq!(sheet_name("statement-x' "), "Statement x");
+        // Excel counts UTF-16 units: a house is two.
+        let houses = sheet_name(&format!("statement-{}", "🏠".repeat(20)));
+        assert_eq!(houses, format!("Statement {}", "🏠".repeat(10)));
+        let mut names = SheetNames::default();
+        let house = TableView::new(format!("statement-{}", "🏠".repeat(20)), "H", &[]);
+        assert_eq!(names.name_for(&house), houses);
+        assert_eq!(
+            names.name_for(&house),
+            format!("Statement {} (2)", "🏠".repeat(8))
+        );
+        for name in ["ok", "a'b", "Σ"] {
+            assert!(is_valid_sheet_name(name), "{name}");
+        }
+        for name in ["", "'a", "a'", "a/b", "a\u{1b}", "HISTORY", &"x".repeat(32)] {
+            assert!(!is_valid_sheet_name(name), "{name:?}");
+        }
+        // Excel ignores case, beyond ASCII too.
+        assert_eq!(fold_case("ΣΊΣΥΦΟΣ"), fold_case("σίσυφος"));
+    }
 }
