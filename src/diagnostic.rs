@@ -50,7 +50,8 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+        // A file may be named with control characters, like any text from outside.
+        f.write_str(&crate::display_text::line(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
@@ -158,9 +159,12 @@ impl fmt::Display for Problem {
         if let Some(location) = &self.location {
             write!(f, "{location}: ")?;
         }
-        f.write_str(&self.message)?;
+        // Messages quote ids and names from the input files, and are printed to a terminal:
+        // escaped here, every way of showing a problem (errors, warnings, `check`) is safe. The
+        // fields stay exact, for `check --format json` and csv.
+        f.write_str(&crate::display_text::line(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  help: {hint}")?;
+            write!(f, "\n  help: {}", crate::display_text::line(hint))?;
         }
         Ok(())
     }

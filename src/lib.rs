@@ -13,6 +13,7 @@ pub mod costed;
 pub mod costs;
 pub mod csv_input;
 pub mod diagnostic;
+pub mod display_text;
 pub mod family_ids;
 pub mod fuzzing;
 pub mod input_path;

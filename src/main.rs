@@ -13,7 +13,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) if tfcalc::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Errors quote names and paths from the input; their own line breaks are kept.
+            let message = format!("{error:#}");
+            eprintln!("error: {}", tfcalc::display_text::lines(&message));
             ExitCode::from(2)
         }
     }

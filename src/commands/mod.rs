@@ -45,6 +45,8 @@ pub fn report_warnings(diagnostics: &Diagnostics, global: &GlobalArgs) {
         return;
     }
     for warning in diagnostics.warnings() {
+        // A problem escapes what it quotes when drawn (see `Problem`'s Display), so this is safe
+        // to print as it is.
         eprintln!("warning: {warning}");
     }
 }

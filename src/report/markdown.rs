@@ -3,7 +3,9 @@
 
 use super::format::{Style, cell_text, phrase_text};
 use super::view::{Document, RowKind, TableView};
+use crate::display_text::{self, Lines};
 use crate::money::Precision;
+use std::fmt::Write as _;
 use std::io::Write;
 
 pub fn render(
@@ -77,6 +79,9 @@ fn render_table(
 
 /// Text made literal in Markdown: characters that would start emphasis, code, links or HTML, or
 /// end a table cell, are escaped, and a line break becomes a space (a table row is one line).
+/// Control characters and bidirectional overrides are written as visible escapes (`\x1b`, with
+/// its backslash escaped in turn), as on a terminal: raw, they would act on a terminal showing the
+/// file, and an override would make a row read in another order.
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
@@ -86,6 +91,10 @@ fn escape(text: &str) -> String {
                 escaped.push(character);
             }
             '\r' | '\n' => escaped.push(' '),
+            _ if display_text::is_hazard(character, Lines::Kept) => {
+                escaped.push('\\');
+                let _ = write!(escaped, "{}", display_text::Escaped(character));
+            }
             _ => escaped.push(character),
         }
     }

@@ -3,6 +3,7 @@
 //! figure written on a chart is the exact figure rounded for display, as in the tables.
 
 use super::view::{ChartKind, ChartMeasure, ChartView, StepKind};
+use crate::display_text::{self, Lines};
 use crate::money::{self, Precision};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -121,14 +122,26 @@ fn nice_step(rough: f64) -> f64 {
     nice * power
 }
 
-/// A short label for an axis tick or a narrow bar: `£20k`, `-£1.5m`, `£0.50`.
+/// A short label for an axis tick or a narrow bar: `£20k`, `-£1.5m`, `£2bn`, `£0.50`, and for
+/// amounts too large for words, `£7.92e28`: written out, a float that large shows its rounding
+/// error (`£99999999999999991611392m` for 10²⁹).
 fn compact(value: f64, measure: ChartMeasure) -> String {
-    if measure == ChartMeasure::Ratio {
+    if measure == ChartMeasure::Ratio && value.abs() < 1_000.0 {
         return format!("£{value:.2}");
     }
     let sign = if value < -0.0005 { "-" } else { "" };
     let size = value.abs();
-    let (scaled, suffix) = if size >= 1_000_000.0 {
+    if size >= 1e15 {
+        let scientific = format!("{size:.2e}");
+        let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{sign}£{mantissa}e{exponent}");
+    }
+    let (scaled, suffix) = if size >= 1e12 {
+        (size / 1e12, "tn")
+    } else if size >= 1e9 {
+        (size / 1e9, "bn")
+    } else if size >= 1_000_000.0 {
         (size / 1_000_000.0, "m")
     } else if size >= 1_000.0 {
         (size / 1_000.0, "k")
@@ -163,7 +176,10 @@ fn full(value: Decimal, measure: ChartMeasure, precision: Precision) -> String {
     }
 }
 
-/// Text made safe inside SVG or HTML.
+/// Text made safe inside SVG or HTML. Control characters are shown as visible escapes
+/// (`\x1b`), as on a terminal: XML 1.0 forbids most of them, so inline SVG holding one raw is
+/// not well-formed, and a browser shows them as nothing or as boxes. Bidirectional overrides are
+/// shown too, or they would make a label or a cell read in another order.
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
@@ -173,6 +189,14 @@ pub fn escape(text: &str) -> String {
             '>' => escaped.push_str("&gt;"),
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&#39;"),
+            // Line breaks and tabs are only spaces in HTML and SVG text. U+FFFE and U+FFFF are
+            // not characters, and XML forbids them.
+            '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(escaped, "{}", display_text::Escaped(character));
+            }
+            _ if display_text::is_hazard(character, Lines::Kept) => {
+                let _ = write!(escaped, "{}", display_text::Escaped(character));
+            }
             _ => escaped.push(character),
         }
     }
@@ -381,25 +405,27 @@ fn waterfall(
     steps: &[super::view::WaterfallStep],
     precision: Precision,
 ) -> String {
-    // Where each bar starts and ends, from the running total.
-    let mut running = Decimal::ZERO;
-    let spans: Vec<(Decimal, Decimal)> = steps
+    // Where each bar starts and ends, from the running total. It is only drawn, so it is summed
+    // in floating point: a Decimal sum of changes can pass Decimal's range (and panic) before it
+    // comes back to a total within it. Every figure written on the chart is a step's own value.
+    let mut running = 0.0_f64;
+    let spans: Vec<(f64, f64)> = steps
         .iter()
         .map(|step| match step.kind {
             StepKind::Total => {
-                running = step.value;
-                (Decimal::ZERO, step.value)
+                running = to_f64(step.value);
+                (0.0, running)
             }
             StepKind::Change => {
                 let start = running;
-                running += step.value;
+                running += to_f64(step.value);
                 (start, running)
             }
         })
         .collect();
     let levels: Vec<f64> = spans
         .iter()
-        .flat_map(|(start, end)| [to_f64(*start), to_f64(*end)])
+        .flat_map(|(start, end)| [*start, *end])
         .collect();
     let scale = Scale::with_headroom(&levels, 20.0);
     let labels: Vec<&str> = steps.iter().map(|step| step.label.as_str()).collect();
@@ -412,7 +438,7 @@ fn waterfall(
     let bar_width = (band * 0.6).min(120.0);
     for (index, (step, (start, end))) in steps.iter().zip(&spans).enumerate() {
         let x = LEFT + band * index as f64 + (band - bar_width) / 2.0;
-        let (y_start, y_end) = (scale.y(to_f64(*start)), scale.y(to_f64(*end)));
+        let (y_start, y_end) = (scale.y(*start), scale.y(*end));
         let colour = match step.kind {
             StepKind::Total if step.value.is_sign_negative() && !step.value.is_zero() => NEGATIVE,
             StepKind::Total => POSITIVE,
@@ -429,7 +455,7 @@ fn waterfall(
             h = (y_start - y_end).abs().max(0.5),
         );
         // Label above the top of the bar, or below the bottom of one that ends below zero.
-        let label_y = if to_f64(*end) < 0.0 && to_f64(*start) <= 0.0 {
+        let label_y = if *end < 0.0 && *start <= 0.0 {
             y_start.max(y_end) + 13.0
         } else {
             y_start.min(y_end) - 5.0
@@ -482,6 +508,12 @@ mod tests {
         assert_eq!(compact(858.0, ChartMeasure::Money), "£858");
         assert_eq!(compact(0.0, ChartMeasure::Money), "£0");
         assert_eq!(compact(0.3934, ChartMeasure::Ratio), "£0.39");
+        assert_eq!(compact(2.5e9, ChartMeasure::Money), "£2.5bn");
+        assert_eq!(compact(-4e12, ChartMeasure::Money), "-£4tn");
+        assert_eq!(compact(1e29, ChartMeasure::Money), "£1e29");
+        assert_eq!(compact(-7.9228e28, ChartMeasure::Money), "-£7.92e28");
+        assert_eq!(compact(1e27, ChartMeasure::Ratio), "£1e27");
+        assert_eq!(compact(1e-28, ChartMeasure::Money), "£0");
     }
 
     #[test]
@@ -491,5 +523,36 @@ mod tests {
             vec!["School/", "educational", "establishment"]
         );
         assert_eq!(wrap("a b c d e f g h", 1).len(), 3);
+    }
+
+    /// A waterfall whose changes pass Decimal's range on the way (the running total was a Decimal,
+    /// whose `+=` panics there) is drawn, with each step's exact figure on it.
+    #[test]
+    fn a_waterfall_past_decimals_range_is_drawn() {
+        use crate::report::view::WaterfallStep;
+        let step = |kind, value| WaterfallStep {
+            label: "Step".to_string(),
+            kind,
+            value,
+        };
+        let chart = ChartView {
+            key: "w".to_string(),
+            title: "W".to_string(),
+            kind: ChartKind::Waterfall {
+                steps: vec![
+                    step(StepKind::Total, Decimal::MAX),
+                    step(StepKind::Change, Decimal::MAX),
+                    step(StepKind::Change, Decimal::MIN),
+                    step(StepKind::Total, Decimal::ZERO),
+                ],
+            },
+            notes: Vec::new(),
+        };
+        let svg = super::chart(&chart, Precision::Pounds, "c");
+        assert!(
+            svg.contains(">£79,228,162,514,264,337,593,543,950,335</text>"),
+            "{svg}"
+        );
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
     }
 }

@@ -2,6 +2,7 @@
 
 use super::format::{Style, cell_text, phrase_text};
 use super::view::{Document, ROWS_SHOWN, RowKind, TableView};
+use crate::display_text;
 use crate::money::Precision;
 use comfy_table::{
     Attribute, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
@@ -37,12 +38,12 @@ fn longest_words(view: &TableView<'_>, precision: Precision) -> Vec<u16> {
     let mut longest: Vec<usize> = view
         .columns
         .iter()
-        .map(|column| longest_word(column))
+        .map(|column| longest_word(&display_text::line(column)))
         .collect();
     for row in view.first_rows(100) {
         for (column, cell) in row.cells.iter().enumerate() {
             if let Some(width) = longest.get_mut(column) {
-                let text = cell_text(cell, precision, Style::Display);
+                let text = drawn_text(cell_text(cell, precision, Style::Display));
                 *width = (*width).max(longest_word(&text));
             }
         }
@@ -51,6 +52,13 @@ fn longest_words(view: &TableView<'_>, precision: Precision) -> Vec<u16> {
         .into_iter()
         .map(|width| width.min(24) as u16 + 2)
         .collect()
+}
+
+/// A cell's text as drawn: ids and names from the input files may hold control characters,
+/// which a terminal would act on (clearing the screen, say), and a newline would make one cell
+/// look like two rows.
+fn drawn_text(text: String) -> String {
+    display_text::line_owned(text)
 }
 
 fn longest_word(text: &str) -> usize {
@@ -91,7 +99,7 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
         .set_header(
             view.columns
                 .iter()
-                .map(|column| bold(comfy_table::Cell::new(column))),
+                .map(|column| bold(comfy_table::Cell::new(display_text::line(column)))),
         );
     // In a table with block headings (a statement), items are indented under their heading.
     let has_headings = view.rows.iter().any(|row| row.kind == RowKind::Heading);
@@ -105,7 +113,7 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
     };
     for row in view.first_rows(shown) {
         let cells = row.cells.iter().enumerate().map(|(column, cell)| {
-            let mut text = cell_text(cell, precision, Style::Display);
+            let mut text = drawn_text(cell_text(cell, precision, Style::Display));
             if has_headings && column == 0 && row.kind == RowKind::Item {
                 text.insert_str(0, "  ");
             }
@@ -131,7 +139,7 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
             column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(*width)));
         }
     }
-    let mut output = format!("{}\n{table}\n", view.title);
+    let mut output = format!("{}\n{table}\n", display_text::line(&view.title));
     if shown < generated {
         output.push_str(&format!(
             "The first {shown} of {} rows are shown; the totals include them all. --format csv, xlsx or markdown with --output writes every one.\n",
@@ -139,7 +147,7 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
         ));
     }
     for note in &view.notes {
-        output.push_str(&phrase_text(note, precision));
+        output.push_str(&display_text::line(&phrase_text(note, precision)));
         output.push('\n');
     }
     output

@@ -6,6 +6,7 @@
 use super::format::{Style, cell_text, difference_precision, phrase_text, unit_cost_precision};
 use super::view::{Cell, Document, Row, RowKind, TableView};
 use crate::money::Precision;
+use anyhow::Context;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -46,7 +47,13 @@ pub fn render(
             workbook.add_worksheet()
         };
         worksheet.set_name(sheet_names.name_for(table))?;
-        write_table(worksheet, table, precision, &formats)?;
+        // The writer's own errors (a cell over Excel's 32,767 characters, say) name no table.
+        write_table(worksheet, table, precision, &formats).with_context(|| {
+            format!(
+                "cannot write the table \"{}\" as an Excel sheet",
+                table.title
+            )
+        })?;
     }
     if document.tables.is_empty() {
         workbook.add_worksheet().write_string(0, 0, "No tables")?;
@@ -118,14 +125,14 @@ fn write_table(
     for (column, width) in widths.iter().enumerate() {
         worksheet.set_column_width(column as u16, *width as f64)?;
     }
-    worksheet.write_string_with_format(0, 0, &table.title, &formats.title)?;
+    write_text(worksheet, 0, 0, &table.title, &formats.title)?;
     for (column, name) in table.columns.iter().enumerate() {
         let format = if table.is_numeric_column(column) {
             &formats.header_numeric
         } else {
             &formats.header
         };
-        worksheet.write_string_with_format(1, column as u16, name, format)?;
+        write_text(worksheet, 1, column as u16, name, format)?;
     }
     worksheet.set_freeze_panes(2, 0)?;
     worksheet.set_repeat_rows(0, 1)?;
@@ -156,10 +163,11 @@ fn write_table(
     }
     sheet_row += 1;
     for note in &table.notes {
-        worksheet.write_string_with_format(
+        write_text(
+            worksheet,
             sheet_row,
             0,
-            phrase_text(note, precision),
+            &phrase_text(note, precision),
             &formats.note,
         )?;
         sheet_row += 1;
@@ -212,7 +220,7 @@ fn write_row(
                 number(*value, &Format::new().set_num_format(format))?
             }
             Cell::Text(_) | Cell::Phrase(_) => {
-                let mut text = cell_text(cell, precision, Style::Display);
+                let mut text = shown(cell_text(cell, precision, Style::Display));
                 if has_headings && column == 0 && row.kind == RowKind::Item {
                     text.insert_str(0, "    ");
                 }
@@ -224,6 +232,7 @@ fn write_row(
                 if row.kind != RowKind::Item {
                     format = format.set_bold();
                 }
+                // Already made safe to show, by `shown`.
                 worksheet.write_string_with_format(sheet_row, column_number, text, &format)?;
             }
             Cell::Empty => {
@@ -240,6 +249,32 @@ fn write_row(
     Ok(())
 }
 
+/// Text as a cell shows it. Control characters and bidirectional overrides (from a family id,
+/// say) are written as visible escapes (`\x1b`), as on a terminal, rather than in Excel's
+/// `_x001B_` form, which Excel and LibreOffice turn back into the raw character but openpyxl (and
+/// pandas with it) shows as `_x001B_`: every reader shows the same text, and a sheet copied into a
+/// terminal or a document cannot act on it. Line breaks and tabs stay: a cell may wrap. CSV and
+/// JSON keep the exact text.
+fn shown(text: String) -> String {
+    let escaped = match crate::display_text::lines(&text) {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(escaped) => Some(escaped),
+    };
+    escaped.unwrap_or(text)
+}
+
+/// Writes text into a cell, made safe to show by [`shown`].
+fn write_text(
+    worksheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    worksheet.write_string_with_format(row, column, crate::display_text::lines(text), format)?;
+    Ok(())
+}
+
 /// Each column as wide as its longest header word or figure, as shown, within limits: long text
 /// wraps instead.
 fn column_widths(table: &TableView<'_>, precision: Precision) -> Vec<usize> {
@@ -247,7 +282,7 @@ fn column_widths(table: &TableView<'_>, precision: Precision) -> Vec<usize> {
         .columns
         .iter()
         .map(|column| {
-            column
+            crate::display_text::lines(column)
                 .split_whitespace()
                 .map(|word| word.chars().count())
                 .max()
@@ -257,7 +292,10 @@ fn column_widths(table: &TableView<'_>, precision: Precision) -> Vec<usize> {
     for row in table.first_rows(WIDTH_SAMPLE_ROWS) {
         for (column, cell) in row.cells.iter().enumerate() {
             if let Some(width) = widths.get_mut(column) {
-                let shown = cell_text(cell, precision, Style::Display).chars().count() + 2;
+                let shown = shown(cell_text(cell, precision, Style::Display))
+                    .chars()
+                    .count()
+                    + 2;
                 *width = (*width).max(shown);
             }
         }
@@ -269,28 +307,84 @@ fn column_widths(table: &TableView<'_>, precision: Precision) -> Vec<usize> {
 }
 
 /// Sheet names: short, readable, and unique in the workbook (Excel compares them ignoring case).
+/// Every name handed out passes [`is_valid_sheet_name`], checked here before it is written: a
+/// name Excel refuses makes it refuse the whole workbook, and the writer does not catch all of
+/// them (a control character in a name is written raw into workbook.xml, which is then not XML).
 #[derive(Default)]
 struct SheetNames {
     used: HashSet<String>,
 }
+
+/// The longest sheet name, in UTF-16 units, as Excel counts.
+const SHEET_NAME_UNITS: usize = 31;
 
 impl SheetNames {
     fn name_for(&mut self, table: &TableView<'_>) -> String {
         let base = sheet_name(&table.key);
         let mut name = base.clone();
         let mut number = 2;
-        while self.used.contains(&name.to_lowercase()) {
+        while !self.is_free(&name) {
             let suffix = format!(" ({number})");
-            let room = 31 - suffix.chars().count();
-            name = format!("{}{suffix}", base.chars().take(room).collect::<String>());
+            let room = SHEET_NAME_UNITS - suffix.len();
+            name = format!("{}{suffix}", trim_name(&take_units(&base, room)));
+            if !is_valid_sheet_name(&name) {
+                // A base of apostrophes and spaces only, say: a plain name will do.
+                name = format!("Table{suffix}");
+            }
             number += 1;
         }
-        self.used.insert(name.to_lowercase());
+        self.used.insert(fold_case(&name));
         name
+    }
+
+    fn is_free(&self, name: &str) -> bool {
+        is_valid_sheet_name(name) && !self.used.contains(&fold_case(name))
     }
 }
 
+/// A name as Excel compares sheet names: ignoring case, so that "Statement a" and "Statement A"
+/// are one name to it.
+fn fold_case(name: &str) -> String {
+    name.to_lowercase().to_uppercase()
+}
+
+/// Whether Excel takes `name` as a sheet name: 1 to 31 UTF-16 units; none of `[ ] : * ? / \`;
+/// no apostrophe first or last; no control character (nor anything XML 1.0 forbids, as it is
+/// written into an attribute unescaped); and not "History", which Excel keeps for itself.
+fn is_valid_sheet_name(name: &str) -> bool {
+    let units = name.encode_utf16().count();
+    (1..=SHEET_NAME_UNITS).contains(&units)
+        && !name.chars().any(is_forbidden_in_sheet_name)
+        && !name.starts_with('\'')
+        && !name.ends_with('\'')
+        && !name.eq_ignore_ascii_case("history")
+}
+
+fn is_forbidden_in_sheet_name(character: char) -> bool {
+    matches!(
+        character,
+        '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\u{fffe}' | '\u{ffff}'
+    ) || crate::display_text::is_hazard(character, crate::display_text::Lines::Single)
+}
+
+/// The longest start of `text` that is at most `units` UTF-16 units, whole characters only.
+fn take_units(text: &str, units: usize) -> String {
+    let mut taken = 0;
+    text.chars()
+        .take_while(|character| {
+            taken += character.len_utf16();
+            taken <= units
+        })
+        .collect()
+}
+
+/// A name without the apostrophes and spaces Excel refuses (or would show) at its ends.
+fn trim_name(name: &str) -> &str {
+    name.trim_matches(|character: char| character == '\'' || character.is_whitespace())
+}
+
 /// A table's key as a sheet name: `families` is "Families", `statement-E` is "Statement E".
+/// Family ids go into keys, so anything may be in one: what Excel forbids becomes `_`.
 fn sheet_name(key: &str) -> String {
     let name = match key {
         "roi" => "ROI".to_string(),
@@ -304,20 +398,22 @@ fn sheet_name(key: &str) -> String {
             }
         }
     };
-    // Excel forbids these in sheet names, and a leading or trailing apostrophe.
     let cleaned: String = name
         .chars()
-        .map(|character| match character {
-            '[' | ']' | ':' | '*' | '?' | '/' | '\\' => '_',
-            other => other,
+        .map(|character| {
+            if is_forbidden_in_sheet_name(character) {
+                '_'
+            } else {
+                character
+            }
         })
-        .take(31)
         .collect();
-    let cleaned = cleaned.trim_matches('\'').trim().to_string();
-    if cleaned.is_empty() {
-        "Table".to_string()
-    } else {
+    let cleaned = trim_name(&take_units(trim_name(&cleaned), SHEET_NAME_UNITS)).to_string();
+    if is_valid_sheet_name(&cleaned) {
         cleaned
+    } else {
+        // Empty, or "History".
+        format!("Table {}", cleaned).trim().to_string()
     }
 }
 
@@ -341,5 +437,35 @@ mod tests {
         assert_eq!(names.name_for(&again), "Families (2)");
         assert_eq!(names.name_for(&long).chars().count(), 31);
         assert_eq!(names.name_for(&long), format!("Y{} (2)", "y".repeat(26)));
+    }
+
+    #[test]
+    fn sheet_names_from_hostile_keys_are_ones_excel_takes() {
+        assert_eq!(
+            sheet_name("statement-a\u{1b}]0;x\u{7}"),
+            "Statement a__0;x_"
+        );
+        assert_eq!(sheet_name("statement-b\u{202e}c\u{9b}"), "Statement b_c_");
+        assert_eq!(sheet_name("history"), "Table History");
+        assert_eq!(sheet_name("'"), "Table");
+        assert_eq!(sheet_name("statement-x' "), "Statement x");
+        // Excel counts UTF-16 units: a house is two.
+        let houses = sheet_name(&format!("statement-{}", "🏠".repeat(20)));
+        assert_eq!(houses, format!("Statement {}", "🏠".repeat(10)));
+        let mut names = SheetNames::default();
+        let house = TableView::new(format!("statement-{}", "🏠".repeat(20)), "H", &[]);
+        assert_eq!(names.name_for(&house), houses);
+        assert_eq!(
+            names.name_for(&house),
+            format!("Statement {} (2)", "🏠".repeat(8))
+        );
+        for name in ["ok", "a'b", "Σ"] {
+            assert!(is_valid_sheet_name(name), "{name}");
+        }
+        for name in ["", "'a", "a'", "a/b", "a\u{1b}", "HISTORY", &"x".repeat(32)] {
+            assert!(!is_valid_sheet_name(name), "{name:?}");
+        }
+        // Excel ignores case, beyond ASCII too.
+        assert_eq!(fold_case("ΣΊΣΥΦΟΣ"), fold_case("σίσυφος"));
     }
 }

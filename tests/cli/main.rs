@@ -13,6 +13,7 @@ mod no_figure_wrong_in_silence;
 mod outputs;
 mod pseudonymise;
 mod scale;
+mod screen_and_sheet;
 mod silent_figures;
 mod study_format;
 mod unit_costs;
