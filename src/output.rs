@@ -172,10 +172,7 @@ fn follow_links(path: &Path) -> anyhow::Result<PathBuf> {
             _ => return Ok(path),
         }
     }
-    bail!(
-        "cannot write {}: its symbolic links go round in a loop",
-        path.display()
-    )
+    bail!("its symbolic links go round in a loop")
 }
 
 /// Where a file's output goes.
@@ -212,7 +209,8 @@ fn target(path: &Path, option: &str) -> anyhow::Result<Target> {
     if names_a_descriptor(path) {
         return Ok(Target::InPlace(path.to_path_buf()));
     }
-    let resolved = follow_links(path)?;
+    let resolved =
+        follow_links(path).with_context(|| format!("cannot write {}", path.display()))?;
     let metadata = match std::fs::metadata(&resolved) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -226,6 +224,16 @@ fn target(path: &Path, option: &str) -> anyhow::Result<Target> {
         }
     };
     if metadata.is_file() {
+        // Renaming over a read-only file would succeed where writing it fails: the folder is
+        // writable, not the file. A file made read-only is meant to be kept.
+        if let Err(error) = std::fs::OpenOptions::new().write(true).open(&resolved)
+            && error.kind() == std::io::ErrorKind::PermissionDenied
+        {
+            bail!(
+                "cannot write {}: it is read-only; make it writable (chmod u+w) to replace it, or give {option} another file",
+                path.display()
+            );
+        }
         #[cfg(unix)]
         let keep = {
             use std::os::unix::fs::MetadataExt;
@@ -421,7 +429,7 @@ impl Pending {
         let mut live = live_temporaries();
         let file = builder
             .tempfile_in(&folder)
-            .with_context(|| format!("cannot write in the folder {}", folder.display()))?;
+            .map_err(|error| cannot_write_in(&folder, shown, error))?;
         live.push(file.path().to_path_buf());
         drop(live);
         if let Some(keep) = keep {
@@ -462,6 +470,25 @@ impl Drop for Pending {
             live.retain(|path| path != file.path());
             drop(file); // Deletes it.
         }
+    }
+}
+
+/// Why a temporary could not be made in `folder`, in words: tempfile's own message names the
+/// temporary, which the user never asked for.
+fn cannot_write_in(folder: &Path, shown: &Path, error: std::io::Error) -> anyhow::Error {
+    let folder = folder.display();
+    let shown = shown.display();
+    match error.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!(
+            "cannot write {shown}: the folder {folder} does not exist; create it, or write to a folder that exists"
+        ),
+        std::io::ErrorKind::PermissionDenied => anyhow::anyhow!(
+            "cannot write {shown}: you may not create files in the folder {folder} (tfcalc writes a temporary file beside the output and renames it, so the folder must be writable); write to another folder"
+        ),
+        _ => anyhow::anyhow!(
+            "cannot write {shown}: cannot create a file in the folder {folder}: {}",
+            std::io::Error::from(error.kind())
+        ),
     }
 }
 
@@ -552,6 +579,14 @@ fn install_signal_handler() {
     INSTALLED.call_once(|| {});
 }
 
+/// Whether notes about files (a stale temporary removed) are left unsaid: `--quiet`.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says whether the run is `--quiet`, for the notes this module prints.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Removes, once per folder and run, the temporaries that earlier runs left in `folder` (see
 /// [`remove_stale_temporaries`]).
 fn sweep_once(folder: &Path) {
@@ -566,6 +601,9 @@ fn sweep_once(folder: &Path) {
     swept.push(key);
     drop(swept);
     for path in remove_stale_temporaries(folder) {
+        if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+            continue;
+        }
         eprintln!(
             "note: removed {}, a temporary file left by a tfcalc run that was killed",
             path.display()

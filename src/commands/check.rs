@@ -16,6 +16,7 @@ use std::process::ExitCode;
 const EXAMPLES_SHOWN: usize = 5;
 
 pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    crate::output::set_quiet(global.quiet);
     let mut options = read_options(global);
     options.report_every_row = true;
     options.skip_bad_rows = false;

@@ -12,6 +12,7 @@ use crate::uprating::Uprating;
 use std::process::ExitCode;
 
 pub fn run(command: &CostsCommand, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    crate::output::set_quiet(global.quiet);
     match command {
         CostsCommand::List(args) => list(args, global),
         CostsCommand::Show { id } => show(id, global),

@@ -51,6 +51,7 @@ pub fn cost_studies_with_tolerance(
     itemise: Itemise,
     tolerance: rust_decimal::Decimal,
 ) -> anyhow::Result<Vec<Costed>> {
+    crate::output::set_quiet(global.quiet);
     refuse_rejects_as_output(global)?;
     let options = read_options(global);
     let mut diagnostics = Diagnostics::new();
