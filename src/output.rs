@@ -378,10 +378,12 @@ impl<'a> FileSet<'a> {
             .iter()
             .find(|pending| same_destination(&pending.target, &resolved))
         {
+            // Names are kept apart (see `file_names`), so only links can make two one file.
             bail!(
-                "internal error: {} and {} are one file",
+                "cannot write {}: it is the same file as {}, which this output also writes (one is a link to the other); remove the link, or give {} another folder",
+                path.display(),
                 earlier.shown.display(),
-                path.display()
+                self.option
             );
         }
         let mut pending = Pending::create(resolved, keep, path)?;

@@ -59,7 +59,7 @@ pub fn cost_studies_with_tolerance(
     report_warnings(&diagnostics, global);
     diagnostics.into_result()?;
     // Before a row is read: refusing after reading a national extract wastes the user's time.
-    let inputs = refuse_to_overwrite_inputs(&studies, global)?;
+    let files_read = refuse_to_overwrite_inputs(&studies, global)?;
 
     let mut costed = Vec::with_capacity(studies.len());
     let mut rejected = RejectedRows::default();
@@ -87,7 +87,7 @@ pub fn cost_studies_with_tolerance(
         // earlier run holding only its header, rather than rows this run did not set aside.
         let stale = count == 0 && follow_links_is_file(&path);
         if count > 0 || stale {
-            write_rejects(&path, rejected, &inputs)?;
+            write_rejects(&path, rejected, &files_read)?;
         }
         if !global.quiet && count > 0 {
             eprintln!(

@@ -598,3 +598,53 @@ fn temporaries_of_killed_runs_are_removed_by_the_next_run_writing_there() {
     expected.sort();
     assert_eq!(left, expected);
 }
+
+/// Two studies with a family of one id (and a families table each) write every table: the
+/// second of a name is numbered, where it used to replace the first.
+#[test]
+fn tables_of_one_name_from_two_studies_are_all_written() {
+    let scratch = Scratch::new();
+    for (folder, arrests) in [("one", 1), ("two", 2)] {
+        scratch
+            .write(
+                &format!("{folder}/study.toml"),
+                format!("[study]\nname = \"{folder}\"\nwindow_months = 6\nbefore = \"before.csv\"\nafter = \"after.csv\"\n"),
+            )
+            .write(
+                &format!("{folder}/before.csv"),
+                format!("{HEADER}E,arrest,{arrests}\n"),
+            )
+            .write(&format!("{folder}/after.csv"), format!("{HEADER}E,arrest,0\n"));
+    }
+    scratch.succeeds(&["report", "one", "two", "--quiet", "--output", "out/"]);
+    for (name, arrests) in [
+        ("statement-E.csv", "1930"),
+        ("statement-E-2.csv", "3860"),
+        ("families.csv", "1930"),
+        ("families-2.csv", "3860"),
+    ] {
+        let text = read(&scratch, &format!("out/{name}"));
+        assert!(text.contains(&format!(",{arrests},")), "{name}: {text}");
+    }
+}
+
+/// Whether the tests run as root, who may write any file whatever its permissions.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|metadata| metadata.uid() == 0)
+}
+
+#[test]
+fn a_read_only_file_is_refused_not_replaced() {
+    if running_as_root() {
+        eprintln!("skipped: root may write a read-only file, as `>` would");
+        return;
+    }
+    let scratch = small_study();
+    scratch.write("kept.md", "final\n");
+    let path = scratch.path().join("kept.md");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let stderr = scratch.fails(&["roi", ".", "--output", "kept.md"]);
+    assert!(stderr.contains("it is read-only"), "{stderr}");
+    assert_eq!(read(&scratch, "kept.md"), "final\n");
+}
