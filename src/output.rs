@@ -786,6 +786,33 @@ mod tests {
         assert_eq!(temporary_writer(".tfcalc-rejects.csv"), None);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn destinations_not_there_yet_compare_by_folder_and_name() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::create_dir(folder.path().join("dir")).unwrap();
+        let plain = folder.path().join("out.csv");
+        let roundabout = folder.path().join("dir/../out.csv");
+        assert!(same_destination(&plain, &roundabout));
+        assert!(!same_destination(
+            &plain,
+            &folder.path().join("dir/out.csv")
+        ));
+        // A link to a file not there yet is that file.
+        std::os::unix::fs::symlink("out.csv", folder.path().join("link.csv")).unwrap();
+        assert!(same_destination(&plain, &folder.path().join("link.csv")));
+    }
+
+    #[test]
+    fn descriptors_are_recognised() {
+        for path in ["/dev/stdout", "/dev/stderr", "/dev/fd/3", "/proc/self/fd/1"] {
+            assert!(names_a_descriptor(Path::new(path)), "{path}");
+        }
+        for path in ["/dev/shm/report.csv", "stdout", "/proc/report.csv"] {
+            assert!(!names_a_descriptor(Path::new(path)), "{path}");
+        }
+    }
+
     #[test]
     fn file_names_never_collide() {
         let long_a = format!("statement-{}a", "x".repeat(90));
