@@ -16,12 +16,25 @@ use std::process::ExitCode;
 const EXAMPLES_SHOWN: usize = 5;
 
 pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    crate::output::set_quiet(global.quiet);
     let mut options = read_options(global);
     options.report_every_row = true;
     options.skip_bad_rows = false;
     let mut diagnostics = Diagnostics::new();
     let studies = read_studies(args, &options, &mut diagnostics);
     let study_count = studies.len();
+    // The files checked are never the file the problems are written to.
+    let mut inputs = crate::output::InputFiles::new();
+    for study in &studies {
+        super::load::study_input_files(study, &mut inputs);
+    }
+    for table in &global.costs {
+        inputs.add("the unit-cost table", table);
+    }
+    if let Some(output) = &global.output {
+        inputs.refuse(output, "--output")?;
+    }
+    warn_of_stale_temporaries(&studies, global, &mut diagnostics);
     let mut accounts: Vec<FileAccount> = Vec::new();
     for study in studies {
         let location = study
@@ -80,12 +93,71 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             text
         }
     };
-    crate::output::emit(text.as_bytes(), global.output.as_deref())?;
+    crate::output::emit(
+        text.as_bytes(),
+        global.output.as_deref(),
+        "--output",
+        &inputs,
+    )?;
     Ok(if errors > 0 {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Names the temporaries that tfcalc runs killed mid-write (SIGKILL, a power cut) left beside the
+/// study's files and the output: they are hidden files, and the next run writing into the folder
+/// removes them, but a folder of inputs is worth knowing clean.
+fn warn_of_stale_temporaries(
+    studies: &[crate::study::Study],
+    global: &GlobalArgs,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut files = Vec::new();
+    for study in studies {
+        files.extend(study.path.clone());
+        files.extend(
+            study
+                .unit_cost_tables
+                .iter()
+                .map(|table| table.path.clone()),
+        );
+        if let StudyData::Records { before, after, .. } = &study.data {
+            files.extend(before.iter().chain(after).map(|input| input.path.clone()));
+        }
+        if let Some(file) = &study.intervention.per_family_file {
+            files.push(file.path.clone());
+        }
+    }
+    files.extend(global.costs.iter().cloned());
+    files.extend(global.output.clone());
+    let mut folders: Vec<std::path::PathBuf> = Vec::new();
+    for file in &files {
+        let folder = match file.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => std::path::Path::new("."),
+        };
+        let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        if !folders.contains(&folder) {
+            folders.push(folder);
+        }
+    }
+    for folder in &folders {
+        for stale in crate::output::stale_temporaries(folder) {
+            diagnostics
+                .warning(
+                    Some(Location::file(display_path(&stale.path))),
+                    format!(
+                        "a temporary file left by an interrupted tfcalc run: {}",
+                        stale.why
+                    ),
+                )
+                .hint(
+                    "delete it; the next tfcalc run that writes a file into this folder removes it",
+                );
+        }
+    }
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {

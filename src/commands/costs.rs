@@ -6,11 +6,13 @@ use crate::costs::import_ucd;
 use crate::costs::{CostBook, Service};
 use crate::diagnostic::{Diagnostics, Problem};
 use crate::input_path::InputPath;
+use crate::output::InputFiles;
 use crate::report::{Document, views};
 use crate::uprating::Uprating;
 use std::process::ExitCode;
 
 pub fn run(command: &CostsCommand, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    crate::output::set_quiet(global.quiet);
     match command {
         CostsCommand::List(args) => list(args, global),
         CostsCommand::Show { id } => show(id, global),
@@ -19,8 +21,21 @@ pub fn run(command: &CostsCommand, global: &GlobalArgs) -> anyhow::Result<ExitCo
     }
 }
 
+/// The tables named with --costs, which output must not replace.
+fn cost_tables(global: &GlobalArgs) -> InputFiles {
+    let mut files = InputFiles::new();
+    for table in &global.costs {
+        files.add("the unit-cost table", table);
+    }
+    files
+}
+
 /// The tables named with --costs, or the built-in ones.
 fn load_book(global: &GlobalArgs) -> anyhow::Result<CostBook> {
+    // Refused before the tables are read, as every command refuses.
+    if let Some(output) = &global.output {
+        cost_tables(global).refuse(output, "--output")?;
+    }
     let mut diagnostics = Diagnostics::new();
     let paths: Vec<InputPath> = global.costs.iter().map(InputPath::given).collect();
     let uprating = global.price_year.map(Uprating::to);
@@ -80,7 +95,7 @@ fn list(args: &CostsListArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         charts: Vec::new(),
         tables: vec![views::cost_list(&book, &keep)],
     };
-    emit_document(&document, global)?;
+    emit_document(&document, global, &cost_tables(global))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -99,7 +114,7 @@ fn show(id: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         charts: Vec::new(),
         tables: views::cost_detail(&book, book.service(service_id)),
     };
-    emit_document(&document, global)?;
+    emit_document(&document, global, &cost_tables(global))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -110,11 +125,18 @@ fn agencies(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         charts: Vec::new(),
         tables: vec![views::agency_list(&book)],
     };
-    emit_document(&document, global)?;
+    emit_document(&document, global, &cost_tables(global))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut exports = InputFiles::new();
+    for file in files {
+        exports.add("the Unit Cost Database export", file);
+    }
+    if let Some(output) = &global.output {
+        exports.refuse(output, "--output")?;
+    }
     let mut diagnostics = Diagnostics::new();
     let inputs: Vec<InputPath> = files.iter().map(InputPath::given).collect();
     let imported = import_ucd::import(&inputs, &mut diagnostics);
@@ -141,7 +163,12 @@ fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<E
             check.problems()
         );
     }
-    crate::output::emit(table.as_bytes(), global.output.as_deref())?;
+    crate::output::emit(
+        table.as_bytes(),
+        global.output.as_deref(),
+        "--output",
+        &exports,
+    )?;
     if !global.quiet {
         eprint!("{}", import_ucd::summary(&imported));
         if let Some(output) = &global.output {

@@ -9,6 +9,7 @@ use crate::input_path::{InputPath, ReadOptions};
 use crate::intervention_file::read_intervention_file;
 use crate::ledger::{self, RecordInputs, StudyInputs};
 use crate::money::parse_money;
+use crate::output::InputFiles;
 use crate::pseudonym;
 use crate::reconcile as reconciliation;
 use crate::study::{QuickStudy, Study, StudyData, load_study};
@@ -51,11 +52,15 @@ pub fn cost_studies_with_tolerance(
     itemise: Itemise,
     tolerance: rust_decimal::Decimal,
 ) -> anyhow::Result<Vec<Costed>> {
+    crate::output::set_quiet(global.quiet);
+    refuse_rejects_as_output(global)?;
     let options = read_options(global);
     let mut diagnostics = Diagnostics::new();
     let studies = read_studies(args, &options, &mut diagnostics);
     report_warnings(&diagnostics, global);
     diagnostics.into_result()?;
+    // Before a row is read: refusing after reading a national extract wastes the user's time.
+    let files_read = refuse_to_overwrite_inputs(&studies, global)?;
 
     let mut costed = Vec::with_capacity(studies.len());
     let mut rejected = RejectedRows::default();
@@ -77,17 +82,24 @@ pub fn cost_studies_with_tolerance(
         }
         costed.push(Costed::new(ledger, tolerance));
     }
-    if global.skip_bad_rows && !rejected.is_empty() {
-        let path = global
-            .rejects
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_REJECTS_FILE));
+    if global.skip_bad_rows {
+        let path = rejects_path(global);
         let count = rejected.len();
-        write_rejects(&path, rejected, &costed)?;
-        if !global.quiet {
+        // The rejects file belongs to the last run: a run with no bad rows leaves one from an
+        // earlier run holding only its header, rather than rows this run did not set aside.
+        let stale = count == 0 && follow_links_is_file(&path);
+        if count > 0 || stale {
+            write_rejects(&path, rejected, &files_read)?;
+        }
+        if !global.quiet && count > 0 {
             eprintln!(
                 "warning: {count} bad row{} set aside: written to {} with the reason for each",
                 if count == 1 { "" } else { "s" },
+                path.display()
+            );
+        } else if !global.quiet && stale {
+            eprintln!(
+                "note: no bad rows were set aside, so {} (from an earlier run) now holds only its header row",
                 path.display()
             );
         }
@@ -95,21 +107,114 @@ pub fn cost_studies_with_tolerance(
     Ok(costed)
 }
 
+/// Where `--skip-bad-rows` writes bad rows.
+fn rejects_path(global: &GlobalArgs) -> PathBuf {
+    global
+        .rejects
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_REJECTS_FILE))
+}
+
+/// Whether `path` is, or links to, a regular file.
+fn follow_links_is_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file())
+}
+
+/// The files a run writes besides its output, which the output must not replace: the rejects
+/// file, with `--skip-bad-rows`.
+pub fn written_files(global: &GlobalArgs) -> InputFiles {
+    let mut files = InputFiles::new();
+    if global.skip_bad_rows {
+        files.add_written("the rejects file", rejects_path(global));
+    }
+    files
+}
+
+/// `--rejects` and `--output` naming one file would have the report replace the bad rows (or
+/// the other way round): refused before any work.
+fn refuse_rejects_as_output(global: &GlobalArgs) -> anyhow::Result<()> {
+    if global.rejects.is_none() && !global.skip_bad_rows {
+        return Ok(());
+    }
+    let rejects = rejects_path(global);
+    if let Some(output) = &global.output
+        && crate::output::same_destination(&rejects, output)
+    {
+        anyhow::bail!(
+            "--output {} is also the rejects file{}: the report would replace the bad rows set aside; give --output and --rejects different files",
+            output.display(),
+            if global.rejects.is_some() {
+                String::new()
+            } else {
+                format!(
+                    " (--skip-bad-rows writes {DEFAULT_REJECTS_FILE} unless --rejects names another)"
+                )
+            }
+        );
+    }
+    Ok(())
+}
+
+/// Adds the files `study` is read from: its study file, unit-cost tables, service-use files and
+/// intervention file.
+pub fn study_input_files(study: &Study, files: &mut InputFiles) {
+    if let Some(path) = &study.path {
+        files.add("the study file", path);
+    }
+    for table in &study.unit_cost_tables {
+        files.add("the unit-cost table", &table.path);
+    }
+    if let StudyData::Records { before, after, .. } = &study.data {
+        for input in before.iter().chain(after) {
+            files.add("the service-use file", &input.path);
+        }
+    }
+    if let Some(file) = &study.intervention.per_family_file {
+        files.add("the intervention file", &file.path);
+    }
+}
+
+/// Refuses an `--output` or `--rejects` that is one of the files the studies (or `--costs`) are
+/// read from, and returns those files.
+pub fn refuse_to_overwrite_inputs(
+    studies: &[Study],
+    global: &GlobalArgs,
+) -> anyhow::Result<InputFiles> {
+    let mut inputs = InputFiles::new();
+    for study in studies {
+        study_input_files(study, &mut inputs);
+    }
+    for table in &global.costs {
+        inputs.add("the unit-cost table", table);
+    }
+    if let Some(output) = &global.output {
+        inputs.refuse(output, "--output")?;
+    }
+    if global.skip_bad_rows || global.rejects.is_some() {
+        inputs.refuse(&rejects_path(global), "--rejects")?;
+    }
+    *STUDY_INPUTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = inputs.clone();
+    Ok(inputs)
+}
+
+/// The files the last studies costed were read from: the output, written later from the ledger
+/// (which does not keep the intervention file), is refused over any of them too.
+static STUDY_INPUTS: std::sync::Mutex<InputFiles> = std::sync::Mutex::new(InputFiles::new());
+
+/// See [`STUDY_INPUTS`].
+pub fn study_inputs() -> InputFiles {
+    STUDY_INPUTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
 /// The rejects file: each bad row with its file, line, column and reason, spreadsheet-safe.
-fn write_rejects(path: &Path, rejected: RejectedRows, studies: &[Costed]) -> anyhow::Result<()> {
-    let inputs: Vec<&str> = studies
-        .iter()
-        .flat_map(|costed| {
-            costed
-                .ledger
-                .inputs
-                .iter()
-                .map(|account| account.file.as_str())
-        })
-        .collect();
-    let inputs: Vec<String> = inputs.into_iter().map(str::to_string).collect();
+fn write_rejects(path: &Path, rejected: RejectedRows, inputs: &InputFiles) -> anyhow::Result<()> {
     // Written as a stream into a temporary file beside the target, renamed when complete.
-    crate::output::write_with(Some(path), &inputs, |output| {
+    crate::output::write_with(Some(path), "--rejects", inputs, |output| {
         let mut writer = csv::Writer::from_writer(output);
         writer.write_record(["file", "line", "column", "reason", "row"])?;
         rejected.for_each(|row| {

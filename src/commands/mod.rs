@@ -19,7 +19,7 @@ use crate::cli::{Format, GlobalArgs};
 use crate::costed::Costed;
 use crate::diagnostic::Diagnostics;
 use crate::money::Precision;
-use crate::output::write_with;
+use crate::output::{FileSet, InputFiles, write_with};
 use crate::report::json::{self, JsonOptions};
 use crate::report::{Document, html, markdown, terminal, xlsx};
 use anyhow::Context;
@@ -135,21 +135,22 @@ fn terminal_options(global: &GlobalArgs) -> terminal::TerminalOptions {
     }
 }
 
-/// Every input file of the studies, which output must never overwrite.
-fn input_files(studies: &[Costed]) -> Vec<String> {
-    let mut files = Vec::new();
+/// Every file the studies were read from, which output must never overwrite: the study files,
+/// service-use files and unit-cost tables (the intervention files are refused earlier, with the
+/// rest, by [`load::refuse_to_overwrite_inputs`]).
+fn input_files(studies: &[Costed]) -> InputFiles {
+    let mut files = InputFiles::new();
     for costed in studies {
         let ledger = &costed.ledger;
-        files.extend(ledger.study_file.iter().cloned());
-        files.extend(ledger.inputs.iter().map(|account| account.file.clone()));
-        files.extend(
-            ledger
-                .book
-                .tables()
-                .iter()
-                .filter(|table| !table.builtin)
-                .map(|table| table.path.clone()),
-        );
+        if let Some(study_file) = &ledger.study_file {
+            files.add("the study file", study_file);
+        }
+        for account in &ledger.inputs {
+            files.add("the service-use file", &account.file);
+        }
+        for table in ledger.book.tables().iter().filter(|table| !table.builtin) {
+            files.add("the unit-cost table", &table.path);
+        }
     }
     files
 }
@@ -162,25 +163,32 @@ pub fn emit(
     json_options: JsonOptions,
     global: &GlobalArgs,
 ) -> anyhow::Result<()> {
-    let inputs = input_files(studies);
+    let mut inputs = input_files(studies);
+    inputs.extend(&load::study_inputs());
+    inputs.extend(&load::written_files(global));
     if output_format(global)? == Format::Json {
-        return write_with(global.output.as_deref(), &inputs, |writer| {
+        return write_with(global.output.as_deref(), "--output", &inputs, |writer| {
             json::render(studies, json_options, writer)
         });
     }
     render_document(document, global, &inputs)
 }
 
-/// Writes a document with no study figures behind it: JSON is the document's tables.
-pub fn emit_document(document: &Document<'_>, global: &GlobalArgs) -> anyhow::Result<()> {
-    render_document(document, global, &[])
+/// Writes a document with no study figures behind it (JSON is the document's tables), read from
+/// `inputs`.
+pub fn emit_document(
+    document: &Document<'_>,
+    global: &GlobalArgs,
+    inputs: &InputFiles,
+) -> anyhow::Result<()> {
+    render_document(document, global, inputs)
 }
 
 /// Draws a document with the renderer of the format asked for.
 fn render_document(
     document: &Document<'_>,
     global: &GlobalArgs,
-    inputs: &[String],
+    inputs: &InputFiles,
 ) -> anyhow::Result<()> {
     let format = output_format(global)?;
     refuse_binary_to_terminal(format, global)?;
@@ -188,20 +196,20 @@ fn render_document(
     let precision = precision(global);
     let started = std::time::Instant::now();
     let written = match format {
-        Format::Table => write_with(output, inputs, |writer| {
+        Format::Table => write_with(output, "--output", inputs, |writer| {
             terminal::render(document, precision, terminal_options(global), writer)
         }),
-        Format::Markdown => write_with(output, inputs, |writer| {
+        Format::Markdown => write_with(output, "--output", inputs, |writer| {
             markdown::render(document, precision, writer)
         }),
-        Format::Json => write_with(output, inputs, |writer| {
+        Format::Json => write_with(output, "--output", inputs, |writer| {
             json::render_document(document, writer)
         }),
         Format::Csv => write_csv_tables(document, global, inputs),
-        Format::Xlsx => write_with(output, inputs, |writer| {
+        Format::Xlsx => write_with(output, "--output", inputs, |writer| {
             xlsx::render(document, precision, writer)
         }),
-        Format::Html => write_with(output, inputs, |writer| {
+        Format::Html => write_with(output, "--output", inputs, |writer| {
             html::render(document, precision, writer)
         }),
     };
@@ -217,32 +225,37 @@ fn render_document(
 
 /// CSV holds one table per file. A one-table document goes to the output (or standard output);
 /// a larger one needs `--output`: `FOLDER/` gets `FOLDER/<table>.csv` for each table, and
-/// `report.csv` gets `report-<table>.csv`.
+/// `report.csv` gets `report-<table>.csv`. The files of a document are written all or none (see
+/// [`FileSet`]), and named so that no two are one file (see [`crate::output::file_names`]).
 fn write_csv_tables(
     document: &Document<'_>,
     global: &GlobalArgs,
-    inputs: &[String],
+    inputs: &InputFiles,
 ) -> anyhow::Result<()> {
     let precision = precision(global);
-    if let [table] = document.tables.as_slice() {
-        return write_with(global.output.as_deref(), inputs, |writer| {
-            crate::report::csv::render_table(table, precision, writer)
+    let output = global.output.as_deref();
+    let as_folder = output.is_some_and(is_folder);
+    if let [table] = document.tables.as_slice()
+        && !as_folder
+    {
+        return write_with(output, "--output", inputs, |writer| {
+            render_csv_table(table, precision, writer)
         });
     }
-    let Some(output) = global.output.as_deref() else {
+    let Some(output) = output else {
         anyhow::bail!(
             "CSV holds one table per file, and this output has {} tables: give --output FOLDER/ (for FOLDER/<table>.csv each) or --output NAME.csv (for NAME-<table>.csv each)",
             document.tables.len()
         );
     };
-    let as_folder = is_folder(output);
     if as_folder {
         std::fs::create_dir_all(output)
             .with_context(|| format!("cannot create the folder {}", output.display()))?;
     }
+    let names = crate::output::file_names(document.tables.iter().map(|table| table.key.as_str()));
+    let mut files = FileSet::new("--output", inputs);
     let mut written = Vec::new();
-    for table in &document.tables {
-        let name = crate::output::file_name_part(&table.key);
+    for (table, name) in document.tables.iter().zip(names) {
         let path = if as_folder {
             output.join(format!("{name}.csv"))
         } else {
@@ -252,15 +265,47 @@ fn write_csv_tables(
                 .unwrap_or("tfcalc");
             output.with_file_name(format!("{stem}-{name}.csv"))
         };
-        write_with(Some(&path), inputs, |writer| {
-            crate::report::csv::render_table(table, precision, writer)
-        })?;
+        files.write(&path, |writer| render_csv_table(table, precision, writer))?;
         written.push(path);
     }
+    files.commit()?;
     if !global.quiet {
         for path in &written {
             eprintln!("wrote {}", path.display());
         }
     }
     Ok(())
+}
+
+/// A family's statement is named by its table key, `statement-<family id>`.
+const STATEMENT_KEY: &str = "statement-";
+
+/// Writes one table as CSV. A family's statement has its family in a first column (`Family`, as
+/// in the families table), since the file name alone cannot always say whose it is: an id such
+/// as `A/B` is not a file name as it stands.
+fn render_csv_table(
+    table: &crate::report::TableView<'_>,
+    precision: crate::money::Precision,
+    writer: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    let Some(family) = table.key.strip_prefix(STATEMENT_KEY) else {
+        return crate::report::csv::render_table(table, precision, writer);
+    };
+    use crate::report::{Cell, Row};
+    let mut named = crate::report::TableView::new(table.key.clone(), table.title.clone(), &[]);
+    named.columns = std::iter::once("Family".to_string())
+        .chain(table.columns.iter().cloned())
+        .collect();
+    named.rows = table
+        .rows
+        .iter()
+        .map(|row| Row {
+            kind: row.kind,
+            cells: std::iter::once(Cell::text(family))
+                .chain(row.cells.iter().cloned())
+                .collect(),
+        })
+        .collect();
+    debug_assert!(table.generated.is_none(), "a statement's rows are held");
+    crate::report::csv::render_table(&named, precision, writer)
 }

@@ -6,6 +6,7 @@ mod common;
 mod edge_figures;
 mod error_snapshots;
 mod family_e;
+mod file_safety;
 mod hostile;
 mod invariants;
 mod leicestershire;
