@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-300}
-for target in usage_csv unit_cost_table study_file money; do
+for target in usage_csv unit_cost_table study_file money report_study; do
   mkdir -p "corpus/$target"
   echo "== $target ($seconds s)"
   RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- \

@@ -375,6 +375,7 @@ impl EdgeStudy {
 /// report); a panic is a bug. Returns the errors the runs ended in.
 pub fn report_every_format(study: &EdgeStudy) -> Vec<String> {
     use clap::Parser;
+    crate::commands::free_studies_after_each_command();
     let folder = tempfile::tempdir().expect("a temporary folder");
     for (name, text) in &study.files {
         std::fs::write(folder.path().join(name), text).expect("the study's files are written");

@@ -609,7 +609,7 @@ impl Context {
         Problem::error(
             self.location.clone(),
             format!(
-                "{} are too large to compute exactly (over 28 digits)",
+                "{} cannot be computed exactly: the figure would be over 28 digits",
                 what.describe()
             ),
         )

@@ -9,6 +9,7 @@ use crate::diagnostic::{Diagnostics, Location, Problem, Severity, display_path};
 use crate::ledger::{self, StudyInputs};
 use crate::study::StudyData;
 use crate::usage::{FileAccount, Itemise};
+use anyhow::Context;
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -93,12 +94,22 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             text
         }
     };
-    crate::output::emit(
-        text.as_bytes(),
-        global.output.as_deref(),
-        "--output",
-        &inputs,
-    )?;
+    // A folder (`--output out/`) holds the problems as one CSV file, as other commands' tables.
+    let in_folder = match global.output.as_deref() {
+        Some(folder) if super::is_folder(folder) => {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+            Some(folder.join("problems.csv"))
+        }
+        _ => None,
+    };
+    let output = in_folder.as_deref().or(global.output.as_deref());
+    crate::output::emit(text.as_bytes(), output, "--output", &inputs)?;
+    if let Some(path) = &in_folder
+        && !global.quiet
+    {
+        eprintln!("wrote {}", path.display());
+    }
     Ok(if errors > 0 {
         ExitCode::from(2)
     } else {

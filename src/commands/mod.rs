@@ -28,7 +28,19 @@ use anyhow::Context;
 /// national study's hundreds of thousands of families one by one takes milliseconds the user
 /// waits for, just before the process exits and all its memory goes back at once.
 fn keep_until_exit(studies: Vec<Costed>) {
-    std::mem::forget(studies);
+    if LEAVE_TO_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(studies);
+    }
+}
+
+/// Whether [`keep_until_exit`] leaves the studies to the operating system. It is turned off where
+/// commands run one after another in one process (fuzzing, property tests), which would otherwise
+/// keep every run's studies until the process ends.
+static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Frees each command's studies when it ends: for running many commands in one process.
+pub fn free_studies_after_each_command() {
+    LEAVE_TO_EXIT.store(false, std::sync::atomic::Ordering::Relaxed);
 }
 
 pub fn precision(global: &GlobalArgs) -> Precision {

@@ -570,3 +570,27 @@ fn thousands_of_threads_are_capped_with_a_warning_and_the_figures_unchanged() {
         assert!(stderr.contains("--threads"), "{stderr}");
     }
 }
+
+/// Found by the edge-of-range property test: `check --output FOLDER/` tried to write the folder
+/// itself as a file ("Not a directory"), and left later runs unable to use the folder.
+#[test]
+fn check_writes_its_problems_into_an_output_folder() {
+    let scratch = study_with(
+        format!("{HEADER}A,arrest,1\n").as_bytes(),
+        format!("{HEADER}A,arrest,0\n").as_bytes(),
+    );
+    let output = scratch
+        .tfcalc()
+        .args(["check", ".", "--output", "out/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let problems = std::fs::read_to_string(scratch.path().join("out/problems.csv")).unwrap();
+    assert!(
+        problems.starts_with("severity,file,line,column,message,hint\n"),
+        "{problems}"
+    );
+    // The folder is still a folder for the next command.
+    scratch.succeeds(&["roi", ".", "--output", "out/"]);
+    assert!(scratch.path().join("out/roi.csv").is_file());
+}

@@ -11,8 +11,7 @@ use std::io::Read;
 
 const HEADER: &str = "family_id,service,quantity\n";
 
-/// Rows of ordinary families, so that a file with a few control characters in it is not judged
-/// to be binary data (more than 1% control bytes).
+/// Rows of ordinary families around the hostile ones, as in a real extract.
 fn ordinary_rows(quantity: u32) -> String {
     (0..60)
         .map(|n| format!("F{n},arrest,{quantity}\n"))
