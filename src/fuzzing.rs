@@ -374,6 +374,35 @@ impl EdgeStudy {
 /// Decimal's range, in a fresh folder. An error is a fine answer (the figures may be too large to
 /// report); a panic is a bug. Returns the errors the runs ended in.
 pub fn report_every_format(study: &EdgeStudy) -> Vec<String> {
+    report_runs(study, |_, _| true)
+}
+
+/// The commands that report figures, as `tfcalc` takes them.
+const COMMANDS: &[&[&str]] = &[
+    &["report"],
+    &["agency"],
+    &["agency", "--net"],
+    &["roi"],
+    &["reconcile"],
+    &["reconcile", "--tolerance", "79228162514264337593543950335"],
+    &["check"],
+    &["family"],
+    &["family", "--summary"],
+];
+
+/// Each format, and the output it is written to.
+const FORMATS: &[(&str, &str)] = &[
+    ("table", "out.txt"),
+    ("markdown", "out.md"),
+    ("csv", "csv/"),
+    ("json", "out.json"),
+    ("xlsx", "out.xlsx"),
+    ("html", "out.html"),
+];
+
+/// Runs the commands and formats that `chosen(run number, runs)` picks, on the study in a fresh
+/// folder.
+fn report_runs(study: &EdgeStudy, chosen: impl Fn(usize, usize) -> bool) -> Vec<String> {
     use clap::Parser;
     crate::commands::free_studies_after_each_command();
     let folder = tempfile::tempdir().expect("a temporary folder");
@@ -382,45 +411,33 @@ pub fn report_every_format(study: &EdgeStudy) -> Vec<String> {
     }
     let study_path = folder.path().join("study.toml");
     let study_path = study_path.to_str().expect("a temporary path is UTF-8");
-    let mut commands: Vec<&[&str]> = vec![
-        &["report"],
-        &["agency"],
-        &["agency", "--net"],
-        &["roi"],
-        &["reconcile"],
-        &["reconcile", "--tolerance", "79228162514264337593543950335"],
-        &["check"],
-    ];
-    if study.has_families {
-        commands.extend([&["family"][..], &["family", "--summary"]]);
-    }
-    let mut errors = Vec::new();
-    for command in commands {
-        for (format, output) in [
-            ("table", "out.txt"),
-            ("markdown", "out.md"),
-            ("csv", "csv/"),
-            ("json", "out.json"),
-            ("xlsx", "out.xlsx"),
-            ("html", "out.html"),
-        ]
-        .into_iter()
+    let runs = COMMANDS
+        .iter()
+        // A summary study has no families to itemise.
+        .filter(|command| study.has_families || command[0] != "family")
+        .flat_map(|command| FORMATS.iter().map(move |format| (*command, *format)))
         // `check` lists problems as a table, CSV or JSON.
-        .filter(|(format, _)| command != ["check"] || matches!(*format, "table" | "csv" | "json"))
-        {
-            let output = folder.path().join(output);
-            let mut args = vec!["tfcalc", "--quiet"];
-            args.extend(command);
-            args.push(study_path);
-            args.extend(["--format", format, "--output"]);
-            args.push(output.to_str().expect("a temporary path is UTF-8"));
-            if study.pence {
-                args.push("--pence");
-            }
-            let cli = crate::cli::Cli::try_parse_from(&args).expect("the arguments parse");
-            if let Err(error) = crate::run(cli) {
-                errors.push(format!("{error:#}"));
-            }
+        .filter(|(command, (format, _))| {
+            command[0] != "check" || matches!(*format, "table" | "csv" | "json")
+        })
+        .collect::<Vec<_>>();
+    let mut errors = Vec::new();
+    for (number, (command, (format, output))) in runs.iter().enumerate() {
+        if !chosen(number, runs.len()) {
+            continue;
+        }
+        let output = folder.path().join(output);
+        let mut args = vec!["tfcalc", "--quiet"];
+        args.extend(command.iter());
+        args.push(study_path);
+        args.extend(["--format", format, "--output"]);
+        args.push(output.to_str().expect("a temporary path is UTF-8"));
+        if study.pence {
+            args.push("--pence");
+        }
+        let cli = crate::cli::Cli::try_parse_from(&args).expect("the arguments parse");
+        if let Err(error) = crate::run(cli) {
+            errors.push(format!("{error:#}"));
         }
     }
     errors
@@ -429,4 +446,12 @@ pub fn report_every_format(study: &EdgeStudy) -> Vec<String> {
 /// Builds a study from bytes and reports it in every format (see [`report_every_format`]).
 pub fn report_study(bytes: &[u8]) {
     report_every_format(&EdgeStudy::from_bytes(bytes));
+}
+
+/// For a fuzzer, which wants many quick runs: the first byte picks one command and format, the
+/// rest build the study.
+pub fn report_study_once(bytes: &[u8]) {
+    let (pick, rest) = bytes.split_first().unwrap_or((&0, &[]));
+    let pick = usize::from(*pick);
+    report_runs(&EdgeStudy::from_bytes(rest), |number, runs| number == pick % runs);
 }
