@@ -184,6 +184,13 @@ fn a_records_study_with_a_counterfactual_ends_on_one_figure() {
             "£695"
         ]
     );
+    // The families' net savings keep the contract's meaning, and say what they leave out.
+    for who in ["the family", "the families"] {
+        assert!(
+            text.contains(&format!("The net saving leaves out the counterfactual, the services {who} would have used anyway (£250.50 per family), which the study's net benefit and return on investment allow for: see the study totals.")),
+            "{text}"
+        );
+    }
 }
 
 #[test]

@@ -106,7 +106,25 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView<'stat
         Cell::Empty,
     ]));
     table.note("Savings are costs before less intervention costs less costs after.");
+    note_counterfactual_left_out(&mut table, ledger, "the family");
     table
+}
+
+/// A family's net saving leaves the counterfactual out, as the contract defines it; where there is
+/// one, the note says so, so that the saving is not read as the bottom line the return agrees with.
+fn note_counterfactual_left_out(table: &mut TableView<'_>, ledger: &StudyLedger, who: &str) {
+    if ledger.counterfactual_cost_per_family.is_zero() {
+        return;
+    }
+    table.note_with_figures(vec![
+        Piece::text(format!(
+            "The net saving leaves out the counterfactual, the services {who} would have used anyway ("
+        )),
+        Piece::UnitCost(ledger.counterfactual_cost_per_family),
+        Piece::text(
+            " per family), which the study's net benefit and return on investment allow for: see the study totals.",
+        ),
+    ]);
 }
 
 /// "Police call outs: 62 hours at £33 per hour = £2,046", and for a composite the line it is built from.
@@ -218,6 +236,7 @@ pub fn family_summary(ledger: &StudyLedger) -> TableView<'_> {
     table.note(
         "Gross saving is before less after; net saving also takes off the intervention cost.",
     );
+    note_counterfactual_left_out(&mut table, ledger, "the families");
     table
 }
 
