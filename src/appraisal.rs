@@ -1,6 +1,8 @@
 //! Return on investment, Leicestershire Table 2 style: what delivery costs per family beyond what
-//! the family's services would have cost anyway, against the fiscal benefit per family.
+//! the family's services would have cost anyway, against the fiscal benefit per family; and the
+//! study's net benefit, the bottom line that agrees with that return.
 
+use crate::diagnostic::{InputErrors, Location, Problem};
 use crate::ledger::StudyLedger;
 use rust_decimal::Decimal;
 
@@ -15,6 +17,18 @@ pub struct Appraisal {
     pub net_cost_per_family: Option<Decimal>,
     pub benefit_per_family: Option<Decimal>,
     pub roi: Roi,
+    /// The counterfactual of every family: families × the counterfactual cost per family, the
+    /// services the families would have used anyway.
+    pub counterfactual_total: Decimal,
+    /// The net cost of every family: the delivery cost less [`Self::counterfactual_total`].
+    pub net_cost_total: Decimal,
+    /// The study's bottom line net of the counterfactual: benefit − families × net cost per family,
+    /// which is also the ledger's net saving (benefit − delivery) plus
+    /// [`Self::counterfactual_total`].
+    /// Worked from totals, so a per-family average that does not divide exactly never enters it.
+    /// The net saving leaves the counterfactual out, so it disagrees with the return on investment
+    /// whenever the counterfactual is not zero; this figure never does.
+    pub net_benefit: Decimal,
 }
 
 /// The return on investment: fiscal benefit for every £1 of net cost.
@@ -53,7 +67,8 @@ impl Roi {
 }
 
 impl Appraisal {
-    pub fn of(ledger: &StudyLedger) -> Appraisal {
+    /// The study's appraisal, or an error at the study file if a total would pass Decimal's range.
+    pub fn of(ledger: &StudyLedger) -> Result<Appraisal, InputErrors> {
         let families = ledger.family_count;
         let per_family = |total: Decimal| {
             (families > 0)
@@ -93,13 +108,42 @@ impl Appraisal {
             },
             _ => Roi::NoFamilies,
         };
-        Appraisal {
+        let overflow = |what: &str| -> InputErrors {
+            Problem::error(
+                ledger.study_file.clone().map(Location::file),
+                format!(
+                    "{what} of {} cannot be computed exactly: the figure would be over 28 digits",
+                    ledger.name
+                ),
+            )
+            .with_hint(
+                "check the counterfactual cost per family and the number of families for a mistyped figure",
+            )
+            .into()
+        };
+        let counterfactual_total = counterfactual
+            .checked_mul(Decimal::from(families))
+            .ok_or_else(|| overflow("the counterfactual of all the families"))?;
+        let net_cost_total = ledger
+            .totals
+            .intervention
+            .checked_sub(counterfactual_total)
+            .ok_or_else(|| overflow("the net cost of all the families"))?;
+        let net_benefit = ledger
+            .totals
+            .benefit
+            .checked_sub(net_cost_total)
+            .ok_or_else(|| overflow("the net benefit (benefit less net cost)"))?;
+        Ok(Appraisal {
             families,
             delivery_cost_per_family,
             counterfactual_cost_per_family: counterfactual,
             net_cost_per_family,
             benefit_per_family,
             roi,
-        }
+            counterfactual_total,
+            net_cost_total,
+            net_benefit,
+        })
     }
 }

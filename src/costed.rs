@@ -13,15 +13,19 @@ pub struct Costed {
 }
 
 impl Costed {
-    /// Appraises and reconciles a ledger, with money agreeing within `tolerance`.
-    pub fn new(ledger: StudyLedger, tolerance: Decimal) -> Costed {
-        let appraisal = Appraisal::of(&ledger);
+    /// Appraises and reconciles a ledger, with money agreeing within `tolerance`; an error if the
+    /// appraisal's totals pass Decimal's range.
+    pub fn new(
+        ledger: StudyLedger,
+        tolerance: Decimal,
+    ) -> Result<Costed, crate::diagnostic::InputErrors> {
+        let appraisal = Appraisal::of(&ledger)?;
         let mut checks = reconcile::reconcile(&ledger, &appraisal, tolerance);
         checks.extend(reconcile::consistency(&ledger));
-        Costed {
+        Ok(Costed {
             ledger,
             appraisal,
             checks,
-        }
+        })
     }
 }

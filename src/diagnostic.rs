@@ -116,6 +116,9 @@ fn lexically_normal(path: &Path) -> std::path::PathBuf {
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, and usually right: `check` lists it, counted apart from the warnings, and
+    /// no other command prints it.
+    Note,
 }
 
 /// One problem: what is wrong, where, and how to fix it.
@@ -144,6 +147,13 @@ impl Problem {
         }
     }
 
+    pub fn note(location: Option<Location>, message: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Note,
+            ..Problem::error(location, message)
+        }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -151,6 +161,15 @@ impl Problem {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The word `check` labels it with, in every format.
+    pub fn label(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
     }
 }
 
@@ -203,6 +222,11 @@ impl Diagnostics {
         self.problems.last_mut().expect("just pushed")
     }
 
+    pub fn note(&mut self, location: Option<Location>, message: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::note(location, message));
+        self.problems.last_mut().expect("just pushed")
+    }
+
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Problem::is_error)
     }
@@ -212,15 +236,28 @@ impl Diagnostics {
     }
 
     pub fn warning_count(&self) -> usize {
-        self.problems.len() - self.error_count()
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn note_count(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Note)
+            .count()
     }
 
     pub fn problems(&self) -> &[Problem] {
         &self.problems
     }
 
+    /// The warnings, which every command prints; notes are for `check` alone.
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| !p.is_error())
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
     }
 
     pub fn extend(&mut self, other: Diagnostics) {

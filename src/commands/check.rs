@@ -1,11 +1,12 @@
 //! `tfcalc check`: read every input of the studies, and list every problem found, each with its
 //! file, line and column, what is wrong and how to fix it. Exits 2 if anything is wrong, 0 if all
-//! is clean; warnings are listed but do not fail the check.
+//! is clean; warnings are listed but do not fail the check, and notes (usually right, worth
+//! knowing) are listed and counted apart from the warnings.
 
 use super::{read_inputs, read_options, read_studies};
 use crate::cli::{Format, GlobalArgs, StudyArgs};
 use crate::costs::CostBook;
-use crate::diagnostic::{Diagnostics, Location, Problem, Severity, display_path};
+use crate::diagnostic::{Diagnostics, Location, Problem, display_path};
 use crate::ledger::{self, StudyInputs};
 use crate::study::StudyData;
 use crate::usage::{FileAccount, Itemise};
@@ -60,6 +61,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
+    let notes = diagnostics.note_count();
     let text = match super::output_format(global)? {
         Format::Markdown | Format::Xlsx | Format::Html => anyhow::bail!(
             "check lists problems as a table, csv or json: give --format table, csv or json"
@@ -69,21 +71,29 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         Format::Table => {
             let mut text = String::new();
             for problem in diagnostics.problems() {
-                let label = if problem.is_error() {
-                    "error"
-                } else {
-                    "warning"
-                };
-                text.push_str(&format!("{label}: {problem}\n"));
+                text.push_str(&format!("{}: {problem}\n", problem.label()));
             }
             let rows: u64 = accounts.iter().map(|account| account.rows_read).sum();
+            let notes_counted = match notes {
+                0 => String::new(),
+                _ => format!(" and {notes} {}", plural(notes, "note", "notes")),
+            };
             text.push_str(&match (errors, warnings) {
                 (0, 0) => format!(
-                    "check: no problems in {study_count} {} ({} service-use {}, {rows} {} read)\n",
+                    "check: no problems in {study_count} {} ({} service-use {}, {rows} {} read){}\n",
                     plural(study_count, "study", "studies"),
                     accounts.len(),
                     plural(accounts.len(), "file", "files"),
                     crate::diagnostic::plural(rows, "row", "rows"),
+                    match notes {
+                        0 => String::new(),
+                        _ => format!("; {notes} {}", plural(notes, "note", "notes")),
+                    },
+                ),
+                _ if notes > 0 => format!(
+                    "check: {errors} {}, {warnings} {}{notes_counted}\n",
+                    plural(errors, "error", "errors"),
+                    plural(warnings, "warning", "warnings")
                 ),
                 _ => format!(
                     "check: {errors} {} and {warnings} {}\n",
@@ -258,8 +268,10 @@ fn warn_about_windows(inputs: &StudyInputs, pseudonymised: bool, diagnostics: &m
             .iter()
             .map(|&index| book.services()[index].definition.id.as_str())
             .collect();
+        // A note, not a warning: services that stop after the intervention (or start with it)
+        // are what an intervention is for, and every real case has them.
         diagnostics
-            .warning(
+            .note(
                 Some(Location::file(file.clone())),
                 format!(
                     "{} used only {window} the intervention, never {other}: {}",
@@ -323,6 +335,7 @@ fn warn_about_published_agencies(
 struct JsonCheck<'a> {
     errors: usize,
     warnings: usize,
+    notes: usize,
     problems: Vec<JsonProblem<'a>>,
 }
 
@@ -341,10 +354,7 @@ fn json(diagnostics: &Diagnostics) -> String {
         .problems()
         .iter()
         .map(|problem: &Problem| JsonProblem {
-            severity: match problem.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            },
+            severity: problem.label(),
             file: problem
                 .location
                 .as_ref()
@@ -361,6 +371,7 @@ fn json(diagnostics: &Diagnostics) -> String {
     let report = JsonCheck {
         errors: diagnostics.error_count(),
         warnings: diagnostics.warning_count(),
+        notes: diagnostics.note_count(),
         problems,
     };
     let mut text = serde_json::to_string_pretty(&report).expect("serialisable");
@@ -376,11 +387,7 @@ fn problems_csv(diagnostics: &Diagnostics) -> anyhow::Result<String> {
         let location = problem.location.as_ref();
         let number = |value: Option<u64>| value.map(|value| value.to_string()).unwrap_or_default();
         writer.write_record([
-            if problem.is_error() {
-                "error"
-            } else {
-                "warning"
-            },
+            problem.label(),
             &crate::spreadsheet::safe_text(location.map_or("", |location| location.file.as_str())),
             &number(location.and_then(|location| location.line)),
             &number(location.and_then(|location| location.column)),

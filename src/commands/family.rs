@@ -34,7 +34,7 @@ pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         // A chart for each family while there are few enough to look at; beyond that, one for
         // the study.
         if args.summary || ledger.families.len() > FAMILY_CHARTS {
-            document.charts.push(views::charts::study_waterfall(ledger));
+            document.charts.push(views::charts::study_waterfall(costed));
         } else {
             document.charts.extend(
                 ledger

@@ -80,7 +80,7 @@ pub fn cost_studies_with_tolerance(
         if options.pseudonymise.is_some() {
             pseudonym::mark_pseudonymised(&mut ledger);
         }
-        costed.push(Costed::new(ledger, tolerance));
+        costed.push(Costed::new(ledger, tolerance)?);
     }
     if global.skip_bad_rows {
         let path = rejects_path(global);

@@ -38,11 +38,9 @@ pub fn report_document(studies: &[Costed], precision: Precision) -> Document<'_>
     document
         .charts
         .push(views::charts::agency_benefits(studies));
-    document.charts.extend(
-        studies
-            .iter()
-            .map(|costed| views::charts::study_waterfall(&costed.ledger)),
-    );
+    document
+        .charts
+        .extend(studies.iter().map(views::charts::study_waterfall));
     document.charts.push(views::charts::roi(studies));
     for costed in studies {
         let ledger = &costed.ledger;

@@ -90,6 +90,9 @@ struct Summary {
     roi: Option<Exact>,
     #[serde(skip_serializing_if = "Option::is_none")]
     roi_note: Option<String>,
+    /// benefit − families × net cost per family: the bottom line the return on investment agrees
+    /// with (`totals.net_saving` leaves the counterfactual out).
+    net_benefit: Exact,
 }
 
 #[derive(Serialize)]
@@ -203,6 +206,7 @@ fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
             benefit_per_family: appraisal.benefit_per_family.map(exact),
             roi: appraisal.roi.ratio().map(exact),
             roi_note: appraisal.roi.explanation(),
+            net_benefit: exact(appraisal.net_benefit),
         },
         totals: Totals {
             before: ledger.totals.before.map(exact),

@@ -439,8 +439,8 @@ fn check_warns_of_one_window_families_and_services_and_passes_when_clean() {
     for expected in [
         "warning: before.csv: 1 family has before rows but none after (B): they are costed at £0 after",
         "warning: after.csv: 1 family has after rows but none before (C)",
-        "warning: after.csv: a service is used only after the intervention, never before: police_hour",
-        "check: 0 errors and 3 warnings",
+        "note: after.csv: a service is used only after the intervention, never before: police_hour",
+        "check: 0 errors, 2 warnings and 1 note",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
@@ -458,7 +458,8 @@ fn check_warns_of_one_window_families_and_services_and_passes_when_clean() {
     let json: Value =
         serde_json::from_str(&scratch.succeeds(&["check", ".", "--format", "json"])).unwrap();
     assert_eq!(json["errors"], 0);
-    assert_eq!(json["warnings"], 3);
+    assert_eq!(json["warnings"], 2);
+    assert_eq!(json["notes"], 1);
     assert_eq!(json["problems"][0]["file"], "before.csv");
 }
 

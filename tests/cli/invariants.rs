@@ -167,7 +167,7 @@ fn cost_with(
             interventions: Default::default(),
         }),
     };
-    Costed::new(ledger::build(inputs).unwrap(), Decimal::new(50, 2))
+    Costed::new(ledger::build(inputs).unwrap(), Decimal::new(50, 2)).unwrap()
 }
 
 /// The figures of a study, independent of the order families and agencies were first seen in.

@@ -2,6 +2,7 @@
 
 mod appraisal_edges;
 mod bad_input;
+mod bottom_line;
 mod common;
 mod edge_figures;
 mod error_snapshots;

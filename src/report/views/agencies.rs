@@ -113,10 +113,10 @@ pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
                         "families"
                     }
                 )),
-                Piece::Money(per_family),
-                Piece::text(" benefit per family ("),
-                Piece::MoneyPence(per_family),
-                Piece::text(" to the penny) = "),
+                // The figure multiplied is shown to the penny (where it has pence): "75 × £858
+                // = £64,345" would read as wrong arithmetic, when £858 is £857.93 rounded.
+                Piece::UnitCost(per_family),
+                Piece::text(" benefit per family = "),
                 Piece::Money(ledger.totals.benefit),
                 Piece::text("."),
             ]);
@@ -139,23 +139,37 @@ fn note_who_pays(table: &mut TableView<'_>, costed: &Costed) {
         ]);
         return;
     }
-    let names = |keep: &dyn Fn(&AgencyLedger) -> bool| {
-        let chosen: Vec<&str> = ledger
+    let chosen = |keep: &dyn Fn(&AgencyLedger) -> bool| -> Vec<&str> {
+        ledger
             .agencies
             .iter()
             .filter(|a| keep(a))
             .map(|a| a.agency.as_str())
-            .collect();
-        if chosen.is_empty() {
+            .collect()
+    };
+    let listed = |names: Vec<&str>| {
+        if names.is_empty() {
             "none".to_string()
         } else {
-            chosen.join(", ")
+            names.join(", ")
         }
     };
+    // An agency that funds nothing and whose costs rose is behind, but it does not "fund more
+    // than it gains": it funds nothing. Costs that rose are a line of their own.
+    let funds_more_than_it_gains =
+        |agency: &AgencyLedger| agency.funding > Decimal::ZERO && agency.funding > agency.benefit;
     table.note(format!(
         "{}: come out ahead: {}. Fund more than they gain: {}.",
         ledger.name,
-        names(&|agency| agency.net > Decimal::ZERO),
-        names(&|agency| agency.net < Decimal::ZERO),
+        listed(chosen(&|agency| agency.net > Decimal::ZERO)),
+        listed(chosen(&funds_more_than_it_gains)),
     ));
+    let costs_rose = chosen(&|agency| agency.benefit < Decimal::ZERO);
+    if !costs_rose.is_empty() {
+        table.note(format!(
+            "{}: costs rose for: {}.",
+            ledger.name,
+            costs_rose.join(", ")
+        ));
+    }
 }

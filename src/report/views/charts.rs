@@ -39,10 +39,15 @@ pub fn agency_benefits(studies: &[Costed]) -> ChartView {
 
 /// A study's totals as a waterfall: costs before, less the intervention, less the costs after,
 /// leaves the net saving. A summary study, which publishes no costs before and after, starts from
-/// its gross saving.
-pub fn study_waterfall(ledger: &StudyLedger) -> ChartView {
+/// its gross saving. With a counterfactual, the services the families would have used anyway are
+/// a step of their own, and the waterfall ends on the net benefit, the figure the return on
+/// investment agrees with, rather than on a net saving that disagrees with it.
+pub fn study_waterfall(costed: &Costed) -> ChartView {
+    let ledger = &costed.ledger;
+    let appraisal = &costed.appraisal;
     let totals = &ledger.totals;
-    let steps = match (totals.before, totals.after) {
+    let with_counterfactual = !appraisal.counterfactual_total.is_zero();
+    let mut steps = match (totals.before, totals.after) {
         (Some(before), Some(after)) => waterfall_steps(
             ledger,
             before,
@@ -68,14 +73,40 @@ pub fn study_waterfall(ledger: &StudyLedger) -> ChartView {
             },
         ],
     };
+    let mut notes = match ledger.family_count {
+        0 | 1 => Vec::new(),
+        count => vec![format!("All {count} families of the study together.")],
+    };
+    if with_counterfactual {
+        // One bottom line: the net saving's bar would be a second, disagreeing with the return.
+        steps.pop();
+        steps.extend([
+            WaterfallStep {
+                // Short enough to wrap to three lines under a bar of five.
+                label: "Services they would have used anyway (counterfactual)".to_string(),
+                kind: StepKind::Change,
+                value: appraisal.counterfactual_total,
+            },
+            WaterfallStep {
+                label: "Net benefit".to_string(),
+                kind: StepKind::Total,
+                value: appraisal.net_benefit,
+            },
+        ]);
+        notes.push(
+            "The counterfactual, the cost of the services the families would have used anyway, is added back, as the return on investment allows for it: the net benefit is the bottom line the return agrees with."
+                .to_string(),
+        );
+    }
     ChartView {
         key: format!("waterfall-{}", ledger.name),
-        title: format!("{}: from costs before to net saving", ledger.name),
-        kind: ChartKind::Waterfall { steps },
-        notes: match ledger.family_count {
-            0 | 1 => Vec::new(),
-            count => vec![format!("All {count} families of the study together.")],
+        title: if with_counterfactual {
+            format!("{}: from costs before to net benefit", ledger.name)
+        } else {
+            format!("{}: from costs before to net saving", ledger.name)
         },
+        kind: ChartKind::Waterfall { steps },
+        notes,
     }
 }
 
@@ -96,7 +127,16 @@ pub fn family_waterfall(ledger: &StudyLedger, family: &FamilyLedger) -> ChartVie
                 family.net_saving(),
             ),
         },
-        notes: Vec::new(),
+        // A family's statement is the contract's net saving; the counterfactual is allowed for
+        // in the study's net benefit and return, which the note points to.
+        notes: if ledger.counterfactual_cost_per_family.is_zero() {
+            Vec::new()
+        } else {
+            vec![
+                "Before the counterfactual (services the family would have used anyway), which the study's net benefit and return on investment allow for."
+                    .to_string(),
+            ]
+        },
     }
 }
 

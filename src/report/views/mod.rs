@@ -106,7 +106,25 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView<'stat
         Cell::Empty,
     ]));
     table.note("Savings are costs before less intervention costs less costs after.");
+    note_counterfactual_left_out(&mut table, ledger, "the family");
     table
+}
+
+/// A family's net saving leaves the counterfactual out, as the contract defines it; where there is
+/// one, the note says so, so that the saving is not read as the bottom line the return agrees with.
+fn note_counterfactual_left_out(table: &mut TableView<'_>, ledger: &StudyLedger, who: &str) {
+    if ledger.counterfactual_cost_per_family.is_zero() {
+        return;
+    }
+    table.note_with_figures(vec![
+        Piece::text(format!(
+            "The net saving leaves out the counterfactual, the services {who} would have used anyway ("
+        )),
+        Piece::UnitCost(ledger.counterfactual_cost_per_family),
+        Piece::text(
+            " per family), which the study's net benefit and return on investment allow for: see the study totals.",
+        ),
+    ]);
 }
 
 /// "Police call outs: 62 hours at £33 per hour = £2,046", and for a composite the line it is built from.
@@ -218,6 +236,7 @@ pub fn family_summary(ledger: &StudyLedger) -> TableView<'_> {
     table.note(
         "Gross saving is before less after; net saving also takes off the intervention cost.",
     );
+    note_counterfactual_left_out(&mut table, ledger, "the families");
     table
 }
 
@@ -258,11 +277,78 @@ pub fn totals(studies: &[Costed]) -> TableView<'_> {
         "Gross saving (before less after)",
         &|l| Some(l.totals.benefit),
     )));
-    table.rows.push(Row::total(money_row(
-        "Net saving (before less intervention less after)",
-        &|l| Some(l.totals.net_saving),
-    )));
+    let net_saving = money_row("Net saving (before less intervention less after)", &|l| {
+        Some(l.totals.net_saving)
+    });
+    if !any_counterfactual(studies) {
+        // With no counterfactual the net saving is the bottom line, and agrees with the return.
+        table.rows.push(Row::total(net_saving));
+        return table;
+    }
+    // The return on investment sets the benefit against delivery less the counterfactual, so the
+    // net saving is not the bottom line: the counterfactual is a step of its own, and the table
+    // ends on the figure the return agrees with.
+    table.rows.push(Row::item(net_saving));
+    let appraised_row = |label: &str, value: &dyn Fn(&Costed) -> rust_decimal::Decimal| {
+        let mut cells = vec![Cell::text(label)];
+        cells.extend(studies.iter().map(|costed| Cell::Money(value(costed))));
+        cells
+    };
     table
+        .rows
+        .push(Row::item(appraised_row(COUNTERFACTUAL_STEP, &|costed| {
+            costed.appraisal.counterfactual_total
+        })));
+    table.rows.push(Row::total(appraised_row(
+        "Net benefit (net saving plus the counterfactual)",
+        &|costed| costed.appraisal.net_benefit,
+    )));
+    for costed in studies {
+        let appraisal = &costed.appraisal;
+        if appraisal.counterfactual_total.is_zero() {
+            continue;
+        }
+        table.note_with_figures(vec![
+            Piece::text(format!(
+                "{}: the counterfactual is {} {} × ",
+                costed.ledger.name,
+                appraisal.families,
+                if appraisal.families == 1 {
+                    "family"
+                } else {
+                    "families"
+                }
+            )),
+            Piece::UnitCost(appraisal.counterfactual_cost_per_family),
+            Piece::text(" = "),
+            Piece::Money(appraisal.counterfactual_total),
+            Piece::text("; the net benefit is "),
+            Piece::Money(costed.ledger.totals.net_saving),
+            Piece::text(" + "),
+            Piece::Money(appraisal.counterfactual_total),
+            Piece::text(" = "),
+            Piece::Money(appraisal.net_benefit),
+            Piece::text("."),
+        ]);
+    }
+    table.note(
+        "The counterfactual is the cost of the services the families would have used anyway: the \
+         delivery cost beyond it is the net cost, which the return on investment sets the benefit \
+         against, so the net benefit is the bottom line that agrees with the return.",
+    );
+    table
+}
+
+/// The label of the counterfactual's step in the totals and the waterfall.
+pub(crate) const COUNTERFACTUAL_STEP: &str =
+    "Counterfactual: services the families would have used anyway";
+
+/// Whether any of the studies has a counterfactual, and so a net benefit that differs from its net
+/// saving.
+pub(crate) fn any_counterfactual(studies: &[Costed]) -> bool {
+    studies
+        .iter()
+        .any(|costed| !costed.appraisal.counterfactual_total.is_zero())
 }
 
 /// Published figures beside computed ones, and where figures rounded for display do not add up to

@@ -19,8 +19,10 @@ pub fn roi(studies: &[Costed]) -> TableView<'_> {
         "Average cost per family of delivering the service",
         &|costed| money_or_none(costed.appraisal.delivery_cost_per_family),
     ));
+    // Not "cost pre-programme", as the published table has it: that reads as the families' costs
+    // before the intervention, which is a different figure.
     table.rows.push(row(
-        "Average estimated cost per family pre-programme",
+        "Counterfactual per family: services the families would have used anyway",
         &|costed| Cell::Money(costed.appraisal.counterfactual_cost_per_family),
     ));
     table
@@ -43,6 +45,15 @@ pub fn roi(studies: &[Costed]) -> TableView<'_> {
         )
         .cells,
     ));
+    // With a counterfactual, a study's net saving leaves out what the return allows for: the
+    // bottom line that agrees with the return is the net benefit, shown here beside it.
+    let any_counterfactual = super::any_counterfactual(studies);
+    if any_counterfactual {
+        table.rows.push(row(
+            "Net benefit of all the families (benefit less net cost)",
+            &|costed| Cell::Money(costed.appraisal.net_benefit),
+        ));
+    }
 
     for costed in studies {
         let name = &costed.ledger.name;
@@ -59,6 +70,26 @@ pub fn roi(studies: &[Costed]) -> TableView<'_> {
             ]),
             (None, Some(why)) => table.note(format!("{name}: the return on investment is {why}.")),
             (None, None) => {}
+        }
+        let appraisal = &costed.appraisal;
+        if any_counterfactual {
+            table.note_with_figures(vec![
+                Piece::text(format!("{name}: the net benefit is ")),
+                Piece::Money(costed.ledger.totals.benefit),
+                Piece::text(" benefit less "),
+                Piece::Money(appraisal.net_cost_total),
+                Piece::text(format!(
+                    " net cost of all {} {} (delivery less counterfactual) = ",
+                    appraisal.families,
+                    if appraisal.families == 1 {
+                        "family"
+                    } else {
+                        "families"
+                    }
+                )),
+                Piece::Money(appraisal.net_benefit),
+                Piece::text("."),
+            ]);
         }
     }
     table.note(
