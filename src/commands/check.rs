@@ -38,37 +38,33 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     warn_of_stale_temporaries(&studies, global, &mut diagnostics);
     let mut accounts: Vec<FileAccount> = Vec::new();
     for study in studies {
-        let location = study
-            .path
-            .as_deref()
-            .map(|path| Location::file(display_path(path)));
-        let Some((inputs, _)) =
-            read_inputs(study, global, &options, Itemise::Never, &mut diagnostics)
-        else {
-            continue;
-        };
-        warn_about_windows(&inputs, options.pseudonymise.is_some(), &mut diagnostics);
-        warn_about_published_agencies(&inputs, location, &mut diagnostics);
-        match ledger::build(inputs) {
-            Ok(ledger) => accounts.extend(ledger.inputs),
-            Err(errors) => errors
-                .problems
-                .into_iter()
-                .for_each(|problem| diagnostics.push(problem)),
-        }
+        // Each study is read with problems of its own: `read_inputs` stops at errors already
+        // found, and another study's (or a file that is not a study at all) must not stop this
+        // one being checked, since check lists every problem.
+        let mut found = Diagnostics::new();
+        check_study(study, global, &options, &mut accounts, &mut found);
+        diagnostics.extend(found);
     }
 
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
+    // `--quiet` means no warnings, here as in every command; the count still says how many were
+    // left out, so that a clean-looking check is not mistaken for one with nothing to look at.
+    let listed: Vec<&Problem> = diagnostics
+        .problems()
+        .iter()
+        .filter(|problem| problem.is_error() || !global.quiet)
+        .collect();
+    let hidden = if global.quiet { warnings } else { 0 };
     let text = match super::output_format(global)? {
         Format::Markdown | Format::Xlsx | Format::Html => anyhow::bail!(
             "check lists problems as a table, csv or json: give --format table, csv or json"
         ),
-        Format::Json => json(&diagnostics),
-        Format::Csv => problems_csv(&diagnostics)?,
+        Format::Json => json(&diagnostics, &listed, hidden),
+        Format::Csv => problems_csv(&listed)?,
         Format::Table => {
             let mut text = String::new();
-            for problem in diagnostics.problems() {
+            for problem in &listed {
                 let label = if problem.is_error() {
                     "error"
                 } else {
@@ -84,6 +80,11 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                     accounts.len(),
                     plural(accounts.len(), "file", "files"),
                     crate::diagnostic::plural(rows, "row", "rows"),
+                ),
+                _ if hidden > 0 => format!(
+                    "check: {errors} {} ({hidden} {} not shown: --quiet)\n",
+                    plural(errors, "error", "errors"),
+                    plural(hidden, "warning", "warnings")
                 ),
                 _ => format!(
                     "check: {errors} {} and {warnings} {}\n",
@@ -115,6 +116,32 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Reads and costs one study, for its problems and its files' row counts.
+fn check_study(
+    study: crate::study::Study,
+    global: &GlobalArgs,
+    options: &crate::input_path::ReadOptions,
+    accounts: &mut Vec<FileAccount>,
+    diagnostics: &mut Diagnostics,
+) {
+    let location = study
+        .path
+        .as_deref()
+        .map(|path| Location::file(display_path(path)));
+    let Some((inputs, _)) = read_inputs(study, global, options, Itemise::Never, diagnostics) else {
+        return;
+    };
+    warn_about_windows(&inputs, options.pseudonymise.is_some(), diagnostics);
+    warn_about_published_agencies(&inputs, location, diagnostics);
+    match ledger::build(inputs) {
+        Ok(ledger) => accounts.extend(ledger.inputs),
+        Err(errors) => errors
+            .problems
+            .into_iter()
+            .for_each(|problem| diagnostics.push(problem)),
+    }
 }
 
 /// Names the temporaries that tfcalc runs killed mid-write (SIGKILL, a power cut) left beside the
@@ -323,7 +350,14 @@ fn warn_about_published_agencies(
 struct JsonCheck<'a> {
     errors: usize,
     warnings: usize,
+    /// Warnings counted but left out of `problems` by `--quiet`.
+    #[serde(skip_serializing_if = "is_zero")]
+    warnings_not_shown: usize,
     problems: Vec<JsonProblem<'a>>,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Serialize)]
@@ -336,11 +370,10 @@ struct JsonProblem<'a> {
     hint: Option<&'a str>,
 }
 
-fn json(diagnostics: &Diagnostics) -> String {
-    let problems = diagnostics
-        .problems()
+fn json(diagnostics: &Diagnostics, listed: &[&Problem], hidden: usize) -> String {
+    let problems = listed
         .iter()
-        .map(|problem: &Problem| JsonProblem {
+        .map(|problem| JsonProblem {
             severity: match problem.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -361,6 +394,7 @@ fn json(diagnostics: &Diagnostics) -> String {
     let report = JsonCheck {
         errors: diagnostics.error_count(),
         warnings: diagnostics.warning_count(),
+        warnings_not_shown: hidden,
         problems,
     };
     let mut text = serde_json::to_string_pretty(&report).expect("serialisable");
@@ -369,10 +403,10 @@ fn json(diagnostics: &Diagnostics) -> String {
 }
 
 /// The problems as CSV, one row each, spreadsheet-safe.
-fn problems_csv(diagnostics: &Diagnostics) -> anyhow::Result<String> {
+fn problems_csv(listed: &[&Problem]) -> anyhow::Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(["severity", "file", "line", "column", "message", "hint"])?;
-    for problem in diagnostics.problems() {
+    for problem in listed {
         let location = problem.location.as_ref();
         let number = |value: Option<u64>| value.map(|value| value.to_string()).unwrap_or_default();
         writer.write_record([
