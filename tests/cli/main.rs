@@ -3,6 +3,7 @@
 mod appraisal_edges;
 mod bad_input;
 mod common;
+mod contradictions;
 mod edge_figures;
 mod error_snapshots;
 mod family_e;
