@@ -1,6 +1,6 @@
 //! `tfcalc check`: read every input of the studies, and list every problem found, each with its
 //! file, line and column, what is wrong and how to fix it. Exits 2 if anything is wrong, 0 if all
-//! is clean; warnings are listed but do not fail the check.
+//! is clean; warnings are listed (with `--quiet`, only counted) but do not fail the check.
 
 use super::{read_inputs, read_options, read_studies};
 use crate::cli::{Format, GlobalArgs, StudyArgs};

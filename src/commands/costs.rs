@@ -130,14 +130,15 @@ fn agencies(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    refuse_other_formats(global)?;
     let mut exports = InputFiles::new();
     for file in files {
         exports.add("the Unit Cost Database export", file);
     }
+    // An output over an export is the worse mistake, so it is the one named first.
     if let Some(output) = &global.output {
         exports.refuse(output, "--output")?;
     }
+    refuse_other_formats(global)?;
     let mut diagnostics = Diagnostics::new();
     let inputs: Vec<InputPath> = files.iter().map(InputPath::given).collect();
     let imported = import_ucd::import(&inputs, &mut diagnostics);
