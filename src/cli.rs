@@ -108,8 +108,12 @@ pub struct GlobalArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Tables for the terminal
+    // The aliases are the formats' file extensions, which `--output` already takes: `.md`
+    // working where `--format md` did not was a trap.
+    #[value(alias = "txt", alias = "text")]
     Table,
     /// GitHub-flavoured Markdown tables, to paste into a paper
+    #[value(alias = "md")]
     Markdown,
     /// One table per file, figures as plain numbers for spreadsheets
     Csv,
@@ -118,11 +122,11 @@ pub enum Format {
     /// An Excel workbook, one sheet per table (needs --output)
     Xlsx,
     /// A self-contained HTML report with charts, for a browser or to print (needs --output)
+    #[value(alias = "htm")]
     Html,
 }
 
 impl Format {
-    /// The format a file name asks for, by its extension.
     /// The usual extension of a file in this format.
     pub fn extension(self) -> &'static str {
         match self {
@@ -135,6 +139,7 @@ impl Format {
         }
     }
 
+    /// The format a file name asks for, by its extension.
     pub fn from_extension(extension: &str) -> Option<Format> {
         match extension.to_ascii_lowercase().as_str() {
             "txt" => Some(Format::Table),

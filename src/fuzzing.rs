@@ -453,5 +453,7 @@ pub fn report_study(bytes: &[u8]) {
 pub fn report_study_once(bytes: &[u8]) {
     let (pick, rest) = bytes.split_first().unwrap_or((&0, &[]));
     let pick = usize::from(*pick);
-    report_runs(&EdgeStudy::from_bytes(rest), |number, runs| number == pick % runs);
+    report_runs(&EdgeStudy::from_bytes(rest), |number, runs| {
+        number == pick % runs
+    });
 }

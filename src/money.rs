@@ -21,6 +21,9 @@ pub enum NumberError {
     TooLarge(String),
     #[error("{0:?} is negative, and quantities must be zero or more")]
     Negative(String),
+    /// A return written as a ratio whose second term is not £1 (`£4.10 : £2.00`).
+    #[error("{0:?} is not a return per £1: its second term must be £1")]
+    NotPerPound(String),
 }
 
 /// Parses an amount of money such as `1930`, `1930.00`, `£1,930.00`, `1,930`, `-36978`, `-£36,978`,
@@ -95,6 +98,42 @@ pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
         };
         Decimal::from_str_exact(kept).map_err(|_| NumberError::TooLarge(trimmed.to_string()))
     })
+}
+
+/// Parses a return on investment as it is published: a plain number (`0.39`), or the benefit for
+/// each pound of net cost as tfcalc itself displays it (`£0.39 : £1.00`, `£4.10 : £1`, `0.39:1`).
+/// A ratio's second term must be £1, so that the first term is the return: `4.10 : 2` would need
+/// a division, which a published figure copied from a table never does.
+pub fn parse_ratio(text: &str) -> Result<Decimal, NumberError> {
+    let Some((benefit, per)) = text.split_once(':') else {
+        return parse_money(text);
+    };
+    let benefit =
+        parse_money(benefit).map_err(|_| NumberError::NotANumber(text.trim().to_string()))?;
+    match parse_money(per) {
+        Ok(one) if one == Decimal::ONE => Ok(benefit),
+        Ok(_) => Err(NumberError::NotPerPound(text.trim().to_string())),
+        Err(_) => Err(NumberError::NotANumber(text.trim().to_string())),
+    }
+}
+
+/// Parses a share of a whole: a fraction (`0.25`) or a percentage (`25%`, `12.5 %`), which is
+/// the fraction exactly: the point moves two places, with no division to round.
+pub fn parse_share(text: &str) -> Result<Decimal, NumberError> {
+    let trimmed = text.trim();
+    let Some(percent) = trimmed.strip_suffix('%') else {
+        return parse_money(trimmed);
+    };
+    if percent.contains('£') {
+        return Err(NumberError::NotANumber(trimmed.to_string()));
+    }
+    let value = parse_money(percent).map_err(|error| match error {
+        NumberError::Empty => NumberError::NotANumber(trimmed.to_string()),
+        other => other,
+    })?;
+    Decimal::try_from_i128_with_scale(value.mantissa(), value.scale() + 2)
+        .map(|share| share.normalize())
+        .map_err(|_| NumberError::TooLarge(trimmed.to_string()))
 }
 
 /// Parses a quantity of service use: the same forms as money, but never negative.
@@ -459,6 +498,56 @@ mod tests {
 
     fn dec(text: &str) -> Decimal {
         Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn returns_are_read_as_tfcalc_displays_them() {
+        for (text, expected) in [
+            ("0.39", "0.39"),
+            ("£0.39 : £1.00", "0.39"),
+            ("£4.10 : £1.00", "4.10"),
+            ("0.39:1", "0.39"),
+            (" 1.47 : £1 ", "1.47"),
+            ("-£0.50 : £1.00", "-0.50"),
+            ("£1,234.50 : £1.00", "1234.50"),
+        ] {
+            assert_eq!(parse_ratio(text).unwrap(), dec(expected), "{text}");
+        }
+        assert_eq!(
+            parse_ratio("£4.10 : £2.00"),
+            Err(NumberError::NotPerPound("£4.10 : £2.00".to_string()))
+        );
+        for bad in ["£4.10 :", ": £1.00", "4:1:1", "abc : 1", "4 : one", ""] {
+            assert!(parse_ratio(bad).is_err(), "{bad} should not parse");
+        }
+    }
+
+    #[test]
+    fn shares_may_be_percentages_and_stay_exact() {
+        for (text, expected) in [
+            ("10%", "0.1"),
+            ("12.5%", "0.125"),
+            (" 100 % ", "1"),
+            ("0%", "0"),
+            ("0.25", "0.25"),
+            (
+                "33.333333333333333333333333%",
+                "0.33333333333333333333333333",
+            ),
+        ] {
+            assert_eq!(parse_share(text).unwrap(), dec(expected), "{text}");
+        }
+        assert_eq!(parse_share("10%").unwrap().to_string(), "0.1");
+        // Percentages that add up to 100% must add up to exactly 1, as the shares are checked.
+        let parts = ["25%", "25%", "50%"].map(|text| parse_share(text).unwrap());
+        assert_eq!(checked_sum(parts), Some(Decimal::ONE));
+        for bad in ["%", "£10%", "ten%", "10%%", "1e1%"] {
+            assert!(parse_share(bad).is_err(), "{bad} should not parse");
+        }
+        assert!(matches!(
+            parse_share(&format!("0.{}1%", "0".repeat(27))),
+            Err(NumberError::TooLarge(_))
+        ));
     }
 
     #[test]

@@ -12,7 +12,9 @@ pub struct PriceYear {
 impl FromStr for PriceYear {
     type Err = String;
 
-    /// Accepts `2013/14`, `2013-14`, `2013/2014` and `2013`.
+    /// Accepts `2013/14`, `2013-14` and `2013/2014`. A bare `2013` is refused: a financial year
+    /// spans two calendar years, and people name it by either (the year it starts, or the year its
+    /// accounts close), so taking it as 2013/14 would be a guess that is wrong half the time.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
         let bad = || format!("{text:?} is not a financial year; write it like \"2013/14\"");
@@ -24,19 +26,29 @@ impl FromStr for PriceYear {
             return Err(bad());
         }
         let start: u16 = first.parse().map_err(|_| bad())?;
-        if let Some(second) = second {
-            let end: u16 = second.parse().map_err(|_| bad())?;
-            let expected = match second.len() {
-                2 => (start + 1) % 100,
-                4 => start + 1,
-                _ => return Err(bad()),
-            };
-            if end != expected {
-                return Err(format!(
-                    "{text:?} is not a financial year: the year after {start} is {}",
-                    PriceYear { start }
-                ));
-            }
+        let Some(second) = second else {
+            let starting = PriceYear { start };
+            return Err(match start.checked_sub(1) {
+                Some(before) => format!(
+                    "{text} is ambiguous: the financial year {starting} or {}? write {starting} for April {start} to March {}, or {} for the year to March {start}",
+                    PriceYear { start: before },
+                    start + 1,
+                    PriceYear { start: before },
+                ),
+                None => format!("{text} is ambiguous: write the financial year as {starting}"),
+            });
+        };
+        let end: u16 = second.parse().map_err(|_| bad())?;
+        let expected = match second.len() {
+            2 => (start + 1) % 100,
+            4 => start + 1,
+            _ => return Err(bad()),
+        };
+        if end != expected {
+            return Err(format!(
+                "{text:?} is not a financial year: the year after {start} is {}",
+                PriceYear { start }
+            ));
         }
         Ok(PriceYear { start })
     }
@@ -54,7 +66,7 @@ mod tests {
 
     #[test]
     fn reads_and_writes_financial_years() {
-        for text in ["2013/14", "2013-14", "2013/2014", "2013"] {
+        for text in ["2013/14", "2013-14", "2013/2014", " 2013/14 "] {
             assert_eq!(
                 text.parse::<PriceYear>().unwrap(),
                 PriceYear { start: 2013 }
@@ -65,5 +77,19 @@ mod tests {
         assert!("2013/15".parse::<PriceYear>().is_err());
         assert!("13/14".parse::<PriceYear>().is_err());
         assert!("soon".parse::<PriceYear>().is_err());
+    }
+
+    #[test]
+    fn a_bare_year_is_refused_as_ambiguous() {
+        assert_eq!(
+            "2014".parse::<PriceYear>().unwrap_err(),
+            "2014 is ambiguous: the financial year 2014/15 or 2013/14? write 2014/15 for April 2014 to March 2015, or 2013/14 for the year to March 2014"
+        );
+        assert!(
+            "0000"
+                .parse::<PriceYear>()
+                .unwrap_err()
+                .contains("ambiguous")
+        );
     }
 }

@@ -854,15 +854,21 @@ fn read_funding(
     match (&raw.funding, &raw.funding_amounts) {
         (Some(shares), None) => {
             let location = source.location(shares);
-            let shares =
-                read_agency_amounts(source, Some(shares.get_ref()), "funding share", diagnostics);
+            let mut shares_read = IndexMap::new();
+            for (agency, share) in shares.get_ref() {
+                let what = format!("the funding share for {agency:?}");
+                if let Some(value) = source.share(share, &what, diagnostics) {
+                    shares_read.insert(agency.trim().to_string(), value);
+                }
+            }
+            let shares = shares_read;
             if let Some((agency, share)) = shares
                 .iter()
                 .find(|(_, share)| **share < Decimal::ZERO || **share > Decimal::ONE)
             {
                 diagnostics
                     .error(Some(location.clone()), format!("the funding share of {agency:?} is {share}; shares are between 0 and 1"))
-                    .hint("write 0.25 for a quarter, or give contributions in pounds with funding_amounts");
+                    .hint("write 0.25 or \"25%\" for a quarter, or give contributions in pounds with funding_amounts");
             }
             // Shares past 1 are reported above; their sum may not even fit, so it is checked.
             let total = shares
@@ -930,6 +936,8 @@ fn read_published(
         let what = format!("published `{}`", figure.key());
         let amount = if figure == Figure::Families {
             whole_number(source, value, &what, 0, diagnostics).map(Decimal::from)
+        } else if figure == Figure::Roi {
+            source.ratio(value, &what, diagnostics)
         } else {
             source.decimal(value, &what, diagnostics)
         };

@@ -74,14 +74,58 @@ impl<'a> Source<'a> {
         what: &str,
         diagnostics: &mut Diagnostics,
     ) -> Option<Decimal> {
+        self.number_as(value, what, money::parse_money, number_hint, diagnostics)
+    }
+
+    /// As [`Source::decimal`], for a return on investment, which may also be written as tfcalc
+    /// displays it: `"£0.39 : £1.00"`.
+    pub fn ratio(
+        &self,
+        value: &Spanned<RawNumber>,
+        what: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Decimal> {
+        let hint = |error: &NumberError| {
+            match error {
+            NumberError::TooLarge(_) => number_hint(error),
+            _ => "write the return as a number (\"0.39\") or per £1, as tfcalc shows it (\"£0.39 : £1.00\")".into(),
+        }
+        };
+        self.number_as(value, what, money::parse_ratio, hint, diagnostics)
+    }
+
+    /// As [`Source::decimal`], for a share of a whole, which may also be a percentage: `"10%"`.
+    pub fn share(
+        &self,
+        value: &Spanned<RawNumber>,
+        what: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Decimal> {
+        let hint = |error: &NumberError| match error {
+            NumberError::TooLarge(_) => number_hint(error),
+            _ => "write a share as a fraction (\"0.25\") or a percentage (\"25%\")".into(),
+        };
+        self.number_as(value, what, money::parse_share, hint, diagnostics)
+    }
+
+    /// Reads a number written as a string with `parse`, or as a TOML integer; `hint` says how to
+    /// write a string that does not parse.
+    fn number_as(
+        &self,
+        value: &Spanned<RawNumber>,
+        what: &str,
+        parse: fn(&str) -> Result<Decimal, NumberError>,
+        hint: impl Fn(&NumberError) -> String,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Decimal> {
         let location = Some(self.location(value));
         match value.get_ref() {
-            RawNumber::Text(text) => match money::parse_money(text) {
+            RawNumber::Text(text) => match parse(text) {
                 Ok(amount) => Some(amount),
                 Err(error) => {
                     diagnostics
                         .error(location, format!("{what} is not a valid number: {error}"))
-                        .hint(number_hint(&error));
+                        .hint(hint(&error));
                     None
                 }
             },

@@ -1,7 +1,8 @@
 //! `tfcalc check`: read every input of the studies, and list every problem found, each with its
 //! file, line and column, what is wrong and how to fix it. Exits 2 if anything is wrong, 0 if all
 //! is clean; warnings are listed but do not fail the check, and notes (usually right, worth
-//! knowing) are listed and counted apart from the warnings.
+//! knowing) are listed and counted apart from the warnings. With `--quiet`, warnings and notes
+//! are only counted.
 
 use super::{read_inputs, read_options, read_studies};
 use crate::cli::{Format, GlobalArgs, StudyArgs};
@@ -39,38 +40,39 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     warn_of_stale_temporaries(&studies, global, &mut diagnostics);
     let mut accounts: Vec<FileAccount> = Vec::new();
     for study in studies {
-        let location = study
-            .path
-            .as_deref()
-            .map(|path| Location::file(display_path(path)));
-        let Some((inputs, _)) =
-            read_inputs(study, global, &options, Itemise::Never, &mut diagnostics)
-        else {
-            continue;
-        };
-        warn_about_windows(&inputs, options.pseudonymise.is_some(), &mut diagnostics);
-        warn_about_published_agencies(&inputs, location, &mut diagnostics);
-        match ledger::build(inputs) {
-            Ok(ledger) => accounts.extend(ledger.inputs),
-            Err(errors) => errors
-                .problems
-                .into_iter()
-                .for_each(|problem| diagnostics.push(problem)),
-        }
+        // Each study is read with problems of its own: `read_inputs` stops at errors already
+        // found, and another study's (or a file that is not a study at all) must not stop this
+        // one being checked, since check lists every problem.
+        let mut found = Diagnostics::new();
+        check_study(study, global, &options, &mut accounts, &mut found);
+        diagnostics.extend(found);
     }
 
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
     let notes = diagnostics.note_count();
+    // `--quiet` means no warnings (nor notes), here as in every command; the count still says how
+    // many were left out, so that a clean-looking check is not mistaken for one with nothing to
+    // look at.
+    let listed: Vec<&Problem> = diagnostics
+        .problems()
+        .iter()
+        .filter(|problem| problem.is_error() || !global.quiet)
+        .collect();
+    let (hidden_warnings, hidden_notes) = if global.quiet {
+        (warnings, notes)
+    } else {
+        (0, 0)
+    };
     let text = match super::output_format(global)? {
         Format::Markdown | Format::Xlsx | Format::Html => anyhow::bail!(
             "check lists problems as a table, csv or json: give --format table, csv or json"
         ),
-        Format::Json => json(&diagnostics),
-        Format::Csv => problems_csv(&diagnostics)?,
+        Format::Json => json(&diagnostics, &listed, hidden_warnings, hidden_notes),
+        Format::Csv => problems_csv(&listed)?,
         Format::Table => {
             let mut text = String::new();
-            for problem in diagnostics.problems() {
+            for problem in &listed {
                 text.push_str(&format!("{}: {problem}\n", problem.label()));
             }
             let rows: u64 = accounts.iter().map(|account| account.rows_read).sum();
@@ -90,6 +92,21 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                         _ => format!("; {notes} {}", plural(notes, "note", "notes")),
                     },
                 ),
+                _ if hidden_warnings + hidden_notes > 0 => {
+                    let hidden = match (hidden_warnings, hidden_notes) {
+                        (warnings, 0) => format!("{warnings} {}", plural(warnings, "warning", "warnings")),
+                        (0, notes) => format!("{notes} {}", plural(notes, "note", "notes")),
+                        (warnings, notes) => format!(
+                            "{warnings} {} and {notes} {}",
+                            plural(warnings, "warning", "warnings"),
+                            plural(notes, "note", "notes")
+                        ),
+                    };
+                    format!(
+                        "check: {errors} {} ({hidden} not shown: --quiet)\n",
+                        plural(errors, "error", "errors"),
+                    )
+                }
                 _ if notes > 0 => format!(
                     "check: {errors} {}, {warnings} {}{notes_counted}\n",
                     plural(errors, "error", "errors"),
@@ -125,6 +142,32 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Reads and costs one study, for its problems and its files' row counts.
+fn check_study(
+    study: crate::study::Study,
+    global: &GlobalArgs,
+    options: &crate::input_path::ReadOptions,
+    accounts: &mut Vec<FileAccount>,
+    diagnostics: &mut Diagnostics,
+) {
+    let location = study
+        .path
+        .as_deref()
+        .map(|path| Location::file(display_path(path)));
+    let Some((inputs, _)) = read_inputs(study, global, options, Itemise::Never, diagnostics) else {
+        return;
+    };
+    warn_about_windows(&inputs, options.pseudonymise.is_some(), diagnostics);
+    warn_about_published_agencies(&inputs, location, diagnostics);
+    match ledger::build(inputs) {
+        Ok(ledger) => accounts.extend(ledger.inputs),
+        Err(errors) => errors
+            .problems
+            .into_iter()
+            .for_each(|problem| diagnostics.push(problem)),
+    }
 }
 
 /// Names the temporaries that tfcalc runs killed mid-write (SIGKILL, a power cut) left beside the
@@ -336,7 +379,17 @@ struct JsonCheck<'a> {
     errors: usize,
     warnings: usize,
     notes: usize,
+    /// Warnings counted but left out of `problems` by `--quiet`.
+    #[serde(skip_serializing_if = "is_zero")]
+    warnings_not_shown: usize,
+    /// Notes counted but left out of `problems` by `--quiet`.
+    #[serde(skip_serializing_if = "is_zero")]
+    notes_not_shown: usize,
     problems: Vec<JsonProblem<'a>>,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Serialize)]
@@ -349,11 +402,15 @@ struct JsonProblem<'a> {
     hint: Option<&'a str>,
 }
 
-fn json(diagnostics: &Diagnostics) -> String {
-    let problems = diagnostics
-        .problems()
+fn json(
+    diagnostics: &Diagnostics,
+    listed: &[&Problem],
+    hidden_warnings: usize,
+    hidden_notes: usize,
+) -> String {
+    let problems = listed
         .iter()
-        .map(|problem: &Problem| JsonProblem {
+        .map(|problem| JsonProblem {
             severity: problem.label(),
             file: problem
                 .location
@@ -372,6 +429,8 @@ fn json(diagnostics: &Diagnostics) -> String {
         errors: diagnostics.error_count(),
         warnings: diagnostics.warning_count(),
         notes: diagnostics.note_count(),
+        warnings_not_shown: hidden_warnings,
+        notes_not_shown: hidden_notes,
         problems,
     };
     let mut text = serde_json::to_string_pretty(&report).expect("serialisable");
@@ -380,10 +439,10 @@ fn json(diagnostics: &Diagnostics) -> String {
 }
 
 /// The problems as CSV, one row each, spreadsheet-safe.
-fn problems_csv(diagnostics: &Diagnostics) -> anyhow::Result<String> {
+fn problems_csv(listed: &[&Problem]) -> anyhow::Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(["severity", "file", "line", "column", "message", "hint"])?;
-    for problem in diagnostics.problems() {
+    for problem in listed {
         let location = problem.location.as_ref();
         let number = |value: Option<u64>| value.map(|value| value.to_string()).unwrap_or_default();
         writer.write_record([

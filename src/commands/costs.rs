@@ -134,9 +134,11 @@ fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<E
     for file in files {
         exports.add("the Unit Cost Database export", file);
     }
+    // An output over an export is the worse mistake, so it is the one named first.
     if let Some(output) = &global.output {
         exports.refuse(output, "--output")?;
     }
+    refuse_other_formats(global)?;
     let mut diagnostics = Diagnostics::new();
     let inputs: Vec<InputPath> = files.iter().map(InputPath::given).collect();
     let imported = import_ucd::import(&inputs, &mut diagnostics);
@@ -176,4 +178,35 @@ fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<E
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The import writes a unit-cost table, which is TOML whatever else is asked: `--format json`, or
+/// `--output ucd.json`, would be a TOML file under a name that says otherwise, so both are refused
+/// before the exports are read.
+fn refuse_other_formats(global: &GlobalArgs) -> anyhow::Result<()> {
+    if let Some(format) = global.format {
+        anyhow::bail!(
+            "costs import-ucd writes a unit-cost table, which is TOML, so --format {} does not apply: leave out --format, and name the file with --output NAME.toml",
+            super::format_name(format)
+        );
+    }
+    let Some(output) = global.output.as_deref() else {
+        return Ok(());
+    };
+    if super::is_folder(output) {
+        anyhow::bail!(
+            "--output {} is a folder, but costs import-ucd writes one unit-cost table: give a file name, such as --output {}",
+            output.display(),
+            output.join("ucd.toml").display()
+        );
+    }
+    match output.extension().and_then(|extension| extension.to_str()) {
+        None => Ok(()),
+        Some(extension) if extension.eq_ignore_ascii_case("toml") => Ok(()),
+        Some(extension) => anyhow::bail!(
+            "--output {} names a .{extension} file, but costs import-ucd writes a unit-cost table, which is TOML: name it {} (then load it with --costs or a study's unit_costs)",
+            output.display(),
+            output.with_extension("toml").display()
+        ),
+    }
 }

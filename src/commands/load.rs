@@ -307,8 +307,106 @@ pub fn read_studies(
     }
     args.studies
         .iter()
-        .filter_map(|path| load_study(path, options.encoding, diagnostics))
+        .filter_map(|path| {
+            if refuse_other_kinds_of_file(path, diagnostics) {
+                return None;
+            }
+            load_study(path, options.encoding, diagnostics)
+        })
         .collect()
+}
+
+/// How much of a STUDY file is looked at to tell what kind of file it is: a unit-cost table's
+/// `[table]` header and a CSV's header row come first, and a national extract given by mistake
+/// must not be read whole to say so.
+const KIND_SNIFF_BYTES: u64 = 1 << 20;
+
+/// Refuses a STUDY that is another of tfcalc's inputs (a unit-cost table, a service-use or
+/// intervention CSV), saying what it is and how to give it. Read as a study, it would only draw
+/// TOML syntax errors about the wrong thing (`invalid TOML: expected '='` at a CSV header).
+/// Returns whether it was refused.
+fn refuse_other_kinds_of_file(argument: &Path, diagnostics: &mut Diagnostics) -> bool {
+    use std::io::Read;
+    let path = crate::study::study_file(argument);
+    // Only a regular file: a pipe read here could not be read again as the study, and a missing
+    // file is reported by the study reader with its own hint.
+    if !std::fs::metadata(&path).is_ok_and(|metadata| metadata.is_file()) {
+        return false;
+    }
+    let mut head = Vec::new();
+    let read = std::fs::File::open(&path)
+        .and_then(|file| file.take(KIND_SNIFF_BYTES).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let shown = display_path(&path);
+    let name = path
+        .file_name()
+        .map_or_else(|| shown.clone(), |name| name.to_string_lossy().into_owned());
+    let location = Some(Location::file(shown.clone()));
+    let first_line = text
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("");
+    let columns: Vec<String> = first_line
+        .split([',', '\t', ';'])
+        .map(|column| column.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let has = |column: &str| columns.iter().any(|found| found == column);
+    let csv_extension = path.extension().is_some_and(|extension| {
+        ["csv", "tsv"]
+            .iter()
+            .any(|csv| extension.eq_ignore_ascii_case(csv))
+    });
+    let csv_header = columns.len() >= 2 && has("family_id") && !first_line.contains('=');
+    if csv_extension || csv_header {
+        let (what, hint) = if has("family_id") && has("service") {
+            // Named for the window its name suggests, so that the hint can be pasted.
+            let (before, after, window) = if name.to_ascii_lowercase().contains("after") {
+                ("before.csv".to_string(), shown.clone(), "after")
+            } else {
+                (shown.clone(), "after.csv".to_string(), "before")
+            };
+            (
+                "a service-use CSV",
+                format!(
+                    "for a quick run give --before {before} --after {after}, or name it in a study's before or after ({window} = \"{name}\")"
+                ),
+            )
+        } else if has("family_id") && has("amount") {
+            (
+                "an intervention CSV",
+                format!("name it in a study's [intervention] section: file = \"{name}\""),
+            )
+        } else {
+            (
+                "a CSV file",
+                "STUDY is a study .toml file or a folder holding study.toml; service-use CSVs are given with --before and --after, or named in a study's before and after".to_string(),
+            )
+        };
+        diagnostics
+            .error(location, format!("this is {what}, not a study"))
+            .hint(hint);
+        return true;
+    }
+    let section = |header: &str| {
+        text.lines()
+            .any(|line| line.trim_start().starts_with(header))
+    };
+    if !section("[study]") && (section("[table]") || section("[[unit_cost]]")) {
+        diagnostics
+            .error(
+                location,
+                "this is a unit-cost table ([table] and [[unit_cost]] entries), not a study",
+            )
+            .hint(format!(
+                "give it with --costs {shown} (tfcalc costs list --costs {shown} lists its costs), or name it in a study's unit_costs = [\"{name}\"]"
+            ));
+        return true;
+    }
+    false
 }
 
 /// Loads a study's unit costs and records. Returns `None` if anything is wrong, with every problem
@@ -323,7 +421,18 @@ pub fn read_inputs(
 ) -> Option<(StudyInputs, RejectedRows)> {
     let mut tables = study.unit_cost_tables.clone();
     tables.extend(global.costs.iter().map(InputPath::given));
-    let uprating = global.price_year.or(study.price_year).map(Uprating::to);
+    // A summary study's figures are published amounts, costed from no unit cost, so a price year
+    // changes nothing in it: say so rather than print it as if it had, and do not uprate its
+    // tables (which it reads only for agency names) into errors about costs it never uses.
+    let summary = matches!(study.data, StudyData::Summary { .. });
+    if summary {
+        warn_of_price_year_on_summary(&study, global, diagnostics);
+    }
+    let uprating = global
+        .price_year
+        .or(study.price_year)
+        .filter(|_| !summary)
+        .map(Uprating::to);
     if let Some(uprating) = &uprating
         && uprating.deflator.index(uprating.target).is_none()
     {
@@ -392,6 +501,42 @@ pub fn read_inputs(
         records,
     };
     Some((inputs, rejected))
+}
+
+/// `--price-year`, or a study's own `price_year`, given for a summary study: warned of, not
+/// refused, since one run may cost summary and records studies together, and the price year is
+/// right for the others.
+fn warn_of_price_year_on_summary(
+    study: &Study,
+    global: &GlobalArgs,
+    diagnostics: &mut Diagnostics,
+) {
+    let location = study
+        .path
+        .as_deref()
+        .map(|path| Location::file(display_path(path)));
+    // Problems escape what they quote when they are drawn, so the name goes in as written.
+    let shown_name = &study.name;
+    if let Some(year) = global.price_year {
+        diagnostics
+            .warning(
+                location.clone(),
+                format!(
+                    "--price-year {year} does not apply to \"{shown_name}\": it is a summary study, whose figures are published amounts rather than costed from unit costs, so they stay as published"
+                ),
+            )
+            .hint("uprate a summary study's figures before entering them; --price-year uprates the unit costs of studies with service-use records");
+    }
+    if let Some(year) = study.price_year {
+        diagnostics
+            .warning(
+                location,
+                format!(
+                    "price_year = \"{year}\" does not apply to \"{shown_name}\": it is a summary study, whose figures are published amounts rather than costed from unit costs, so nothing in it is uprated"
+                ),
+            )
+            .hint("remove price_year from the study, and give its figures in the prices they are to be read in");
+    }
 }
 
 /// A funding agency that bears none of the study's costs and has no benefit is a row of the

@@ -66,6 +66,7 @@ pub fn report_warnings(diagnostics: &Diagnostics, global: &GlobalArgs) {
 /// The format to write in: as asked, or from the output file's extension, or terminal tables.
 pub fn output_format(global: &GlobalArgs) -> anyhow::Result<Format> {
     if let Some(format) = global.format {
+        refuse_contradicting_extension(format, global.output.as_deref())?;
         return Ok(format);
     }
     let Some(output) = global.output.as_deref() else {
@@ -84,6 +85,56 @@ pub fn output_format(global: &GlobalArgs) -> anyhow::Result<Format> {
             output.display()
         )
     })
+}
+
+/// Refuses `--format F --output NAME.E` when `.E` is the extension of another format: the file
+/// would hold one format under the other's name (HTML in `report.xlsx`, which Excel then cannot
+/// open), and which of the two was meant cannot be known. An extension that is no format's
+/// (`report.out`) is the user's choice of name. `.txt` says only "text", so it takes any format
+/// but the workbook, which is not text.
+fn refuse_contradicting_extension(
+    format: Format,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let Some(output) = output else {
+        return Ok(());
+    };
+    // A folder's format is checked by `check_output`, which says what a folder holds.
+    if is_folder(output) {
+        return Ok(());
+    }
+    let Some(extension) = output.extension().and_then(|extension| extension.to_str()) else {
+        return Ok(());
+    };
+    let Some(named) = Format::from_extension(extension) else {
+        return Ok(());
+    };
+    if named == format || (named == Format::Table && format != Format::Xlsx) {
+        return Ok(());
+    }
+    let renamed = output.with_extension(format.extension());
+    anyhow::bail!(
+        "--format {} but --output {} names {}: to write {}, name the file .{} (--output {}); to write {}, leave out --format",
+        format_name(format),
+        output.display(),
+        format_description(named),
+        format_description(format),
+        format.extension(),
+        renamed.display(),
+        format_description(named),
+    )
+}
+
+/// What a file of the format is, for messages.
+fn format_description(format: Format) -> &'static str {
+    match format {
+        Format::Table => "a text file",
+        Format::Markdown => "a Markdown file",
+        Format::Csv => "a CSV file",
+        Format::Json => "a JSON file",
+        Format::Xlsx => "an Excel workbook",
+        Format::Html => "an HTML page",
+    }
 }
 
 /// Whether `--output` names a folder: one that exists, or a path ending in a slash.

@@ -117,19 +117,20 @@ fn the_intervention_file_is_never_written_over() {
     scratch
         .write(
             "study.toml",
-            "[study]\nname = \"Test\"\nwindow_months = 6\nbefore = \"before.csv\"\nafter = \"after.csv\"\n\n[intervention]\nfile = \"iv.csv\"\n",
+            "[study]\nname = \"Test\"\nwindow_months = 6\nbefore = \"before.csv\"\nafter = \"after.csv\"\n\n[intervention]\nfile = \"iv.txt\"\n",
         )
-        .write("iv.csv", "family_id,item,amount\nA,Key worker,1000\n");
-    // Every command that reads a study, and every format.
+        .write("iv.txt", "family_id,item,amount\nA,Key worker,1000\n");
+    // Every command that reads a study, and every text format (.txt takes any: a .csv would
+    // refuse the other formats for their extension first).
     for args in [
-        &["report", ".", "-o", "iv.csv"][..],
-        &["family", ".", "--summary", "-o", "iv.csv"],
-        &["agency", ".", "--format", "json", "-o", "iv.csv"],
-        &["roi", ".", "--format", "markdown", "-o", "iv.csv"],
-        &["reconcile", ".", "-o", "iv.csv"],
-        &["check", ".", "-o", "iv.csv"],
+        &["report", ".", "-o", "iv.txt"][..],
+        &["family", ".", "--summary", "-o", "iv.txt"],
+        &["agency", ".", "--format", "json", "-o", "iv.txt"],
+        &["roi", ".", "--format", "markdown", "-o", "iv.txt"],
+        &["reconcile", ".", "-o", "iv.txt"],
+        &["check", ".", "-o", "iv.txt"],
     ] {
-        refuses_to_overwrite(&scratch, args, "iv.csv");
+        refuses_to_overwrite(&scratch, args, "iv.txt");
     }
 }
 

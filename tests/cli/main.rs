@@ -4,6 +4,7 @@ mod appraisal_edges;
 mod bad_input;
 mod bottom_line;
 mod common;
+mod contradictions;
 mod edge_figures;
 mod error_snapshots;
 mod family_e;

@@ -513,10 +513,13 @@ fn output_never_overwrites_an_input_and_leaves_no_partial_file() {
         "family_id,service,quantity\nA,arrest,1\n",
         "family_id,service,quantity\nA,arrest,0\n",
     );
+    // Each format against an input whose extension does not contradict it (`--format json
+    // --output before.csv` is refused for that first).
     for (target, format) in [
-        ("before.csv", "json"),
+        ("before.csv", "csv"),
+        ("study.toml", "json"),
         ("study.toml", "markdown"),
-        ("after.csv", "xlsx"),
+        ("study.toml", "xlsx"),
     ] {
         let message = scratch.fails(&["report", ".", "--format", format, "--output", target]);
         assert!(
