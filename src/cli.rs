@@ -8,14 +8,17 @@ use std::path::PathBuf;
 
 const ABOUT: &str = "Cost-savings calculator for family-intervention programmes (Troubled Families / Supporting Families)";
 
+// Paragraphs are one line each (the `\` joins the source lines with a space): clap wraps help to
+// the terminal, and a hard line break inside a paragraph would break it mid-phrase there.
 const LONG_ABOUT: &str = "\
-Costs families' use of public services before and after a keyworker intervention, from published unit
-costs, and reports the saving per family, the benefit to each agency, and the return on investment, in
-the styles councils publish.";
+Costs families' use of public services before and after a keyworker intervention, from published \
+unit costs, and reports the saving per family, the benefit to each agency, and the return on \
+investment, in the styles councils publish.";
 
 const AFTER_HELP: &str = "\
-STUDY is a study .toml file, or a folder holding study.toml. Without one, give --before and --after
-service-use CSVs for a quick run. With no --costs, the reference unit costs built into tfcalc are used.
+STUDY is a study .toml file, or a folder holding study.toml. Without one, give --before and \
+--after service-use CSVs for a quick run. With no --costs, the reference unit costs built into \
+tfcalc are used.
 
 Exit codes:
   0  success

@@ -118,7 +118,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                     plural(warnings, "warning", "warnings")
                 ),
             });
-            text
+            crate::report::terminal::wrap_message(&text, super::text_width(global))
         }
     };
     // A folder (`--output out/`) holds the problems as one CSV file, as other commands' tables.

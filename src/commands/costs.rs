@@ -1,6 +1,6 @@
 //! `tfcalc costs`: browse, search and import unit-cost tables.
 
-use super::{emit_document, report_warnings};
+use super::{emit_document, emit_wrapped_document, report_warnings};
 use crate::cli::{CostsCommand, CostsListArgs, GlobalArgs};
 use crate::costs::import_ucd;
 use crate::costs::{CostBook, Service};
@@ -99,6 +99,11 @@ fn list(args: &CostsListArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The width `costs show` wraps to when piped with no `COLUMNS`: its source and comment run to
+/// thousands of characters, which a pager shows as one endless line. Unlike a wide table, a field
+/// is read, not grepped by row, so wrapping it costs nothing.
+const SHOW_PIPED_WIDTH: u16 = 100;
+
 fn show(id: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let book = load_book(global)?;
     let Some(service_id) = book.lookup(id) else {
@@ -114,7 +119,7 @@ fn show(id: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         charts: Vec::new(),
         tables: views::cost_detail(&book, book.service(service_id)),
     };
-    emit_document(&document, global, &cost_tables(global))?;
+    emit_wrapped_document(&document, global, &cost_tables(global), SHOW_PIPED_WIDTH)?;
     Ok(ExitCode::SUCCESS)
 }
 

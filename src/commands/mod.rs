@@ -187,15 +187,36 @@ fn format_name(format: Format) -> String {
         .map_or_else(String::new, |value| value.get_name().to_string())
 }
 
-/// How terminal tables are drawn: styled and fitted to the width only on a real terminal, and
-/// never styled when `NO_COLOR` is set (<https://no-color.org>).
-fn terminal_options(global: &GlobalArgs) -> terminal::TerminalOptions {
+/// How terminal tables are drawn: styled only on a real terminal, and never when `NO_COLOR` is set
+/// (<https://no-color.org>); fitted to `COLUMNS` when it is set (as clap and most tools honour it),
+/// otherwise to the terminal's width, and otherwise, piped, not wrapped, so that every row stays
+/// on one line for grep. `piped_width` is the width a command wraps to when piped with no
+/// `COLUMNS` (`costs show`, whose long fields a pager cannot read on one line). A file written
+/// with `--output` is never wrapped.
+fn terminal_options(global: &GlobalArgs, piped_width: Option<u16>) -> terminal::TerminalOptions {
     use std::io::IsTerminal;
     let on_terminal = global.output.is_none() && std::io::stdout().is_terminal();
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse::<u16>().ok())
+        .filter(|columns| *columns > 0);
+    let terminal_width = || comfy_table::Table::new().width();
+    let width = match (global.output.is_some(), on_terminal) {
+        (true, _) => None,
+        (false, true) => columns.or_else(terminal_width),
+        (false, false) => columns.or(piped_width),
+    };
     terminal::TerminalOptions {
         on_terminal,
         styled: on_terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
+        width,
     }
+}
+
+/// The width messages written to standard output are wrapped to, as tables are (see
+/// [`terminal_options`]).
+pub fn text_width(global: &GlobalArgs) -> Option<u16> {
+    terminal_options(global, None).width
 }
 
 /// Every file the studies were read from, which output must never overwrite: the study files,
@@ -234,7 +255,7 @@ pub fn emit(
             json::render(studies, json_options, writer)
         });
     }
-    render_document(document, global, &inputs)
+    render_document(document, global, &inputs, None)
 }
 
 /// Writes a document with no study figures behind it (JSON is the document's tables), read from
@@ -244,7 +265,18 @@ pub fn emit_document(
     global: &GlobalArgs,
     inputs: &InputFiles,
 ) -> anyhow::Result<()> {
-    render_document(document, global, inputs)
+    render_document(document, global, inputs, None)
+}
+
+/// Writes a document as [`emit_document`] does, but wrapping terminal tables at `piped_width`
+/// when piped with no `COLUMNS` set: for long free text that a pager cannot read on one line.
+pub fn emit_wrapped_document(
+    document: &Document<'_>,
+    global: &GlobalArgs,
+    inputs: &InputFiles,
+    piped_width: u16,
+) -> anyhow::Result<()> {
+    render_document(document, global, inputs, Some(piped_width))
 }
 
 /// Draws a document with the renderer of the format asked for.
@@ -252,6 +284,7 @@ fn render_document(
     document: &Document<'_>,
     global: &GlobalArgs,
     inputs: &InputFiles,
+    piped_width: Option<u16>,
 ) -> anyhow::Result<()> {
     let format = output_format(global)?;
     refuse_binary_to_terminal(format, global)?;
@@ -260,7 +293,12 @@ fn render_document(
     let started = std::time::Instant::now();
     let written = match format {
         Format::Table => write_with(output, "--output", inputs, |writer| {
-            terminal::render(document, precision, terminal_options(global), writer)
+            terminal::render(
+                document,
+                precision,
+                terminal_options(global, piped_width),
+                writer,
+            )
         }),
         Format::Markdown => write_with(output, "--output", inputs, |writer| {
             markdown::render(document, precision, writer)

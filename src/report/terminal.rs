@@ -1,20 +1,27 @@
 //! The default renderer: tables for a terminal, drawn with comfy-table.
+//!
+//! Given a width (the terminal's, or `COLUMNS`), every table is fitted to it: text columns wrap
+//! between words (a wrapped item keeps its indent), and a figure is never broken. A table whose
+//! columns cannot all fit even so is drawn in panels, one under the other, each repeating the
+//! columns that say what a row is (the study and figure, the agency). With no width (a file, or a
+//! pipe without `COLUMNS`), nothing wraps, so that every row stays on one line for grep.
 
 use super::format::{Style, cell_text, phrase_text};
 use super::view::{Document, ROWS_SHOWN, RowKind, TableView};
 use crate::display_text;
 use crate::money::Precision;
-use comfy_table::{
-    Attribute, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
-};
+use comfy_table::{Attribute, CellAlignment, ContentArrangement, Table, presets};
+use unicode_width::UnicodeWidthStr;
 
 /// Where the tables are going, which decides how they are drawn.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TerminalOptions {
-    /// Standard output is a terminal: tables wrap to its width.
+    /// Standard output is a terminal: a long table shows its first rows only.
     pub on_terminal: bool,
     /// Headers and totals may be bold (on a terminal, and `NO_COLOR` not set).
     pub styled: bool,
+    /// The width to fit, in display columns; `None` draws every row on one line.
+    pub width: Option<u16>,
 }
 
 pub fn render(
@@ -32,40 +39,11 @@ pub fn render(
     Ok(())
 }
 
-/// The longest word in each column (of the header and the sample rows),
-/// capped so that one long word cannot take the whole terminal.
-fn longest_words(view: &TableView<'_>, precision: Precision) -> Vec<u16> {
-    let mut longest: Vec<usize> = view
-        .columns
-        .iter()
-        .map(|column| longest_word(&display_text::line(column)))
-        .collect();
-    for row in view.first_rows(100) {
-        for (column, cell) in row.cells.iter().enumerate() {
-            if let Some(width) = longest.get_mut(column) {
-                let text = drawn_text(cell_text(cell, precision, Style::Display));
-                *width = (*width).max(longest_word(&text));
-            }
-        }
-    }
-    longest
-        .into_iter()
-        .map(|width| width.min(24) as u16 + 2)
-        .collect()
-}
-
 /// A cell's text as drawn: ids and names from the input files may hold control characters,
 /// which a terminal would act on (clearing the screen, say), and a newline would make one cell
 /// look like two rows.
 fn drawn_text(text: String) -> String {
     display_text::line_owned(text)
-}
-
-fn longest_word(text: &str) -> usize {
-    text.split_whitespace()
-        .map(|word| word.chars().count())
-        .max()
-        .unwrap_or(0)
 }
 
 /// A document as plain terminal text, for tests and messages.
@@ -76,12 +54,365 @@ pub fn render_to_string(document: &Document<'_>, precision: Precision) -> String
     String::from_utf8(output).expect("tables are text")
 }
 
-fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOptions) -> String {
-    let mut table = Table::new();
-    if !options.on_terminal {
-        // Written to a file or a pipe: no terminal width to fit, and no escape codes.
-        table.force_no_tty();
+/// One cell, as text, before it is fitted to its column.
+struct DrawnCell {
+    text: String,
+    /// A figure: right-aligned, and never broken across lines.
+    numeric: bool,
+}
+
+/// A table's text, ready to be fitted and drawn.
+struct Grid {
+    header: Vec<String>,
+    rows: Vec<(RowKind, Vec<DrawnCell>)>,
+    numeric_columns: Vec<bool>,
+}
+
+impl Grid {
+    fn from_view(view: &TableView<'_>, precision: Precision, shown: usize) -> Grid {
+        // In a table with block headings (a statement), items are indented under their heading.
+        let has_headings = view.rows.iter().any(|row| row.kind == RowKind::Heading);
+        let rows = view
+            .first_rows(shown)
+            .map(|row| {
+                let cells = row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(column, cell)| {
+                        let mut text = drawn_text(cell_text(cell, precision, Style::Display));
+                        if has_headings && column == 0 && row.kind == RowKind::Item {
+                            text.insert_str(0, "  ");
+                        }
+                        DrawnCell {
+                            text,
+                            numeric: cell.is_numeric(),
+                        }
+                    })
+                    .collect();
+                (row.kind, cells)
+            })
+            .collect();
+        Grid {
+            header: view
+                .columns
+                .iter()
+                .map(|column| display_text::line(column).into_owned())
+                .collect(),
+            rows,
+            numeric_columns: (0..view.columns.len())
+                .map(|column| view.is_numeric_column(column))
+                .collect(),
+        }
     }
+
+    fn cells(&self, column: usize) -> impl Iterator<Item = &DrawnCell> {
+        self.rows
+            .iter()
+            .filter_map(move |(_, cells)| cells.get(column))
+    }
+
+    /// The narrowest a column can be without breaking a word or a figure.
+    fn narrowest(&self, column: usize) -> usize {
+        let header = self
+            .header
+            .get(column)
+            .map_or(0, |text| narrowest(text, false));
+        self.cells(column)
+            .map(|cell| narrowest(&cell.text, cell.numeric))
+            .fold(header, usize::max)
+    }
+
+    /// How wide a column is with nothing wrapped.
+    fn widest(&self, column: usize) -> usize {
+        let header = self.header.get(column).map_or(0, |text| text.width());
+        self.cells(column)
+            .map(|cell| cell.text.width())
+            .fold(header, usize::max)
+    }
+}
+
+/// What a table's borders and padding take: a border between and around the columns, and a space
+/// each side of every cell.
+fn frame(columns: usize) -> usize {
+    3 * columns + 1
+}
+
+fn indent(text: &str) -> usize {
+    text.len() - text.trim_start_matches(' ').len()
+}
+
+/// The narrowest `text` can be wrapped to: its longest word after its indent, or all of a figure.
+fn narrowest(text: &str, numeric: bool) -> usize {
+    if numeric {
+        return text.trim().width();
+    }
+    let longest = text.split_whitespace().map(str::width).max().unwrap_or(0);
+    if longest == 0 {
+        0
+    } else {
+        indent(text) + longest
+    }
+}
+
+/// `text` wrapped between words to lines no wider than `width`, each continuation line indented
+/// as the first is (an item under its heading stays under it). A figure is kept whole; only a
+/// word or figure wider than the column on its own is broken, as the last resort.
+fn wrap(text: &str, width: usize, numeric: bool) -> String {
+    wrap_hanging(text, width, numeric, 0)
+}
+
+/// Each line of a message wrapped to `width` (when there is one), its continuation lines
+/// indented two more than the line itself, so that a long `warning:` or `help:` reads as one.
+pub fn wrap_message(text: &str, width: Option<u16>) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    let mut wrapped = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (line, newline) = match line.strip_suffix('\n') {
+            Some(line) => (line, "\n"),
+            None => (line, ""),
+        };
+        wrapped.push_str(&wrap_hanging(line, usize::from(width), false, 2));
+        wrapped.push_str(newline);
+    }
+    wrapped
+}
+
+/// [`wrap`], with continuation lines indented `hanging` more than the first.
+fn wrap_hanging(text: &str, width: usize, numeric: bool, hanging: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let width = width.max(1);
+    if numeric {
+        return break_word(text.trim(), width).join("\n");
+    }
+    // An indent that would leave a narrow column no room for words is narrowed.
+    let first_indent = indent(text).min(width / 2);
+    let indent = (first_indent + hanging).min(width / 2);
+    let prefix = " ".repeat(indent);
+    let mut lines = Vec::new();
+    let mut line = " ".repeat(first_indent);
+    let mut line_width = first_indent;
+    let mut has_words = false;
+    for word in text.split_whitespace() {
+        let word_width = word.width();
+        if has_words && line_width + 1 + word_width > width {
+            lines.push(std::mem::replace(&mut line, prefix.clone()));
+            line_width = indent;
+            has_words = false;
+        }
+        if line_width + word_width > width {
+            let mut pieces = break_word(word, width.saturating_sub(line_width).max(1));
+            let last = pieces.pop().unwrap_or_default();
+            for piece in pieces {
+                line.push_str(&piece);
+                lines.push(std::mem::replace(&mut line, prefix.clone()));
+            }
+            line_width = indent + last.width();
+            line.push_str(&last);
+            has_words = true;
+            continue;
+        }
+        if has_words {
+            line.push(' ');
+            line_width += 1;
+        }
+        line.push_str(word);
+        line_width += word_width;
+        has_words = true;
+    }
+    lines.push(line);
+    lines.join("\n")
+}
+
+/// A word too wide for its column, in pieces that fit: after a `/`, `-` or `_` where one is near
+/// the end of a piece (a path or an id reads best broken there), otherwise at the width.
+fn break_word(word: &str, width: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest = word;
+    while rest.width() > width {
+        let mut end = 0;
+        let mut used = 0;
+        let mut after_separator = None;
+        for (index, character) in rest.char_indices() {
+            let character_width = unicode_width::UnicodeWidthChar::width(character).unwrap_or(0);
+            if used + character_width > width {
+                break;
+            }
+            used += character_width;
+            end = index + character.len_utf8();
+            if matches!(character, '/' | '-' | '_' | ',' | '.') {
+                after_separator = Some(end);
+            }
+        }
+        if end == 0 {
+            // A character wider than the column: it goes on a line of its own.
+            end = rest.chars().next().map_or(rest.len(), char::len_utf8);
+        }
+        let cut = after_separator.filter(|cut| cut * 2 > end).unwrap_or(end);
+        pieces.push(rest[..cut].to_string());
+        rest = &rest[cut..];
+    }
+    pieces.push(rest.to_string());
+    pieces
+}
+
+/// Column widths (of the text, without padding) that add up to no more than `room`: the widest
+/// columns give way first, down to their narrowest; only if that is not enough are words broken.
+fn fit_widths(narrowest: &[usize], widest: &[usize], room: usize) -> Vec<usize> {
+    let mut widths = widest.to_vec();
+    let mut total: usize = widths.iter().sum();
+    let floors = [narrowest.to_vec(), vec![1; widths.len()]];
+    for floor in &floors {
+        while total > room {
+            let Some(column) = (0..widths.len())
+                .filter(|&column| widths[column] > floor[column])
+                .max_by_key(|&column| (widths[column], std::cmp::Reverse(column)))
+            else {
+                break;
+            };
+            widths[column] -= 1;
+            total -= 1;
+        }
+    }
+    widths
+}
+
+/// The columns of each panel a table is drawn in at `width`: one panel when its columns fit
+/// (wrapped), otherwise as many as it takes, each repeating the leading text columns that say
+/// what a row is, so that a row can be read across panels.
+fn panels(grid: &Grid, narrowest: &[usize], width: usize) -> Vec<Vec<usize>> {
+    let count = grid.header.len();
+    let all: Vec<usize> = (0..count).collect();
+    let needs = |columns: &[usize]| {
+        columns
+            .iter()
+            .map(|&column| narrowest[column])
+            .sum::<usize>()
+            + frame(columns.len())
+    };
+    if count < 3 || needs(&all) <= width {
+        return vec![all];
+    }
+    // The first column, and the text columns after it while they take no more than half the
+    // width: the study, check and figure of a reconciliation, say.
+    let mut key = vec![0];
+    while key.len() < count - 1 && !grid.numeric_columns[key.len()] {
+        let mut longer = key.clone();
+        longer.push(key.len());
+        if needs(&longer) > width / 2 {
+            break;
+        }
+        key = longer;
+    }
+    let mut panels = Vec::new();
+    let mut panel = key.clone();
+    for column in key.len()..count {
+        panel.push(column);
+        if panel.len() > key.len() + 1 && needs(&panel) > width {
+            panel.pop();
+            panels.push(std::mem::replace(&mut panel, key.clone()));
+            panel.push(column);
+        }
+    }
+    panels.push(panel);
+    // As many panels, but with the columns shared out evenly where they fit so (benefit, funding
+    // and net of each of two studies, rather than five columns and then one).
+    let rest: Vec<usize> = (key.len()..count).collect();
+    let share = rest.len().div_ceil(panels.len());
+    let even: Vec<Vec<usize>> = rest
+        .chunks(share.max(1))
+        .map(|chunk| key.iter().chain(chunk).copied().collect())
+        .collect();
+    if even.len() == panels.len() && even.iter().all(|panel| needs(panel) <= width) {
+        return even;
+    }
+    panels
+}
+
+fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOptions) -> String {
+    // On a terminal, a long table (one row per family of a national study) shows its first rows
+    // and says how many it leaves out. To a file or a pipe, every row is written.
+    let generated = view.generated.as_ref().map_or(0, |rows| rows.count);
+    let shown = if options.on_terminal {
+        generated.min(ROWS_SHOWN)
+    } else {
+        generated
+    };
+    let grid = Grid::from_view(view, precision, shown);
+    let title = display_text::line(&view.title).into_owned();
+    let width = options.width.map(usize::from);
+    let fitted = |text: &str| match width {
+        Some(width) => wrap(text, width, false),
+        None => text.to_string(),
+    };
+    let mut output = String::new();
+    match width {
+        None => {
+            output.push_str(&title);
+            output.push('\n');
+            output.push_str(&draw(
+                &grid,
+                &(0..grid.header.len()).collect::<Vec<_>>(),
+                None,
+                options,
+            ));
+        }
+        Some(width) => {
+            let columns = 0..grid.header.len();
+            let narrowest: Vec<usize> = columns
+                .clone()
+                .map(|column| grid.narrowest(column))
+                .collect();
+            let widest: Vec<usize> = columns.map(|column| grid.widest(column)).collect();
+            for (index, panel) in panels(&grid, &narrowest, width).iter().enumerate() {
+                if index > 0 {
+                    output.push('\n');
+                    output.push_str(&fitted(&format!("{title} (continued)")));
+                } else {
+                    output.push_str(&fitted(&title));
+                }
+                output.push('\n');
+                let pick = |widths: &[usize]| {
+                    panel
+                        .iter()
+                        .map(|&column| widths[column])
+                        .collect::<Vec<_>>()
+                };
+                let room = width.saturating_sub(frame(panel.len()));
+                let widths = fit_widths(&pick(&narrowest), &pick(&widest), room);
+                output.push_str(&draw(&grid, panel, Some(&widths), options));
+            }
+        }
+    }
+    if shown < generated {
+        output.push_str(&fitted(&format!(
+            "The first {shown} of {} rows are shown; the totals include them all. --format csv, xlsx or markdown with --output writes every one.",
+            crate::money::format_quantity(rust_decimal::Decimal::from(generated as u64))
+        )));
+        output.push('\n');
+    }
+    for note in &view.notes {
+        output.push_str(&fitted(&display_text::line(&phrase_text(note, precision))));
+        output.push('\n');
+    }
+    output
+}
+
+/// Draws the given columns of a table, each wrapped to its width (when there are widths).
+fn draw(
+    grid: &Grid,
+    columns: &[usize],
+    widths: Option<&[usize]>,
+    options: TerminalOptions,
+) -> String {
+    let mut table = Table::new();
+    // The width is decided here, not by comfy-table from the terminal, and escape codes are
+    // written only when asked for.
+    table.force_no_tty();
     if options.styled {
         // The caller has checked that standard output is a terminal and NO_COLOR is not set.
         table.enforce_styling();
@@ -93,64 +424,41 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
             cell
         }
     };
+    let fitted = |text: &str, place: usize, numeric: bool| match widths {
+        Some(widths) => wrap(text, widths[place], numeric),
+        None => text.to_string(),
+    };
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(
-            view.columns
-                .iter()
-                .map(|column| bold(comfy_table::Cell::new(display_text::line(column)))),
-        );
-    // In a table with block headings (a statement), items are indented under their heading.
-    let has_headings = view.rows.iter().any(|row| row.kind == RowKind::Heading);
-    // On a terminal, a long table (one row per family of a national study) shows its first rows
-    // and says how many it leaves out. To a file or a pipe, every row is written.
-    let generated = view.generated.as_ref().map_or(0, |rows| rows.count);
-    let shown = if options.on_terminal {
-        generated.min(ROWS_SHOWN)
-    } else {
-        generated
-    };
-    for row in view.first_rows(shown) {
-        let cells = row.cells.iter().enumerate().map(|(column, cell)| {
-            let mut text = drawn_text(cell_text(cell, precision, Style::Display));
-            if has_headings && column == 0 && row.kind == RowKind::Item {
-                text.insert_str(0, "  ");
-            }
-            let mut drawn = comfy_table::Cell::new(text);
-            if cell.is_numeric() {
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(columns.iter().enumerate().map(|(place, &column)| {
+            let text = grid.header.get(column).map_or("", String::as_str);
+            bold(comfy_table::Cell::new(fitted(text, place, false)))
+        }));
+    for (kind, cells) in &grid.rows {
+        table.add_row(columns.iter().enumerate().map(|(place, &column)| {
+            let Some(cell) = cells.get(column) else {
+                return comfy_table::Cell::new("");
+            };
+            let mut drawn = comfy_table::Cell::new(fitted(&cell.text, place, cell.numeric));
+            if cell.numeric {
                 drawn = drawn.set_alignment(CellAlignment::Right);
             }
-            if row.kind != RowKind::Item {
+            if *kind != RowKind::Item {
                 drawn = bold(drawn);
             }
             drawn
-        });
-        table.add_row(cells);
+        }));
     }
-    let longest_words = longest_words(view, precision);
-    for (index, column) in table.column_iter_mut().enumerate() {
-        if view.is_numeric_column(index) {
+    for (place, column) in table.column_iter_mut().enumerate() {
+        if columns
+            .get(place)
+            .is_some_and(|&index| grid.numeric_columns[index])
+        {
             column.set_cell_alignment(CellAlignment::Right);
         }
-        // Fitting a narrow terminal, wrap between words, never inside one ("Leicesters|hire")
-        // or inside a figure.
-        if let Some(width) = longest_words.get(index) {
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(*width)));
-        }
     }
-    let mut output = format!("{}\n{table}\n", display_text::line(&view.title));
-    if shown < generated {
-        output.push_str(&format!(
-            "The first {shown} of {} rows are shown; the totals include them all. --format csv, xlsx or markdown with --output writes every one.\n",
-            crate::money::format_quantity(rust_decimal::Decimal::from(generated as u64))
-        ));
-    }
-    for note in &view.notes {
-        output.push_str(&display_text::line(&phrase_text(note, precision)));
-        output.push('\n');
-    }
-    output
+    format!("{table}\n")
 }
 
 #[cfg(test)]
@@ -187,12 +495,14 @@ mod tests {
         let styled = rendered(TerminalOptions {
             on_terminal: true,
             styled: true,
+            width: None,
         });
         assert!(styled.contains("\u{1b}[1m Agency"), "{styled}");
         assert!(styled.contains("\u{1b}[1m Total"), "{styled}");
         let plain = rendered(TerminalOptions {
             on_terminal: true,
             styled: false,
+            width: None,
         });
         assert!(!plain.contains('\u{1b}'), "{plain}");
         assert!(plain.contains("-£36,978"), "{plain}");
@@ -227,6 +537,7 @@ mod tests {
             let options = TerminalOptions {
                 on_terminal,
                 styled: false,
+                width: None,
             };
             render(&document, Precision::Pounds, options, &mut output).unwrap();
             String::from_utf8(output).unwrap()

@@ -7,6 +7,9 @@ pub fn tfcalc() -> assert_cmd::Command {
     let mut command = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("tfcalc"));
     command.current_dir(repo());
     command.env_remove("RUST_BACKTRACE");
+    // Tables wrap to COLUMNS when it is set: outputs under test are drawn at their natural width
+    // unless a test sets it.
+    command.env_remove("COLUMNS");
     command
 }
 

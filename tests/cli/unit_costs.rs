@@ -363,7 +363,13 @@ fn list_uprates_when_asked_and_says_so() {
 
 #[test]
 fn show_gives_every_field_the_components_and_the_agency_split() {
-    let text = stdout(&["costs", "show", "cr2.0"]);
+    // Wide enough that no field wraps (piped, `costs show` wraps at 100 columns).
+    let output = crate::common::tfcalc()
+        .env("COLUMNS", "400")
+        .args(["costs", "show", "cr2.0"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
     for (field, value) in [
         ("Code", "CR2.0"),
         ("Cost", "£2,470"),
