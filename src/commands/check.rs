@@ -87,9 +87,13 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                     accounts.len(),
                     plural(accounts.len(), "file", "files"),
                     crate::diagnostic::plural(rows, "row", "rows"),
-                    match notes {
-                        0 => String::new(),
-                        _ => format!("; {notes} {}", plural(notes, "note", "notes")),
+                    match (notes, hidden_notes) {
+                        (0, _) => String::new(),
+                        (_, 0) => format!("; {notes} {}", plural(notes, "note", "notes")),
+                        _ => format!(
+                            "; {notes} {} not shown: --quiet",
+                            plural(notes, "note", "notes")
+                        ),
                     },
                 ),
                 _ if hidden_warnings + hidden_notes > 0 => {

@@ -206,20 +206,51 @@ fn a_bare_year_is_refused_as_ambiguous() {
 
 #[test]
 fn check_quiet_prints_only_errors_and_counts_the_warnings_it_hides() {
+    // Family E has no warnings, only notes (services used in one window only): hidden, counted.
     let (listing, _) = succeeds(&["check", FAMILY_E, "-q"]);
-    assert_eq!(listing, "check: 0 errors (2 warnings not shown: --quiet)\n");
+    assert_eq!(
+        listing,
+        "check: no problems in 1 study (2 service-use files, 12 rows read); 2 notes not shown: --quiet\n"
+    );
     let (listing, _) = succeeds(&["check", FAMILY_E]);
-    assert!(listing.contains("warning:"), "{listing}");
+    assert!(listing.contains("note:"), "{listing}");
     assert!(
-        listing.ends_with("check: 0 errors and 2 warnings\n"),
+        listing.ends_with(
+            "check: no problems in 1 study (2 service-use files, 12 rows read); 2 notes\n"
+        ),
         "{listing}"
     );
     let json = crate::common::json(&["check", FAMILY_E, "-q"]);
-    assert_eq!(json["warnings"], 2);
-    assert_eq!(json["warnings_not_shown"], 2);
+    assert_eq!(json["notes"], 2);
+    assert_eq!(json["notes_not_shown"], 2);
     assert_eq!(json["problems"], serde_json::json!([]));
     let (csv, _) = succeeds(&["check", FAMILY_E, "-q", "--format", "csv"]);
     assert_eq!(csv, "severity,file,line,column,message,hint\n");
+    // A warning (a family with records before and none after) is hidden and counted too.
+    let scratch = Scratch::new();
+    scratch.study(
+        "family_id,service,quantity\nA,arrest,1\nB,arrest,1\n",
+        "family_id,service,quantity\nB,arrest,0\n",
+    );
+    let output = scratch
+        .tfcalc()
+        .args(["check", ".", "-q"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8(output.stdout).unwrap();
+    assert!(!listing.contains("warning:"), "{listing}");
+    assert!(listing.contains("1 warning"), "{listing}");
+    assert!(listing.ends_with("not shown: --quiet)\n"), "{listing}");
+    let json: serde_json::Value = serde_json::from_slice(
+        &scratch
+            .tfcalc()
+            .args(["check", ".", "-q", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["warnings_not_shown"], 1);
     // Errors are still listed, with the warnings counted: a study with no `after` files (a
     // warning) and an unknown service (an error).
     let scratch = Scratch::new();
@@ -275,9 +306,9 @@ fn a_unit_cost_table_given_as_a_study_says_what_it_is() {
         listing.contains("error: unit-costs/ucd-v1.2.toml: this is a unit-cost table"),
         "{listing}"
     );
-    // ... and still checks the study beside it, whose two warnings are listed.
+    // ... and still checks the study beside it, whose two notes are listed.
     assert!(
-        listing.ends_with("check: 1 error and 2 warnings\n"),
+        listing.ends_with("check: 1 error, 0 warnings and 2 notes\n"),
         "{listing}"
     );
 }
