@@ -47,7 +47,20 @@ pub fn cell_text(cell: &Cell, precision: Precision, style: Style) -> String {
         (Cell::Percent(fraction), Style::Plain) => money::percent_plain(*fraction),
         (Cell::Number { value, places }, _) => money::fixed_places(*value, *places),
         (Cell::Phrase(pieces), _) => phrase_text(pieces, precision),
+        (Cell::Verdict { agrees, detail }, _) => {
+            let word = verdict_word(*agrees);
+            if detail.is_empty() {
+                word.to_string()
+            } else {
+                format!("{word}: {}", phrase_text(detail, precision))
+            }
+        }
     }
+}
+
+/// The word a check's result starts with: the one a reader scans the Result column for.
+pub fn verdict_word(agrees: bool) -> &'static str {
+    if agrees { "agrees" } else { "DIFFERS" }
 }
 
 /// A phrase as a sentence. Figures inside sentences are always written for people.

@@ -304,6 +304,13 @@ pub fn render_document(
                                 serde_json::Value::String(value.to_string())
                             }
                             Cell::Count(count) => serde_json::Value::from(*count),
+                            Cell::Verdict { .. } => {
+                                serde_json::Value::String(crate::report::format::cell_text(
+                                    cell,
+                                    crate::money::Precision::Pence,
+                                    crate::report::format::Style::Display,
+                                ))
+                            }
                             Cell::Phrase(pieces) => {
                                 serde_json::Value::String(crate::report::format::phrase_text(
                                     pieces,
