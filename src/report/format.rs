@@ -47,14 +47,7 @@ pub fn cell_text(cell: &Cell, precision: Precision, style: Style) -> String {
         (Cell::Percent(fraction), Style::Plain) => money::percent_plain(*fraction),
         (Cell::Number { value, places }, _) => money::fixed_places(*value, *places),
         (Cell::Phrase(pieces), _) => phrase_text(pieces, precision),
-        (Cell::Verdict { agrees, detail }, _) => {
-            let word = verdict_word(*agrees);
-            if detail.is_empty() {
-                word.to_string()
-            } else {
-                format!("{word}: {}", phrase_text(detail, precision))
-            }
-        }
+        (Cell::Verdict { agrees }, _) => verdict_word(*agrees).to_string(),
     }
 }
 

@@ -224,7 +224,7 @@ fn render_table(
                 format!(" class=\"{}\"", classes.join(" "))
             };
             let content = if differs {
-                bold_verdict(&text)
+                format!("<strong>{}</strong>", escape(&text))
             } else {
                 escape(&text)
             };

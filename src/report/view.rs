@@ -28,12 +28,11 @@ pub enum Cell {
     },
     /// A sentence with figures in it, such as "62 hours at £33 per hour = £2,046".
     Phrase(Vec<Piece>),
-    /// A check's result: "agrees" or "DIFFERS", then why. Renderers that can highlight (HTML,
-    /// Excel) set a figure that differs apart, with the word as well as the colour, so that it
-    /// survives printing in black and white.
+    /// A check's result: "agrees" or "DIFFERS". Renderers that can highlight (HTML, Excel) set a
+    /// figure that differs apart, with the word as well as the colour, so that it survives
+    /// printing in black and white.
     Verdict {
         agrees: bool,
-        detail: Vec<Piece>,
     },
     Empty,
 }

@@ -24,6 +24,8 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
             "Difference",
             "Difference %",
             "Result",
+            "Tolerance",
+            "Why",
         ],
     );
     for check in &checks {
@@ -56,8 +58,12 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
             check.relative_difference.map_or(Cell::Empty, Cell::Percent),
             Cell::Verdict {
                 agrees: check.agrees,
-                detail: verdict_detail(check),
             },
+            check
+                .tolerance
+                .as_ref()
+                .map_or(Cell::Empty, |tolerance| tolerance_cell(tolerance.amount)),
+            phrase_or_empty(verdict_detail(check)),
         ]));
     }
     // Rows, not notes, so that a spreadsheet user summing the lines of a CSV sees them too.
@@ -73,7 +79,9 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
                 Cell::Money(gap.sum_of_rounded),
                 Cell::MoneyDifference(gap.difference),
                 Cell::Empty,
-                Cell::text("rounding only: the total shown is the exact total rounded"),
+                Cell::text("rounding only"),
+                Cell::Empty,
+                Cell::text("the total shown is the exact total rounded"),
             ]));
         }
     }
@@ -101,6 +109,27 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
     });
     table.summary = summary(&checks);
     table
+}
+
+/// A tolerance with its pence whenever it has them (£0.50 is not "£1"), and half a penny as the
+/// plain 0.005 it is, which no money format shows.
+fn tolerance_cell(amount: Decimal) -> Cell {
+    if (amount * Decimal::ONE_HUNDRED).fract().is_zero() {
+        Cell::UnitCost(amount)
+    } else {
+        Cell::Number {
+            value: amount,
+            places: amount.scale(),
+        }
+    }
+}
+
+fn phrase_or_empty(pieces: Vec<Piece>) -> Cell {
+    if pieces.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Phrase(pieces)
+    }
 }
 
 /// Money as a sentence shows it: to the penny when it has pence (a tolerance of £0.50, a
