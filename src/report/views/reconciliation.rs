@@ -220,14 +220,8 @@ fn summary(checks: &[&Check]) -> Vec<Vec<Piece>> {
     }
     let agreeing = published.iter().filter(|check| check.agrees).count();
     let mut lead = vec![Piece::text(format!(
-        "Reconciliation: {agreeing} of {} published {} agree with the computed {}",
+        "Reconciliation: {agreeing} of {} published figures and items agree with the computed ones",
         published.len(),
-        if published.len() == 1 {
-            "figure"
-        } else {
-            "figures"
-        },
-        if published.len() == 1 { "one" } else { "ones" },
     ))];
     let differing: Vec<&&Check> = checks.iter().filter(|check| !check.agrees).collect();
     lead.push(Piece::text(match differing.len() {
@@ -238,9 +232,9 @@ fn summary(checks: &[&Check]) -> Vec<Vec<Piece>> {
     let mut lines = vec![lead];
     for check in differing {
         let mut line = vec![Piece::text(format!(
-            "DIFFERS: {} ({}), {}: ",
-            check.subject,
+            "DIFFERS: {}, {} ({}): ",
             check.study,
+            check.subject,
             check.kind.label()
         ))];
         let value = |value: Decimal| match check.measure {
@@ -250,7 +244,11 @@ fn summary(checks: &[&Check]) -> Vec<Vec<Piece>> {
                 _ => crate::money::format_quantity(value),
             }),
         };
-        line.push(Piece::text("expected "));
+        line.push(Piece::text(if check.kind.expects_published() {
+            "published "
+        } else {
+            "expected "
+        }));
         line.push(value(check.expected));
         match (check.computed, check.difference) {
             (Some(computed), Some(difference)) => {
@@ -265,7 +263,14 @@ fn summary(checks: &[&Check]) -> Vec<Vec<Piece>> {
             }
             _ => line.push(Piece::text(", not computed")),
         }
-        let why = verdict_detail(check);
+        let mut why = verdict_detail(check);
+        if let Some(Piece::Text(first)) = why.first_mut() {
+            // A sentence of its own here, where the Why column starts mid-sentence.
+            let mut letters = first.chars();
+            if let Some(letter) = letters.next() {
+                *first = letter.to_uppercase().chain(letters).collect();
+            }
+        }
         if !why.is_empty() {
             line.push(Piece::text(". "));
             line.extend(why);
