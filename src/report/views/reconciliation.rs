@@ -158,7 +158,9 @@ fn verdict_detail(check: &Check) -> Vec<Piece> {
     if check.agrees {
         return match (check.difference, &check.tolerance, check.measure) {
             (Some(difference), Some(tolerance), Measure::Money) if !difference.is_zero() => {
-                let mut pieces = signed(difference);
+                // Worded so as not to start with a sign, which CSV would guard as a formula.
+                let mut pieces = vec![Piece::text("a difference of ")];
+                pieces.extend(signed(difference));
                 pieces.push(Piece::text(" is within "));
                 pieces.push(money(tolerance.amount));
                 pieces.push(Piece::text(format!(" ({})", tolerance.basis)));
@@ -181,6 +183,7 @@ fn verdict_detail(check: &Check) -> Vec<Piece> {
     } else if let (Some(difference), Some(tolerance), Measure::Money) =
         (check.difference, &check.tolerance, check.measure)
     {
+        pieces.push(Piece::text("a difference of "));
         pieces.extend(signed(difference));
         pieces.push(Piece::text(" is more than "));
         pieces.push(money(tolerance.amount));
