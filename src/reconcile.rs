@@ -531,6 +531,9 @@ fn reason(ledger: &StudyLedger, check: &Check, checks: &[Check]) -> Option<Strin
                     .find(|figure| figure.key() == input.key)?;
                 let (input_name, plural) = noun(input_figure);
                 let computed = input.computed?;
+                // Checked: a published figure at the edge of Decimal's range less the computed one
+                // can overflow; the reason is then left unsaid rather than wrong.
+                let gap = input.expected.checked_sub(computed)?;
                 let against = match input_figure {
                     Figure::Before | Figure::After if !ledger.is_summary => "the items add up to",
                     _ => "computed",
@@ -539,7 +542,7 @@ fn reason(ledger: &StudyLedger, check: &Check, checks: &[Check]) -> Option<Strin
                     "the published {input_name} ({}), which {} {} than {against} ({})",
                     shown(input.measure, input.expected),
                     if plural { "are" } else { "is" },
-                    less_or_more(input.expected - computed, input.measure),
+                    less_or_more(gap, input.measure),
                     shown(input.measure, computed)
                 ))
             })

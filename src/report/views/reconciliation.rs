@@ -114,7 +114,8 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
 /// A tolerance with its pence whenever it has them (£0.50 is not "£1"), and half a penny as the
 /// plain 0.005 it is, which no money format shows.
 fn tolerance_cell(amount: Decimal) -> Cell {
-    if (amount * Decimal::ONE_HUNDRED).fract().is_zero() {
+    // Rounding, not multiplying by 100: a tolerance at the edge of Decimal's range would overflow.
+    if amount.round_dp(2) == amount {
         Cell::UnitCost(amount)
     } else {
         Cell::Number {
