@@ -67,9 +67,37 @@ check() { # check NAME FIGURES... -- STUDY...
 
 check family-e "£42,999" "£43,002" "£6,208" "£4,600" "£32,191" "£32,194" "£6.19 : £1.00" \
   "Benefit by agency" "from costs before to net saving" "Return on investment by study" \
+  "14 of 16 published figures" "Family E, Costs before (published): published £42,999" \
   -- examples/hertfordshire-family-e
+
+# The summary opens the page, and a figure that differs is highlighted: its Result cell says
+# DIFFERS in bold inside a red border, so that it shows on screen and in a black-and-white print.
+# A copy of the page reports what the browser made of them (computed styles) into its own DOM.
+highlight() { # highlight NAME EXPECTED_DIFFERS -- STUDY...
+  local name=$1 expected=$2
+  shift 3
+  local page="$work/$name-highlight.html"
+  "$tfcalc" report "$@" --quiet --output "$page"
+  sed -i 's|</body>|<script>\
+const cells = [...document.querySelectorAll("td.differs")];\
+const first = cells[0];\
+const style = first ? getComputedStyle(first) : null;\
+const bold = first ? getComputedStyle(first.querySelector("strong")).fontWeight : "";\
+const summary = document.querySelector("section.summary");\
+const opens = summary \&\& summary.compareDocumentPosition(document.querySelector("table")) \& Node.DOCUMENT_POSITION_FOLLOWING;\
+document.body.insertAdjacentHTML("beforeend", "<pre id=check>differs=" + cells.length\
+  + " text=" + (first ? first.textContent : "") + " border=" + (style ? style.borderTopWidth + " " + style.borderTopStyle + " " + style.borderTopColor : "")\
+  + " weight=" + bold + " summary-first=" + (opens ? "yes" : "no") + "</pre>");\
+</script></body>|' "$page"
+  browser --dump-dom "file://$page" >"$work/$name-highlight.dom.html"
+  expect "$work/$name-highlight.dom.html" "$name (highlighting)" \
+    "differs=$expected text=DIFFERS border=2px solid rgb(179, 38, 30) weight=700 summary-first=yes"
+  echo "check-html: $name: summary first, $expected DIFFERS cells highlighted"
+}
+highlight family-e 3 -- examples/hertfordshire-family-e
 check leicestershire "-£36,978" "£69,320" "£64,345" "£118,192" "£0.39 : £1.00" "£1.47 : £1.00" \
   "Benefit by agency" "Return on investment by study" \
+  "10 of 10 published figures and items agree with the computed ones" \
   -- examples/leicestershire/year-2.toml examples/leicestershire/year-3.toml
 
 # The README's picture: the top of the Leicestershire report, as a reader sees it.

@@ -4,8 +4,8 @@
 use crate::appraisal::Appraisal;
 use crate::diagnostic::Location;
 use crate::ledger::StudyLedger;
-use crate::money::{checked_sum, sum_in_parallel, sums_in_parallel};
-use crate::study::Figure;
+use crate::money::{Pounds, checked_sum, sum_in_parallel, sums_in_parallel};
+use crate::study::{Figure, ItemCovers, StatementPart};
 use rust_decimal::Decimal;
 
 /// What kind of figure a check compares, which decides how close counts as agreeing.
@@ -19,12 +19,53 @@ pub enum Measure {
     Ratio,
 }
 
+/// What a check sets against what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckKind {
+    /// A published figure against the one tfcalc computes.
+    Published,
+    /// A published line item (`[[published.items]]`) against the statement lines it covers.
+    Item,
+    /// A published figure against what the other published figures give: whether the source's
+    /// own figures agree with each other.
+    PublishedConsistency,
+    /// tfcalc's own figures against each other.
+    Consistency,
+}
+
+impl CheckKind {
+    /// In words, for the table's Check column and JSON's `kind`.
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckKind::Published => "published",
+            CheckKind::Item => "published item",
+            CheckKind::PublishedConsistency => "published consistency",
+            CheckKind::Consistency => "consistency",
+        }
+    }
+
+    /// Whether the expected figure is one the source printed (rather than a total tfcalc computed).
+    pub fn expects_published(self) -> bool {
+        !matches!(self, CheckKind::Consistency)
+    }
+}
+
+/// How close two money figures must be to agree, and why that close.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tolerance {
+    pub amount: Decimal,
+    /// In words: "the tolerance", "half a penny", "50p a family, the rounding of a whole-pound figure".
+    pub basis: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     pub study: String,
+    pub kind: CheckKind,
     /// What is compared, in words.
     pub subject: String,
-    /// The figure's key, for JSON and CSV (`before`, `agency:Police`, `consistency:agencies`).
+    /// The figure's key, for JSON and CSV (`before`, `agency:Police`, `consistency:agencies`,
+    /// `item:before:police_hour`, `consistency:published:net_saving`).
     pub key: String,
     pub measure: Measure,
     pub expected: Decimal,
@@ -35,10 +76,15 @@ pub struct Check {
     /// The difference as a fraction of the expected figure.
     pub relative_difference: Option<Decimal>,
     pub agrees: bool,
+    /// For money, how close counts as agreeing.
+    pub tolerance: Option<Tolerance>,
     /// Where the expected figure was written, for a published figure.
     pub location: Option<Location>,
     /// Why the two might differ, or why the check could not be made.
     pub note: Option<String>,
+    /// For a figure that differs, why, where the other checks show it: "the published net saving
+    /// follows from the published costs before (£42,999), which are £3 less than ...".
+    pub reason: Option<String>,
 }
 
 /// The default tolerance for money: half a pound, the rounding of tables in whole pounds.
@@ -46,16 +92,22 @@ pub fn default_tolerance() -> Decimal {
     Decimal::new(50, 2)
 }
 
-/// Compares each published figure of a study with the computed one.
+/// The tolerance given on the command line (or the default), for published money figures.
+fn published_tolerance(tolerance: Decimal) -> Tolerance {
+    Tolerance {
+        amount: tolerance,
+        basis: "the tolerance".to_string(),
+    }
+}
+
+/// Compares each published figure of a study with the computed one, each published line item
+/// with the lines it covers, and the published figures with each other; then says, for each
+/// figure that differs, why where it can.
 pub fn reconcile(ledger: &StudyLedger, appraisal: &Appraisal, tolerance: Decimal) -> Vec<Check> {
     let mut checks = Vec::new();
     for published in &ledger.published.figures {
         let figure = published.figure;
-        let measure = match figure {
-            Figure::Families => Measure::Count,
-            Figure::Roi => Measure::Ratio,
-            _ => Measure::Money,
-        };
+        let measure = measure_of(figure);
         let computed = computed_figure(figure, ledger, appraisal);
         let note = match (figure, computed) {
             (Figure::Roi, None) => appraisal.roi.explanation(),
@@ -64,12 +116,13 @@ pub fn reconcile(ledger: &StudyLedger, appraisal: &Appraisal, tolerance: Decimal
         };
         checks.push(compare(
             ledger,
+            CheckKind::Published,
             figure.label().to_string(),
             figure.key().to_string(),
             measure,
             published.value.value,
             computed,
-            tolerance,
+            (measure == Measure::Money).then(|| published_tolerance(tolerance)),
             Some(published.value.location.clone()),
             note,
         ));
@@ -85,22 +138,555 @@ pub fn reconcile(ledger: &StudyLedger, appraisal: &Appraisal, tolerance: Decimal
             .then(|| format!("no agency named {agency:?} bears any cost in this study"));
         checks.push(compare(
             ledger,
+            CheckKind::Published,
             format!("Benefit to {agency}"),
             format!("agency:{agency}"),
             Measure::Money,
             published.value,
             Some(computed.unwrap_or_default()),
-            tolerance,
+            Some(published_tolerance(tolerance)),
             Some(published.location.clone()),
+            note,
+        ));
+    }
+    let items = reconcile_items(ledger, tolerance);
+    let mut consistency = published_consistency(ledger, tolerance);
+    consistency.extend(item_sums(ledger, tolerance));
+    checks.extend(items);
+    checks.extend(consistency);
+    let reasons: Vec<Option<String>> = checks
+        .iter()
+        .map(|check| reason(ledger, check, &checks))
+        .collect();
+    for (check, reason) in checks.iter_mut().zip(reasons) {
+        check.reason = reason;
+    }
+    checks
+}
+
+fn measure_of(figure: Figure) -> Measure {
+    match figure {
+        Figure::Families => Measure::Count,
+        Figure::Roi => Measure::Ratio,
+        _ => Measure::Money,
+    }
+}
+
+/// A figure in a sentence, after "the published": "costs before", and whether it takes "are".
+fn noun(figure: Figure) -> (&'static str, bool) {
+    match figure {
+        Figure::Families => ("number of families", false),
+        Figure::Before => ("costs before", true),
+        Figure::Intervention => ("intervention cost", false),
+        Figure::After => ("costs after", true),
+        Figure::GrossSaving => ("gross saving", false),
+        Figure::NetSaving => ("net saving", false),
+        Figure::Benefit => ("total benefit", false),
+        Figure::DeliveryCostPerFamily => ("delivery cost per family", false),
+        Figure::CounterfactualCostPerFamily => ("counterfactual cost per family", false),
+        Figure::NetCostPerFamily => ("net cost per family", false),
+        Figure::BenefitPerFamily => ("benefit per family", false),
+        Figure::Roi => ("return on investment", false),
+    }
+}
+
+/// A figure as a reason shows it: money in whole pounds unless it has pence, a ratio as `£0.39 :
+/// £1.00`, a count as a number.
+fn shown(measure: Measure, value: Decimal) -> String {
+    match measure {
+        Measure::Money if value.fract().is_zero() => Pounds(value).to_string(),
+        Measure::Money => crate::money::format_money(value, crate::money::Precision::Pence),
+        Measure::Ratio => crate::money::format_ratio(value),
+        Measure::Count => crate::money::format_quantity(value),
+    }
+}
+
+/// How much less or more a figure is than another, in words: "£3 less", "£0.07 more".
+fn less_or_more(difference: Decimal, measure: Measure) -> String {
+    let size = shown(measure, difference.abs());
+    if difference.is_sign_negative() {
+        format!("{size} less")
+    } else {
+        format!("{size} more")
+    }
+}
+
+/// The published figures that give another, and how: `net_saving = before - intervention - after`.
+enum Relation {
+    /// The first figure less the others.
+    Difference(Figure, &'static [Figure]),
+    /// The first divided by the second.
+    Quotient(Figure, Figure),
+    /// The number of families times a per-family figure, within 50p a family of rounding.
+    PerFamily(Figure),
+}
+
+fn relation(figure: Figure) -> Option<Relation> {
+    match figure {
+        Figure::NetSaving => Some(Relation::Difference(
+            Figure::Before,
+            &[Figure::Intervention, Figure::After],
+        )),
+        Figure::GrossSaving => Some(Relation::Difference(Figure::Before, &[Figure::After])),
+        Figure::NetCostPerFamily => Some(Relation::Difference(
+            Figure::DeliveryCostPerFamily,
+            &[Figure::CounterfactualCostPerFamily],
+        )),
+        Figure::Roi => Some(Relation::Quotient(
+            Figure::BenefitPerFamily,
+            Figure::NetCostPerFamily,
+        )),
+        Figure::Benefit => Some(Relation::PerFamily(Figure::BenefitPerFamily)),
+        _ => None,
+    }
+}
+
+impl Relation {
+    fn inputs(&self) -> Vec<Figure> {
+        match self {
+            Relation::Difference(first, rest) => std::iter::once(*first)
+                .chain(rest.iter().copied())
+                .collect(),
+            Relation::Quotient(numerator, denominator) => vec![*numerator, *denominator],
+            Relation::PerFamily(per_family) => vec![Figure::Families, *per_family],
+        }
+    }
+
+    /// How the relation reads: "costs before less intervention cost less costs after".
+    fn words(&self) -> String {
+        match self {
+            Relation::Difference(first, rest) => std::iter::once(noun(*first).0)
+                .chain(rest.iter().map(|figure| noun(*figure).0))
+                .collect::<Vec<_>>()
+                .join(" less "),
+            Relation::Quotient(numerator, denominator) => {
+                format!("{} ÷ {}", noun(*numerator).0, noun(*denominator).0)
+            }
+            Relation::PerFamily(per_family) => format!("families × {}", noun(*per_family).0),
+        }
+    }
+}
+
+fn published_value(ledger: &StudyLedger, figure: Figure) -> Option<Decimal> {
+    ledger
+        .published
+        .figures
+        .iter()
+        .find(|published| published.figure == figure)
+        .map(|published| published.value.value)
+}
+
+/// Each published figure that other published figures give, against what they give.
+fn published_consistency(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for published in &ledger.published.figures {
+        let figure = published.figure;
+        let Some(relation) = relation(figure) else {
+            continue;
+        };
+        let Some(inputs) = relation
+            .inputs()
+            .into_iter()
+            .map(|input| published_value(ledger, input))
+            .collect::<Option<Vec<Decimal>>>()
+        else {
+            continue;
+        };
+        let (derived, allowance, figures) = match &relation {
+            Relation::Difference(..) => (
+                inputs
+                    .iter()
+                    .skip(1)
+                    .try_fold(inputs[0], |value, input| value.checked_sub(*input)),
+                published_tolerance(tolerance),
+                inputs
+                    .iter()
+                    .map(|input| shown(Measure::Money, *input))
+                    .collect::<Vec<_>>()
+                    .join(" − "),
+            ),
+            Relation::Quotient(..) => (
+                (!inputs[1].is_zero())
+                    .then(|| crate::money::divide(inputs[0], inputs[1]))
+                    .flatten(),
+                published_tolerance(tolerance),
+                format!(
+                    "{} ÷ {}",
+                    shown(Measure::Money, inputs[0]),
+                    shown(Measure::Money, inputs[1])
+                ),
+            ),
+            Relation::PerFamily(_) => (
+                inputs[0].checked_mul(inputs[1]),
+                per_family_rounding(inputs[0]),
+                format!(
+                    "{} × {}",
+                    shown(Measure::Count, inputs[0]),
+                    shown(Measure::Money, inputs[1])
+                ),
+            ),
+        };
+        let measure = measure_of(figure);
+        let (name, _) = noun(figure);
+        checks.push(compare(
+            ledger,
+            CheckKind::PublishedConsistency,
+            format!(
+                "The published {name} against the published {} ({figures})",
+                relation.words()
+            ),
+            format!("consistency:published:{}", figure.key()),
+            measure,
+            published.value.value,
+            derived,
+            (measure == Measure::Money).then_some(allowance),
+            Some(published.value.location.clone()),
+            derived
+                .is_none()
+                .then(|| "cannot be worked out from the published figures".to_string()),
+        ));
+    }
+    checks
+}
+
+/// A per-family figure rounded to whole pounds, times the families, may be out by up to 50p a
+/// family from the total it came from; more than that, and the two figures disagree.
+fn per_family_rounding(families: Decimal) -> Tolerance {
+    Tolerance {
+        // Cannot overflow: at most 2⁶⁴ families × 50p is far inside Decimal's range.
+        amount: families * Decimal::new(50, 2),
+        basis: "50p a family, the rounding of a whole-pound figure".to_string(),
+    }
+}
+
+/// What the study's records give for one statement part's services: each service's quantity
+/// in the window times its unit cost. `Err` says why it cannot be worked out.
+fn service_total(
+    ledger: &StudyLedger,
+    part: StatementPart,
+    service: &str,
+) -> Result<Decimal, String> {
+    if ledger.is_summary {
+        return Err("a summary study has no service records to compare items with".to_string());
+    }
+    let Some(id) = ledger.book.lookup(service) else {
+        return Err(format!("no unit cost of this study has the id `{service}`"));
+    };
+    let window = match part {
+        StatementPart::Before => 0,
+        StatementPart::After => 1,
+        StatementPart::Intervention => {
+            return Err("an intervention item names no service".to_string());
+        }
+    };
+    let quantity = ledger.agency_quantities[window]
+        .get(id.0 as usize)
+        .copied()
+        .unwrap_or_default();
+    quantity
+        .checked_mul(ledger.book.service(id).unit_cost)
+        .ok_or_else(|| format!("the cost of `{service}` is more than can be computed exactly"))
+}
+
+/// Each published line item against the lines it covers.
+fn reconcile_items(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for item in &ledger.published.items {
+        let (computed, what) = match &item.covers {
+            ItemCovers::Services(services) => {
+                let totals: Result<Vec<Decimal>, String> = services
+                    .iter()
+                    .map(|(service, _)| service_total(ledger, item.part, service))
+                    .collect();
+                let computed = totals.and_then(|totals| {
+                    crate::money::checked_sum(totals)
+                        .ok_or_else(|| "more than can be computed exactly".to_string())
+                });
+                let ids: Vec<&str> = services
+                    .iter()
+                    .map(|(service, _)| service.as_str())
+                    .collect();
+                (computed, ids.join("+"))
+            }
+            ItemCovers::InterventionItem(name) => {
+                let computed = ledger
+                    .intervention_items
+                    .iter()
+                    .find(|known| &known.name == name)
+                    .ok_or_else(|| format!("no intervention item is named {name:?}"))
+                    .and_then(|known| {
+                        known
+                            .per_family
+                            .checked_mul(Decimal::from(ledger.family_count))
+                            .ok_or_else(|| "more than can be computed exactly".to_string())
+                    });
+                (computed, item.label.clone())
+            }
+        };
+        let (computed, note) = match computed {
+            Ok(computed) => (Some(computed), None),
+            Err(why) => (None, Some(why)),
+        };
+        checks.push(compare(
+            ledger,
+            CheckKind::Item,
+            format!("{}: {}", item.part.figure().label(), item.label),
+            format!("item:{}:{what}", item.part.key()),
+            Measure::Money,
+            item.value.value,
+            computed,
+            Some(published_tolerance(tolerance)),
+            Some(item.value.location.clone()),
             note,
         ));
     }
     checks
 }
 
+/// For each part with published items and a published total: the items against the total.
+fn item_sums(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for part in [
+        StatementPart::Before,
+        StatementPart::Intervention,
+        StatementPart::After,
+    ] {
+        let values: Vec<Decimal> = ledger
+            .published
+            .items
+            .iter()
+            .filter(|item| item.part == part)
+            .map(|item| item.value.value)
+            .collect();
+        let Some(total) = ledger
+            .published
+            .figures
+            .iter()
+            .find(|published| published.figure == part.figure())
+        else {
+            continue;
+        };
+        if values.is_empty() {
+            continue;
+        }
+        let (name, _) = noun(part.figure());
+        checks.push(compare(
+            ledger,
+            CheckKind::PublishedConsistency,
+            format!(
+                "The published items of the {name} ({}) add up to the published {name}",
+                values.len()
+            ),
+            format!("consistency:published:items:{}", part.key()),
+            Measure::Money,
+            total.value.value,
+            crate::money::checked_sum(values),
+            Some(published_tolerance(tolerance)),
+            Some(total.value.location.clone()),
+            None,
+        ));
+    }
+    checks
+}
+
+/// Why a check differs, where the other checks show it.
+fn reason(ledger: &StudyLedger, check: &Check, checks: &[Check]) -> Option<String> {
+    if check.agrees {
+        return None;
+    }
+    let find = |key: &str| checks.iter().find(|other| other.key == key);
+    if check.kind == CheckKind::PublishedConsistency
+        && let Some(part) = check.key.strip_prefix("consistency:published:items:")
+    {
+        return item_reason(ledger, part, checks);
+    }
+    if check.kind != CheckKind::Published {
+        return None;
+    }
+    let figure = Figure::ALL
+        .into_iter()
+        .find(|figure| figure.key() == check.key)?;
+    let (name, _) = noun(figure);
+    if let Some(relation) = relation(figure)
+        && let Some(consistent) = find(&format!("consistency:published:{}", figure.key()))
+    {
+        if !consistent.agrees {
+            return Some(format!(
+                "the published {name} is not what the published {} give{}: the published figures disagree with each other",
+                relation.words(),
+                consistent
+                    .computed
+                    .map(|derived| format!(" ({})", shown(check.measure, derived)))
+                    .unwrap_or_default()
+            ));
+        }
+        let differing: Vec<String> = relation
+            .inputs()
+            .into_iter()
+            .filter_map(|input| find(input.key()))
+            .filter(|input| !input.agrees)
+            .filter_map(|input| {
+                let input_figure = Figure::ALL
+                    .into_iter()
+                    .find(|figure| figure.key() == input.key)?;
+                let (input_name, plural) = noun(input_figure);
+                let computed = input.computed?;
+                // Checked: a published figure at the edge of Decimal's range less the computed one
+                // can overflow; the reason is then left unsaid rather than wrong.
+                let gap = input.expected.checked_sub(computed)?;
+                let against = match input_figure {
+                    Figure::Before | Figure::After if !ledger.is_summary => "the items add up to",
+                    _ => "computed",
+                };
+                Some(format!(
+                    "the published {input_name} ({}), which {} {} than {against} ({})",
+                    shown(input.measure, input.expected),
+                    if plural { "are" } else { "is" },
+                    less_or_more(gap, input.measure),
+                    shown(input.measure, computed)
+                ))
+            })
+            .collect();
+        return Some(if differing.is_empty() {
+            format!(
+                "the published {name} follows from the published {}, each within the tolerance of the computed figure: their small differences add up",
+                relation.words()
+            )
+        } else {
+            format!(
+                "the published {name} follows from {}",
+                differing.join(", and from ")
+            )
+        });
+    }
+    if let Some(part) = [
+        StatementPart::Before,
+        StatementPart::Intervention,
+        StatementPart::After,
+    ]
+    .into_iter()
+    .find(|part| part.figure() == figure)
+    {
+        if ledger.published.items.iter().any(|item| item.part == part) {
+            return item_reason(ledger, part.key(), checks);
+        }
+        if !ledger.is_summary && part != StatementPart::Intervention {
+            return Some(format!(
+                "the computed {name} are the sum of the statement's lines; list the source's items under [[published.items]] to find the line that differs"
+            ));
+        }
+    }
+    None
+}
+
+/// Why a part's published total differs from its computed one, or from its published items:
+/// the items that differ, the services no item covers, or the total itself.
+fn item_reason(ledger: &StudyLedger, part_key: &str, checks: &[Check]) -> Option<String> {
+    let part = [
+        StatementPart::Before,
+        StatementPart::Intervention,
+        StatementPart::After,
+    ]
+    .into_iter()
+    .find(|part| part.key() == part_key)?;
+    let (name, plural) = noun(part.figure());
+    let prefix = format!("item:{part_key}:");
+    let items: Vec<&Check> = checks
+        .iter()
+        .filter(|check| check.key.starts_with(&prefix))
+        .collect();
+    let mut clauses = Vec::new();
+    let differing: Vec<String> = items
+        .iter()
+        .filter(|item| !item.agrees)
+        .map(|item| {
+            let label = item
+                .subject
+                .split_once(": ")
+                .map_or(item.subject.as_str(), |(_, label)| label);
+            match item.computed {
+                Some(computed) => format!(
+                    "{label} (published {}, computed {})",
+                    shown(Measure::Money, item.expected),
+                    shown(Measure::Money, computed)
+                ),
+                None => format!("{label} (cannot be computed)"),
+            }
+        })
+        .collect();
+    if !differing.is_empty() {
+        clauses.push(format!(
+            "the published items that differ are {}",
+            differing.join(", ")
+        ));
+    }
+    if part != StatementPart::Intervention && !ledger.is_summary {
+        let covered: Vec<&str> = ledger
+            .published
+            .items
+            .iter()
+            .filter(|item| item.part == part)
+            .flat_map(|item| match &item.covers {
+                ItemCovers::Services(services) => services
+                    .iter()
+                    .map(|(service, _)| service.as_str())
+                    .collect(),
+                ItemCovers::InterventionItem(_) => Vec::new(),
+            })
+            .collect();
+        let uncovered: Vec<String> = ledger
+            .services_used
+            .iter()
+            .filter(|&&service| {
+                !covered.contains(&ledger.book.service(service).definition.id.as_str())
+            })
+            .filter_map(|&service| {
+                let id = &ledger.book.service(service).definition.id;
+                let amount = service_total(ledger, part, id).ok()?;
+                (!amount.is_zero()).then(|| format!("{id} ({})", shown(Measure::Money, amount)))
+            })
+            .collect();
+        if !uncovered.is_empty() {
+            clauses.push(format!("no published item covers {}", uncovered.join(", ")));
+        }
+    }
+    if !clauses.is_empty() {
+        return Some(clauses.join("; "));
+    }
+    let total = ledger
+        .published
+        .figures
+        .iter()
+        .find(|published| published.figure == part.figure())?
+        .value
+        .value;
+    let sum = crate::money::checked_sum(items.iter().map(|item| item.expected))?;
+    let computed = crate::money::checked_sum(items.iter().filter_map(|item| item.computed))?;
+    let total_difference = sum.checked_sub(total)?;
+    if total_difference.is_zero() {
+        return None;
+    }
+    Some(format!(
+        "every published item agrees with its computed line, and the items add up to {}{}; the published {name} ({}) {} {} than {} own items",
+        shown(Measure::Money, sum),
+        if sum == computed {
+            format!(", the computed {name}")
+        } else {
+            String::new()
+        },
+        shown(Measure::Money, total),
+        if plural { "are" } else { "is" },
+        less_or_more(total.checked_sub(sum)?, Measure::Money),
+        if plural { "their" } else { "its" },
+    ))
+}
+
 /// Half a penny: how closely figures tfcalc computes must agree with each other.
-fn half_penny() -> Decimal {
-    Decimal::new(5, 3)
+fn half_penny() -> Tolerance {
+    Tolerance {
+        amount: Decimal::new(5, 3),
+        basis: "half a penny, as tfcalc's own figures must agree exactly".to_string(),
+    }
 }
 
 /// Checks that the figures agree with each other: agencies add up to the total benefit, families
@@ -114,12 +700,13 @@ pub fn consistency(ledger: &StudyLedger) -> Vec<Check> {
         .try_fold(Decimal::ZERO, |sum, agency| sum.checked_add(agency.benefit));
     checks.push(compare(
         ledger,
+        CheckKind::Consistency,
         "The agencies' benefits add up to the total benefit".to_string(),
         "consistency:agencies".to_string(),
         Measure::Money,
         totals.benefit,
         agencies_sum,
-        half_penny(),
+        Some(half_penny()),
         None,
         None,
     ));
@@ -130,12 +717,13 @@ pub fn consistency(ledger: &StudyLedger) -> Vec<Check> {
     if !matches!(ledger.funding, crate::study::Funding::Unstated) {
         checks.push(compare(
             ledger,
+            CheckKind::Consistency,
             "The agencies' funding adds up to the delivery cost".to_string(),
             "consistency:funding".to_string(),
             Measure::Money,
             totals.intervention,
             funding_sum,
-            half_penny(),
+            Some(half_penny()),
             None,
             None,
         ));
@@ -144,22 +732,19 @@ pub fn consistency(ledger: &StudyLedger) -> Vec<Check> {
         let families_sum = sum_in_parallel(&ledger.families, |family| family.net_saving());
         checks.push(compare(
             ledger,
+            CheckKind::Consistency,
             "The families' net savings add up to the study's net saving".to_string(),
             "consistency:families".to_string(),
             Measure::Money,
             totals.net_saving,
             families_sum,
-            half_penny(),
+            Some(half_penny()),
             None,
             None,
         ));
     }
 
-    // A per-family figure rounded to whole pounds, times the families, may be out by up to 50p a
-    // family from the total it came from; more than that, and the two figures disagree.
     let families = Decimal::from(ledger.family_count);
-    // Cannot overflow: at most 2⁶⁴ families × 50p is far inside Decimal's range.
-    let rounding_allowance = families * Decimal::new(50, 2);
     let published_per_family = ledger
         .published
         .figures
@@ -183,6 +768,7 @@ pub fn consistency(ledger: &StudyLedger) -> Vec<Check> {
     {
         checks.push(compare(
             ledger,
+            CheckKind::Consistency,
             format!(
                 "{} families × the {how} benefit per family ({}) against the total benefit",
                 ledger.family_count,
@@ -192,7 +778,7 @@ pub fn consistency(ledger: &StudyLedger) -> Vec<Check> {
             Measure::Money,
             totals.benefit,
             per_family.checked_mul(families),
-            rounding_allowance,
+            Some(per_family_rounding(families)),
             location,
             Some("agrees when the difference is within 50p a family, the rounding of a whole-pound figure".to_string()),
         ));
@@ -225,12 +811,13 @@ pub fn computed_figure(
 #[allow(clippy::too_many_arguments)]
 fn compare(
     ledger: &StudyLedger,
+    kind: CheckKind,
     subject: String,
     key: String,
     measure: Measure,
     expected: Decimal,
     computed: Option<Decimal>,
-    tolerance: Decimal,
+    tolerance: Option<Tolerance>,
     location: Option<Location>,
     note: Option<String>,
 ) -> Check {
@@ -240,7 +827,12 @@ fn compare(
         .and_then(|difference| difference.checked_div(expected.abs()));
     let agrees = match (difference, measure) {
         (None, _) => false,
-        (Some(difference), Measure::Money) => difference.abs() <= tolerance,
+        (Some(difference), Measure::Money) => {
+            difference.abs()
+                <= tolerance
+                    .as_ref()
+                    .map_or(Decimal::ZERO, |tolerance| tolerance.amount)
+        }
         (Some(difference), Measure::Count) => difference.is_zero(),
         (Some(_), Measure::Ratio) => {
             let places = expected.scale();
@@ -250,6 +842,7 @@ fn compare(
     };
     Check {
         study: ledger.name.clone(),
+        kind,
         subject,
         key,
         measure,
@@ -258,8 +851,10 @@ fn compare(
         difference,
         relative_difference,
         agrees,
+        tolerance,
         location,
         note,
+        reason: None,
     }
 }
 

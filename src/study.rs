@@ -99,7 +99,57 @@ pub struct Published {
     pub figures: Vec<PublishedFigure>,
     /// Published benefit by agency (study totals).
     pub agencies: IndexMap<String, PublishedValue>,
+    /// The source's own line items (`[[published.items]]`), to trace a difference to its line.
+    pub items: Vec<PublishedItem>,
     pub source: Option<String>,
+}
+
+/// A line item printed in the source: one service or several ("Child Protection Plan" is the
+/// set-up and six months' monitoring), or one intervention item, with the amount printed for it.
+#[derive(Debug, Clone)]
+pub struct PublishedItem {
+    pub part: StatementPart,
+    /// The item as the source names it.
+    pub label: String,
+    /// What the item is computed from: unit-cost ids (before and after), or the name of an
+    /// `[intervention]` item.
+    pub covers: ItemCovers,
+    pub value: PublishedValue,
+}
+
+/// The part of a family's statement a published item belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementPart {
+    Before,
+    Intervention,
+    After,
+}
+
+impl StatementPart {
+    /// As written in `window = "..."`, and in JSON keys.
+    pub fn key(self) -> &'static str {
+        match self {
+            StatementPart::Before => "before",
+            StatementPart::Intervention => "intervention",
+            StatementPart::After => "after",
+        }
+    }
+
+    /// The published total the part's items add up to.
+    pub fn figure(self) -> Figure {
+        match self {
+            StatementPart::Before => Figure::Before,
+            StatementPart::Intervention => Figure::Intervention,
+            StatementPart::After => Figure::After,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemCovers {
+    /// Unit-cost ids, each with where it is written.
+    Services(Vec<(String, Location)>),
+    InterventionItem(String),
 }
 
 #[derive(Debug, Clone)]
@@ -311,6 +361,19 @@ struct RawPublished {
     benefit_per_family: Option<Spanned<RawNumber>>,
     roi: Option<Spanned<RawNumber>>,
     agencies: Option<IndexMap<String, Spanned<RawNumber>>>,
+    items: Option<Vec<Spanned<RawPublishedItem>>>,
+}
+
+/// `[[published.items]]`: `window`, `label`, `amount`, and `service`, `services` or `item`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublishedItem {
+    window: Spanned<String>,
+    label: String,
+    amount: Spanned<RawNumber>,
+    service: Option<Spanned<String>>,
+    services: Option<Vec<Spanned<String>>>,
+    item: Option<Spanned<String>>,
 }
 
 impl RawPublished {
@@ -494,7 +557,7 @@ pub fn parse_study(
     let published = raw
         .published
         .as_ref()
-        .map(|published| read_published(&source, published, diagnostics))
+        .map(|published| read_published(&source, published, &intervention, diagnostics))
         .unwrap_or_default();
 
     if diagnostics.error_count() > errors_before {
@@ -926,6 +989,7 @@ fn read_funding(
 fn read_published(
     source: &Source<'_>,
     raw: &RawPublished,
+    intervention: &Intervention,
     diagnostics: &mut Diagnostics,
 ) -> Published {
     let mut figures = Vec::new();
@@ -967,11 +1031,117 @@ fn read_published(
             );
         }
     }
+    let items = raw
+        .items
+        .iter()
+        .flatten()
+        .filter_map(|item| read_published_item(source, item, intervention, diagnostics))
+        .collect();
     Published {
         figures,
         agencies,
+        items,
         source: raw.source.clone(),
     }
+}
+
+/// One `[[published.items]]` entry. Service ids are checked against the unit costs when the study
+/// is reconciled, since the tables are read after the study file; an intervention item's name is
+/// checked here.
+fn read_published_item(
+    source: &Source<'_>,
+    raw: &Spanned<RawPublishedItem>,
+    intervention: &Intervention,
+    diagnostics: &mut Diagnostics,
+) -> Option<PublishedItem> {
+    let item = raw.get_ref();
+    let part = match item.window.get_ref().trim() {
+        "before" => StatementPart::Before,
+        "after" => StatementPart::After,
+        "intervention" => StatementPart::Intervention,
+        other => {
+            diagnostics
+                .error(
+                    Some(source.location(&item.window)),
+                    format!("the published item {:?} has window = {other:?}", item.label),
+                )
+                .hint("write window = \"before\", \"after\" or \"intervention\"");
+            return None;
+        }
+    };
+    let amount = source.decimal(
+        &item.amount,
+        &format!("the published amount of {:?}", item.label),
+        diagnostics,
+    )?;
+    let services: Vec<Spanned<String>> = item
+        .service
+        .iter()
+        .chain(item.services.iter().flatten())
+        .cloned()
+        .collect();
+    let covers = match (part, &item.item) {
+        (StatementPart::Intervention, Some(name)) if services.is_empty() => {
+            let wanted = name.get_ref().trim();
+            if !intervention.items.iter().any(|known| known.name == wanted) {
+                let known: Vec<String> = intervention
+                    .items
+                    .iter()
+                    .map(|known| format!("{:?}", known.name))
+                    .collect();
+                diagnostics
+                    .error(
+                        Some(source.location(name)),
+                        format!("the published item {:?} names the intervention item {wanted:?}, which [intervention] does not list", item.label),
+                    )
+                    .hint(if known.is_empty() {
+                        "[intervention] lists no items: give them as items = [{ name = \"...\", per_family = \"...\" }]".to_string()
+                    } else {
+                        format!("write item = one of {}", known.join(", "))
+                    });
+                return None;
+            }
+            ItemCovers::InterventionItem(wanted.to_string())
+        }
+        (StatementPart::Intervention, _) => {
+            diagnostics
+                .error(
+                    Some(source.location(raw)),
+                    format!("the published intervention item {:?} names no [intervention] item", item.label),
+                )
+                .hint("write item = \"...\", the name of the [intervention] item it is (not service or services)");
+            return None;
+        }
+        (_, None) if !services.is_empty() => ItemCovers::Services(
+            services
+                .iter()
+                .map(|service| {
+                    (
+                        service.get_ref().trim().to_string(),
+                        source.location(service),
+                    )
+                })
+                .collect(),
+        ),
+        (_, _) => {
+            diagnostics
+                .error(
+                    Some(source.location(raw)),
+                    format!("the published item {:?} names no service", item.label),
+                )
+                .hint("write service = \"police_hour\", or services = [\"cpp_setup\", \"cpp_month\"] for an item of several unit costs (item = \"...\" is for window = \"intervention\")");
+            return None;
+        }
+    };
+    Some(PublishedItem {
+        part,
+        label: item.label.trim().to_string(),
+        covers,
+        value: PublishedValue {
+            value: amount,
+            location: source.location(&item.amount),
+        },
+    })
 }
 
 /// A study made from command-line options, with no study file.

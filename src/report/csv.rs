@@ -95,7 +95,7 @@ fn write_rows(
                 // Only text can start with "=", "+", "-" or "@" and be taken for a formula: a
                 // negative amount is a number, and must stay one.
                 Cell::Text(text) => write_field(&mut buffer, &safe_text(text)),
-                Cell::Phrase(_) => write_field(
+                Cell::Phrase(_) | Cell::Verdict { .. } => write_field(
                     &mut buffer,
                     &safe_text(&cell_text(cell, precision, Style::Plain)),
                 ),

@@ -47,7 +47,13 @@ pub fn cell_text(cell: &Cell, precision: Precision, style: Style) -> String {
         (Cell::Percent(fraction), Style::Plain) => money::percent_plain(*fraction),
         (Cell::Number { value, places }, _) => money::fixed_places(*value, *places),
         (Cell::Phrase(pieces), _) => phrase_text(pieces, precision),
+        (Cell::Verdict { agrees }, _) => verdict_word(*agrees).to_string(),
     }
+}
+
+/// The word a check's result starts with: the one a reader scans the Result column for.
+pub fn verdict_word(agrees: bool) -> &'static str {
+    if agrees { "agrees" } else { "DIFFERS" }
 }
 
 /// A phrase as a sentence. Figures inside sentences are always written for people.

@@ -2,9 +2,9 @@
 //! charts are inline SVG (see [`super::svg`]): it loads nothing from the network and needs no
 //! JavaScript.
 
-use super::format::{Style, cell_text, phrase_text};
+use super::format::{Style, cell_text, phrase_text, verdict_word};
 use super::svg::{self, escape};
-use super::view::{Document, ROWS_SHOWN, RowKind, TableView};
+use super::view::{Cell, Document, ROWS_SHOWN, RowKind, TableView};
 use crate::money::Precision;
 use std::io::Write;
 
@@ -34,6 +34,13 @@ tr.more td { color: #5a6270; font-style: italic; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 .note { color: #4a525c; font-size: 13px; margin: 4px 0; }
+td.differs { border: 2px solid #b3261e; background: #fde8e7; color: #6e0b07; }
+td.differs strong, .summary strong { font-weight: 700; letter-spacing: 0.02em; }
+.summary { border: 1px solid #8c959f; border-left: 6px solid #57606a; padding: 8px 14px; margin: 16px 0;
+  break-inside: avoid; }
+.summary.differs { border-left-color: #b3261e; }
+.summary p { margin: 4px 0; font-weight: 600; }
+.summary ul { margin: 4px 0; padding-left: 20px; }
 section { break-inside: auto; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -79,6 +86,7 @@ pub fn render(
         page.push_str("</ol></nav>\n");
     }
     page.push_str("</header>\n");
+    page.push_str(&summaries(document, precision));
     output.write_all(page.as_bytes())?;
 
     for (index, chart) in document.charts.iter().enumerate() {
@@ -100,6 +108,44 @@ pub fn render(
     }
     output.write_all(b"</body>\n</html>\n")?;
     Ok(())
+}
+
+/// What the tables find, first, so that a reader sees at once which published figures differ:
+/// each table's summary as a lead sentence and its points. A point that starts with DIFFERS has
+/// the word in bold, as the table's Result cell does.
+fn summaries(document: &Document<'_>, precision: Precision) -> String {
+    let mut html = String::new();
+    for table in &document.tables {
+        let Some((lead, points)) = table.summary.split_first() else {
+            continue;
+        };
+        let differs = if points.is_empty() { "" } else { " differs" };
+        html.push_str(&format!(
+            "<section class=\"summary{differs}\" aria-label=\"Summary\">\n<p>{}</p>\n",
+            escape(&phrase_text(lead, precision))
+        ));
+        if !points.is_empty() {
+            html.push_str("<ul>\n");
+            for point in points {
+                html.push_str(&format!(
+                    "<li>{}</li>\n",
+                    bold_verdict(&phrase_text(point, precision))
+                ));
+            }
+            html.push_str("</ul>\n");
+        }
+        html.push_str("</section>\n");
+    }
+    html
+}
+
+/// Escaped text with a leading "DIFFERS" in bold.
+fn bold_verdict(text: &str) -> String {
+    let word = verdict_word(false);
+    match text.strip_prefix(word) {
+        Some(rest) => format!("<strong>{word}</strong>{}", escape(rest)),
+        None => escape(text),
+    }
 }
 
 /// A unique id for a table, to link to from the contents.
@@ -168,12 +214,21 @@ fn render_table(
                     classes.push("indent");
                 }
             }
+            let differs = matches!(cell, Cell::Verdict { agrees: false, .. });
+            if differs {
+                classes.push("differs");
+            }
             let class = if classes.is_empty() {
                 String::new()
             } else {
                 format!(" class=\"{}\"", classes.join(" "))
             };
-            html.push_str(&format!("<td{class}>{}</td>", escape(&text)));
+            let content = if differs {
+                format!("<strong>{}</strong>", escape(&text))
+            } else {
+                escape(&text)
+            };
+            html.push_str(&format!("<td{class}>{content}</td>"));
         }
         html.push_str("</tr>\n");
         // Long tables are written as they are made, not held whole.

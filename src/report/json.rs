@@ -109,12 +109,27 @@ struct Totals {
 struct Reconciled<'a> {
     figure: &'a str,
     description: &'a str,
-    published: Exact,
+    /// `published`, `published item`, `published consistency` or `consistency`.
+    kind: &'static str,
+    /// The figure the source printed: only for checks of a published figure, since a consistency
+    /// check's expected figure is a total tfcalc computes, which no one published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<Exact>,
+    /// What the computed figure is checked against: the published figure, or the total.
+    expected: Exact,
     computed: Option<Exact>,
     difference: Option<Exact>,
     agrees: bool,
+    /// For money, how close counts as agreeing, and why that close.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tolerance: Option<Exact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tolerance_basis: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
+    /// Why a figure differs, where tfcalc can tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -222,11 +237,25 @@ fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
             .map(|check| Reconciled {
                 figure: &check.key,
                 description: &check.subject,
-                published: exact(check.expected),
+                kind: check.kind.label(),
+                published: check
+                    .kind
+                    .expects_published()
+                    .then(|| exact(check.expected)),
+                expected: exact(check.expected),
                 computed: check.computed.map(exact),
                 difference: check.difference.map(exact),
                 agrees: check.agrees,
+                tolerance: check
+                    .tolerance
+                    .as_ref()
+                    .map(|tolerance| exact(tolerance.amount)),
+                tolerance_basis: check
+                    .tolerance
+                    .as_ref()
+                    .map(|tolerance| tolerance.basis.as_str()),
                 note: check.note.as_deref(),
+                reason: check.reason.as_deref(),
             })
             .collect(),
         inputs: ledger.inputs.iter().map(input).collect(),
@@ -308,6 +337,13 @@ pub fn render_document(
                                 serde_json::Value::String(value.to_string())
                             }
                             Cell::Count(count) => serde_json::Value::from(*count),
+                            Cell::Verdict { .. } => {
+                                serde_json::Value::String(crate::report::format::cell_text(
+                                    cell,
+                                    crate::money::Precision::Pence,
+                                    crate::report::format::Style::Display,
+                                ))
+                            }
                             Cell::Phrase(pieces) => {
                                 serde_json::Value::String(crate::report::format::phrase_text(
                                     pieces,

@@ -28,6 +28,12 @@ pub enum Cell {
     },
     /// A sentence with figures in it, such as "62 hours at £33 per hour = £2,046".
     Phrase(Vec<Piece>),
+    /// A check's result: "agrees" or "DIFFERS". Renderers that can highlight (HTML, Excel) set a
+    /// figure that differs apart, with the word as well as the colour, so that it survives
+    /// printing in black and white.
+    Verdict {
+        agrees: bool,
+    },
     Empty,
 }
 
@@ -62,7 +68,10 @@ impl Cell {
 
     /// Whether the cell holds a figure, which tables align to the right.
     pub fn is_numeric(&self) -> bool {
-        !matches!(self, Cell::Text(_) | Cell::Phrase(_) | Cell::Empty)
+        !matches!(
+            self,
+            Cell::Text(_) | Cell::Phrase(_) | Cell::Verdict { .. } | Cell::Empty
+        )
     }
 }
 
@@ -127,6 +136,9 @@ pub struct TableView<'a> {
     pub rows: Vec<Row>,
     /// Sentences shown under the table.
     pub notes: Vec<Vec<Piece>>,
+    /// What the table finds, in a few sentences, for a report to open with (the HTML page): the
+    /// first is a lead, the rest its points. Empty for most tables.
+    pub summary: Vec<Vec<Piece>>,
 }
 
 impl std::fmt::Debug for TableView<'_> {
@@ -157,6 +169,7 @@ impl<'a> TableView<'a> {
             generated: None,
             rows: Vec::new(),
             notes: Vec::new(),
+            summary: Vec::new(),
         }
     }
 

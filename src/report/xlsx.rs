@@ -78,6 +78,9 @@ struct Formats {
     quantity: Format,
     text: Format,
     wrapped_text: Format,
+    /// A check's result that differs: bold dark red on pale red in a red border, and it says
+    /// DIFFERS, so that it stands out on screen and in a black-and-white print.
+    differs: Format,
 }
 
 impl Formats {
@@ -111,6 +114,13 @@ impl Formats {
             quantity: Format::new().set_num_format("General"),
             text: Format::new(),
             wrapped_text: Format::new().set_text_wrap(),
+            differs: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_font_color(Color::RGB(0x9C_00_06))
+                .set_background_color(Color::RGB(0xFF_C7_CE))
+                .set_border(FormatBorder::Medium)
+                .set_border_color(Color::RGB(0xC0_00_00)),
         }
     }
 }
@@ -219,7 +229,16 @@ fn write_row(
                 };
                 number(*value, &Format::new().set_num_format(format))?
             }
-            Cell::Text(_) | Cell::Phrase(_) => {
+            Cell::Verdict { agrees: false, .. } => {
+                let text = shown(cell_text(cell, precision, Style::Display));
+                worksheet.write_string_with_format(
+                    sheet_row,
+                    column_number,
+                    text,
+                    &formats.differs,
+                )?;
+            }
+            Cell::Text(_) | Cell::Phrase(_) | Cell::Verdict { agrees: true, .. } => {
                 let mut text = shown(cell_text(cell, precision, Style::Display));
                 if has_headings && column == 0 && row.kind == RowKind::Item {
                     text.insert_str(0, "    ");

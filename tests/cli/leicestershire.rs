@@ -171,20 +171,21 @@ fn reconcile_strict_fails_on_family_e_and_tolerance_relaxes_it() {
     let text = String::from_utf8(output.stdout).unwrap();
     let before = table_row(&text, "Family E");
     assert_eq!(
-        before[2..],
+        before[2..9],
         [
             "Costs before",
             "£42,999",
             "£43,002",
             "+£3",
             "0.01%",
-            "DIFFERS"
+            "DIFFERS",
+            "£0.50"
         ]
     );
     assert!(
         String::from_utf8(output.stderr)
             .unwrap()
-            .contains("2 figures differ")
+            .contains("3 figures differ")
     );
 
     // Without --strict it reports and exits 0.

@@ -16,6 +16,7 @@ mod leicestershire;
 mod no_figure_wrong_in_silence;
 mod outputs;
 mod pseudonymise;
+mod reasons;
 mod scale;
 mod screen_and_sheet;
 mod silent_figures;

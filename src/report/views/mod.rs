@@ -1,23 +1,23 @@
 //! Builders of report tables from the ledger. Nothing here computes money: every figure is read
-//! from a [`StudyLedger`], an [`Appraisal`] or a reconciliation [`Check`].
+//! from a [`StudyLedger`], an [`Appraisal`] or a reconciliation [`Check`](crate::reconcile::Check).
 
 mod agencies;
 mod assumptions;
 pub mod charts;
 mod costs;
+mod reconciliation;
 mod roi;
 
 pub use agencies::agencies;
 pub use assumptions::assumptions;
 pub use costs::{agency_list, cost_detail, cost_list};
+pub use reconciliation::reconciliation;
 pub use roi::roi;
 
 use super::view::{Cell, GeneratedRows, Piece, Row, TableView};
 use crate::costed::Costed;
 use crate::costs::{CostBasis, ServiceId};
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
-use crate::money::Precision;
-use crate::reconcile::{Check, Measure, rounding_gaps};
 use std::collections::BTreeSet;
 
 fn window_heading(ledger: &StudyLedger, when: &str) -> String {
@@ -349,102 +349,6 @@ pub(crate) fn any_counterfactual(studies: &[Costed]) -> bool {
     studies
         .iter()
         .any(|costed| !costed.appraisal.counterfactual_total.is_zero())
-}
-
-/// Published figures beside computed ones, and where figures rounded for display do not add up to
-/// their displayed totals.
-pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_> {
-    let checks: Vec<&Check> = studies.iter().flat_map(|costed| &costed.checks).collect();
-    let mut table = TableView::new(
-        "reconciliation",
-        "Reconciliation with published figures",
-        &[
-            "Study",
-            "Check",
-            "Figure",
-            "Expected",
-            "Computed",
-            "Difference",
-            "Difference %",
-            "Result",
-        ],
-    );
-    for check in &checks {
-        let figure = |value: rust_decimal::Decimal| match check.measure {
-            Measure::Money => Cell::Money(value),
-            Measure::Count => {
-                Cell::Count(u64::try_from(value.trunc().mantissa()).unwrap_or_default())
-            }
-            Measure::Ratio => Cell::Ratio(value),
-        };
-        let difference = match (check.difference, check.measure) {
-            (None, _) => Cell::Empty,
-            (Some(difference), Measure::Ratio) => Cell::Number {
-                value: difference,
-                places: 4,
-            },
-            (Some(difference), Measure::Money) => Cell::MoneyDifference(difference),
-            (Some(difference), Measure::Count) => Cell::Number {
-                value: difference,
-                places: 0,
-            },
-        };
-        let result = match (&check.note, check.agrees) {
-            (_, true) => "agrees".to_string(),
-            (Some(note), false) => format!("DIFFERS: {note}"),
-            (None, false) => "DIFFERS".to_string(),
-        };
-        let kind = if check.key.starts_with("consistency:") {
-            "consistency"
-        } else {
-            "published"
-        };
-        table.rows.push(Row::item(vec![
-            Cell::text(check.study.clone()),
-            Cell::text(kind),
-            Cell::text(check.subject.clone()),
-            figure(check.expected),
-            check.computed.map_or(Cell::Empty, figure),
-            difference,
-            check.relative_difference.map_or(Cell::Empty, Cell::Percent),
-            Cell::text(result),
-        ]));
-    }
-    // Rows, not notes, so that a spreadsheet user summing the lines of a CSV sees them too.
-    let mut rounding_rows = 0;
-    for costed in studies {
-        for gap in rounding_gaps(&costed.ledger, precision.places()) {
-            rounding_rows += 1;
-            table.rows.push(Row::item(vec![
-                Cell::text(gap.study),
-                Cell::text("rounding"),
-                Cell::text(format!("{}, each rounded as shown, added up", gap.lines)),
-                Cell::Money(gap.rounded_total),
-                Cell::Money(gap.sum_of_rounded),
-                Cell::MoneyDifference(gap.difference),
-                Cell::Empty,
-                Cell::text("rounding only: the total shown is the exact total rounded"),
-            ]));
-        }
-    }
-    if rounding_rows > 0 {
-        table.note(
-            "A rounding row compares the lines of a table, each rounded as shown, with the total shown: \
-             the total is the exact total rounded, so the two can differ by rounding alone.",
-        );
-    }
-    let differing = checks.iter().filter(|check| !check.agrees).count();
-    table.note(
-        "Expected is the published figure, or for a consistency check the total it must add up to. \
-         Money agrees within the tolerance (£0.50 unless --tolerance says otherwise).",
-    );
-    table.note(match (checks.len(), differing) {
-        (0, _) => "No figures to check: add a [published] section to the study.".to_string(),
-        (_, 0) => format!("All {} checks agree.", checks.len()),
-        (_, 1) => "1 check differs: the expected figure is not what tfcalc computes.".to_string(),
-        (_, n) => format!("{n} checks differ: the expected figures are not what tfcalc computes."),
-    });
-    table
 }
 
 /// How many rows of each input were read, used, blank and rejected.
