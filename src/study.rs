@@ -211,8 +211,9 @@ impl Figure {
             Figure::NetSaving => "Net saving (before less intervention less after)",
             Figure::Benefit => "Total benefit",
             Figure::DeliveryCostPerFamily => "Average cost per family of delivering the service",
+            // Not the paper's "cost per family pre-programme", which reads as the costs before.
             Figure::CounterfactualCostPerFamily => {
-                "Average estimated cost per family pre-programme"
+                "Counterfactual per family: services the families would have used anyway"
             }
             Figure::NetCostPerFamily => "Average net cost per family",
             Figure::BenefitPerFamily => "Average benefit per family",

@@ -320,6 +320,13 @@ fn the_counterfactual_is_not_called_a_cost_before() {
         "£4,105"
     );
     assert!(!text.contains("pre-programme"), "{text}");
+    // Nor in the reconciliation, which labels the published figure.
+    let text = stdout(&["reconcile", YEAR_2]);
+    assert!(!text.contains("pre-programme"), "{text}");
+    assert!(
+        text.contains("Counterfactual per family: services the families would have used anyway"),
+        "{text}"
+    );
 }
 
 #[test]
