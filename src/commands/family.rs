@@ -55,7 +55,8 @@ pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let json_options = JsonOptions {
-        lines: !args.summary,
+        lines: itemise,
+        ..JsonOptions::default()
     };
     emit(&studies, &document, json_options, global)?;
     drop(document);

@@ -251,6 +251,11 @@ pub fn emit(
     inputs.extend(&load::study_inputs());
     inputs.extend(&load::written_files(global));
     if output_format(global)? == Format::Json {
+        // The rounding gaps the JSON lists are those of the tables at the precision asked for.
+        let json_options = JsonOptions {
+            precision: precision(global),
+            ..json_options
+        };
         return write_with(global.output.as_deref(), "--output", &inputs, |writer| {
             json::render(studies, json_options, writer)
         });

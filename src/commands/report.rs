@@ -17,7 +17,11 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     super::check_output(global)?;
     let studies = cost_studies(args, global, Itemise::UpTo(STATEMENTS_SHOWN))?;
     let document = report_document(&studies, super::precision(global));
-    emit(&studies, &document, JsonOptions::default(), global)?;
+    let json_options = JsonOptions {
+        lines: Itemise::UpTo(STATEMENTS_SHOWN),
+        ..JsonOptions::default()
+    };
+    emit(&studies, &document, json_options, global)?;
     drop(document);
     super::keep_until_exit(studies);
     Ok(ExitCode::SUCCESS)

@@ -407,8 +407,8 @@ fn funding_shares_may_be_percentages() {
     let agencies = &json["studies"][0]["agencies"];
     assert_eq!(police, agencies[0]["funding"], "{agencies}");
     assert_eq!(nhs, agencies[1]["funding"], "{agencies}");
-    assert_eq!(police, "1000.0");
-    assert_eq!(nhs, "9000.0");
+    assert_eq!(police, "1000");
+    assert_eq!(nhs, "9000");
     // Percentages are checked as shares: they must add up to 100%.
     scratch.write(
         "study.toml",

@@ -12,6 +12,7 @@ mod file_safety;
 mod fits;
 mod hostile;
 mod invariants;
+mod json_complete;
 mod leicestershire;
 mod no_figure_wrong_in_silence;
 mod outputs;

@@ -213,7 +213,7 @@ fn a_check_within_tolerance_says_the_tolerance_and_the_difference_in_every_forma
     )
     .clone();
     assert_eq!(benefit["expected"], "64345");
-    assert_eq!(benefit["tolerance"], "37.50");
+    assert_eq!(benefit["tolerance"], "37.5");
     // A consistency check's expected figure is a total, not a published one.
     assert!(benefit.get("published").is_none(), "{benefit}");
 }

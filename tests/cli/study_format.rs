@@ -55,10 +55,10 @@ fn per_family_intervention_costs_come_from_a_file() {
     let report = report(&scratch);
     let families = report["studies"][0]["families"].as_array().unwrap();
     assert_eq!(families[0]["intervention"], "2100");
-    assert_eq!(families[1]["intervention"], "850.50");
-    assert_eq!(report["studies"][0]["totals"]["intervention"], "2950.50");
+    assert_eq!(families[1]["intervention"], "850.5");
+    assert_eq!(report["studies"][0]["totals"]["intervention"], "2950.5");
     // B: 2 arrests before, none after, less 850.50.
-    assert_eq!(families[1]["net_saving"], "3009.50");
+    assert_eq!(families[1]["net_saving"], "3009.5");
 }
 
 #[test]

@@ -139,37 +139,55 @@ fn note_who_pays(table: &mut TableView<'_>, costed: &Costed) {
         ]);
         return;
     }
-    let chosen = |keep: &dyn Fn(&AgencyLedger) -> bool| -> Vec<&str> {
-        ledger
-            .agencies
-            .iter()
-            .filter(|a| keep(a))
-            .map(|a| a.agency.as_str())
-            .collect()
-    };
-    let listed = |names: Vec<&str>| {
+    let findings = AgencyFindings::of(ledger);
+    let listed = |names: &[&str]| {
         if names.is_empty() {
             "none".to_string()
         } else {
             names.join(", ")
         }
     };
-    // An agency that funds nothing and whose costs rose is behind, but it does not "fund more
-    // than it gains": it funds nothing. Costs that rose are a line of their own.
-    let funds_more_than_it_gains =
-        |agency: &AgencyLedger| agency.funding > Decimal::ZERO && agency.funding > agency.benefit;
     table.note(format!(
         "{}: come out ahead: {}. Fund more than they gain: {}.",
         ledger.name,
-        listed(chosen(&|agency| agency.net > Decimal::ZERO)),
-        listed(chosen(&funds_more_than_it_gains)),
+        listed(&findings.come_out_ahead),
+        listed(&findings.fund_more_than_they_gain),
     ));
-    let costs_rose = chosen(&|agency| agency.benefit < Decimal::ZERO);
-    if !costs_rose.is_empty() {
+    if !findings.costs_rose_for.is_empty() {
         table.note(format!(
             "{}: costs rose for: {}.",
             ledger.name,
-            costs_rose.join(", ")
+            findings.costs_rose_for.join(", ")
         ));
+    }
+}
+
+/// Who comes out ahead, who pays more than they gain, and whose costs rose: what the notes under
+/// the agency table say, kept here so that the JSON says the same.
+pub(crate) struct AgencyFindings<'a> {
+    pub come_out_ahead: Vec<&'a str>,
+    pub fund_more_than_they_gain: Vec<&'a str>,
+    pub costs_rose_for: Vec<&'a str>,
+}
+
+impl<'a> AgencyFindings<'a> {
+    pub(crate) fn of(ledger: &'a crate::ledger::StudyLedger) -> AgencyFindings<'a> {
+        let chosen = |keep: &dyn Fn(&AgencyLedger) -> bool| -> Vec<&'a str> {
+            ledger
+                .agencies
+                .iter()
+                .filter(|a| keep(a))
+                .map(|a| a.agency.as_str())
+                .collect()
+        };
+        AgencyFindings {
+            come_out_ahead: chosen(&|agency| agency.net > Decimal::ZERO),
+            // An agency that funds nothing and whose costs rose is behind, but it does not "fund
+            // more than it gains": it funds nothing. Costs that rose are a list of their own.
+            fund_more_than_they_gain: chosen(&|agency| {
+                agency.funding > Decimal::ZERO && agency.funding > agency.benefit
+            }),
+            costs_rose_for: chosen(&|agency| agency.benefit < Decimal::ZERO),
+        }
     }
 }

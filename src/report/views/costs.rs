@@ -1,6 +1,7 @@
 //! Views of unit-cost tables: a list, one cost in full, and the agencies.
 
 use crate::costs::{CostBasis, CostBook, Service};
+use crate::price_year::PriceYear;
 use crate::report::view::{Cell, Row, TableView};
 use std::collections::BTreeMap;
 
@@ -17,7 +18,7 @@ fn price_note(book: &CostBook) -> String {
 }
 
 /// The agency that bears a unit cost, or for a composite the agencies of its parts.
-pub(super) fn agency_of(book: &CostBook, service: &Service) -> String {
+pub(crate) fn agency_of(book: &CostBook, service: &Service) -> String {
     match &service.definition.basis {
         CostBasis::Amount(_) => service.definition.agency.clone().unwrap_or_default(),
         CostBasis::Components(_) => {
@@ -31,17 +32,22 @@ pub(super) fn agency_of(book: &CostBook, service: &Service) -> String {
     }
 }
 
+/// The price year a unit cost's cost is at: the year the book was uprated to, if it was, and
+/// otherwise the cost's own.
+pub(crate) fn price_year_of(book: &CostBook, service: &Service) -> Option<PriceYear> {
+    match book.uprating() {
+        Some(uprating) => Some(uprating.target),
+        None => service.definition.price_year,
+    }
+}
+
 /// A unit cost as the lists of them show it: id, name, cost, unit, agency, the price year its cost
 /// is at (the year it was uprated to, if the book was), and confidence.
 pub(super) fn unit_cost_cells(book: &CostBook, service: &Service) -> Vec<Cell> {
     let definition = &service.definition;
-    let price_year = match book.uprating() {
-        Some(uprating) => uprating.target.to_string(),
-        None => definition
-            .price_year
-            .map(|year| year.to_string())
-            .unwrap_or_default(),
-    };
+    let price_year = price_year_of(book, service)
+        .map(|year| year.to_string())
+        .unwrap_or_default();
     vec![
         Cell::text(definition.id.clone()),
         Cell::text(definition.name.clone()),

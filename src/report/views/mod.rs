@@ -8,9 +8,12 @@ mod costs;
 mod reconciliation;
 mod roi;
 
+pub(crate) use agencies::AgencyFindings;
 pub use agencies::agencies;
 pub use assumptions::assumptions;
 pub use costs::{agency_list, cost_detail, cost_list};
+pub(crate) use costs::{agency_of, price_year_of};
+
 pub use reconciliation::reconciliation;
 pub use roi::roi;
 
@@ -139,12 +142,7 @@ fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLi
         Piece::text(format!(" per {} = ", definition.unit)),
         Piece::Money(line.amount),
     ];
-    if let (Some(stated), Some(year), Some(uprating)) = (
-        service.stated_cost,
-        definition.price_year,
-        ledger.book.uprating(),
-    ) && year != uprating.target
-    {
+    if let Some((stated, year)) = uprated_from(&ledger.book, service) {
         pieces.extend([
             Piece::text(" (uprated from "),
             Piece::UnitCost(stated),
@@ -188,6 +186,23 @@ fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLi
                 Cell::text(part.definition.id.clone()),
             ]));
         }
+    }
+}
+
+/// For a cost uprated from another price year, the cost as its table states it and that year.
+pub(crate) fn uprated_from(
+    book: &crate::costs::CostBook,
+    service: &crate::costs::Service,
+) -> Option<(rust_decimal::Decimal, crate::price_year::PriceYear)> {
+    match (
+        service.stated_cost,
+        service.definition.price_year,
+        book.uprating(),
+    ) {
+        (Some(stated), Some(year), Some(uprating)) if year != uprating.target => {
+            Some((stated, year))
+        }
+        _ => None,
     }
 }
 
@@ -393,21 +408,7 @@ pub fn sources(studies: &[Costed]) -> TableView<'_> {
     );
     for ledger in ledgers {
         let book = &ledger.book;
-        let mut used: BTreeSet<ServiceId> = BTreeSet::new();
-        let mut pending: Vec<ServiceId> = ledger.services_used.clone();
-        while let Some(service) = pending.pop() {
-            if !used.insert(service) {
-                continue;
-            }
-            if let CostBasis::Components(components) = &book.service(service).definition.basis {
-                pending.extend(
-                    components
-                        .iter()
-                        .filter_map(|component| book.lookup(&component.id)),
-                );
-            }
-        }
-        for service_id in used {
+        for service_id in unit_costs_used(ledger) {
             let service = book.service(service_id);
             let mut cells = costs::unit_cost_cells(book, service);
             cells.push(Cell::text(
@@ -417,4 +418,25 @@ pub fn sources(studies: &[Costed]) -> TableView<'_> {
         }
     }
     table
+}
+
+/// The unit costs a study used, and the parts of the composites among them, in the cost book's
+/// order: the sources table and the JSON list the same costs.
+pub(crate) fn unit_costs_used(ledger: &StudyLedger) -> BTreeSet<ServiceId> {
+    let book = &ledger.book;
+    let mut used: BTreeSet<ServiceId> = BTreeSet::new();
+    let mut pending: Vec<ServiceId> = ledger.services_used.clone();
+    while let Some(service) = pending.pop() {
+        if !used.insert(service) {
+            continue;
+        }
+        if let CostBasis::Components(components) = &book.service(service).definition.basis {
+            pending.extend(
+                components
+                    .iter()
+                    .filter_map(|component| book.lookup(&component.id)),
+            );
+        }
+    }
+    used
 }
