@@ -349,6 +349,12 @@ impl EdgeStudy {
             if choose.chance(80) {
                 let value = if *figure == "families" {
                     choose.pick(EDGE_COUNTS)
+                } else if *figure == "roi" && choose.chance(128) {
+                    choose.pick(&[
+                        "£0.39 : £1.00",
+                        "£79228162514264337593543950335 : £1",
+                        "0.39:1",
+                    ])
                 } else {
                     choose.pick(EDGE_MONEY)
                 };
@@ -360,6 +366,18 @@ impl EdgeStudy {
                 "agencies = {{ \"Police\" = \"{}\" }}\n",
                 choose.pick(EDGE_MONEY)
             ));
+        }
+        // The paper's line items, reconciled one by one against the statements.
+        if has_families {
+            for window in ["before", "after"] {
+                if choose.chance(100) {
+                    study.push_str(&format!(
+                        "[[published.items]]\nwindow = \"{window}\"\nlabel = \"Item \\u001b[2J\"\n{}amount = \"{}\"\n",
+                        choose.pick(&["service = \"a\"\n", "services = [\"a\", \"c\"]\n"]),
+                        choose.pick(EDGE_MONEY)
+                    ));
+                }
+            }
         }
         files.insert(0, ("study.toml", study));
         EdgeStudy {
