@@ -455,6 +455,9 @@ pub fn read_inputs(
         return None;
     }
     let book = CostBook::load(&tables, uprating.as_ref(), options.encoding, diagnostics);
+    if let Some(book) = &book {
+        check_published_item_services(&study, book, diagnostics);
+    }
     let mut rejected = RejectedRows::default();
     let records = match (&study.data, &book) {
         (StudyData::Records { before, after, .. }, Some(book)) => {
@@ -703,5 +706,34 @@ fn warn_of_contradicted_composite_agencies(
                 ),
             )
             .hint("make the composite's agency one that bears its cost, or leave it out: its components decide who bears it");
+    }
+}
+
+/// A published line item names unit costs to be reconciled against; one the cost book does not
+/// have is a typing mistake to be told of at its line, with the nearest ids, not a row that
+/// "cannot be computed" in the reconciliation.
+fn check_published_item_services(study: &Study, book: &CostBook, diagnostics: &mut Diagnostics) {
+    for item in &study.published.items {
+        let crate::study::ItemCovers::Services(services) = &item.covers else {
+            continue;
+        };
+        for (id, location) in services {
+            if book.lookup(id).is_some() {
+                continue;
+            }
+            let problem = diagnostics.error(
+                Some(location.clone()),
+                format!(
+                    "the published item \"{}\" names the unknown service `{id}`",
+                    item.label
+                ),
+            );
+            match book.suggest(id) {
+                Some(guess) => problem.hint(guess),
+                None => {
+                    problem.hint("services are unit-cost ids; `tfcalc costs list` shows them all")
+                }
+            };
+        }
     }
 }

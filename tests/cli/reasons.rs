@@ -179,6 +179,33 @@ fn a_published_item_naming_no_service_or_an_unknown_window_is_a_located_error() 
 }
 
 #[test]
+fn a_published_item_naming_an_unknown_service_is_an_error_with_the_nearest_id() {
+    let scratch = Scratch::new();
+    scratch.study(
+        "family_id,service,quantity\nE,arrest,3\n",
+        "family_id,service,quantity\n",
+    );
+    let study = std::fs::read_to_string(scratch.path().join("study.toml")).unwrap();
+    scratch.write(
+        "study.toml",
+        format!(
+            "{study}\n[[published.items]]\nwindow = \"before\"\nlabel = \"Arrests\"\nservice = \"arest\"\namount = \"5790\"\n"
+        ),
+    );
+    for command in ["reconcile", "check"] {
+        let output = scratch.tfcalc().args([command, "."]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let text =
+            String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
+        assert!(
+            text.contains("the published item \"Arrests\" names the unknown service `arest`")
+                && text.contains("did you mean `arrest`?"),
+            "{command}: {text}"
+        );
+    }
+}
+
+#[test]
 fn a_check_within_tolerance_says_the_tolerance_and_the_difference_in_every_format() {
     // 75 families × £858 = £64,350 against £64,345: +£5, within 50p a family.
     let table = stdout(&["reconcile", YEAR_2]);
