@@ -167,6 +167,31 @@ pub struct Uprating {
 }
 
 impl Uprating {
+    /// Reports, once, a target year the series does not reach. Checked before any cost is uprated:
+    /// otherwise every cost fails on its own and the user reads hundreds of errors for one cause.
+    pub fn check_target(&self, location: Option<Location>, diagnostics: &mut Diagnostics) -> bool {
+        if self.deflator.index(self.target).is_some() {
+            return true;
+        }
+        diagnostics
+            .error(
+                location,
+                format!(
+                    "price year {} is outside the GDP deflator series ({}), which covers {} to {}",
+                    self.target,
+                    self.deflator.name,
+                    self.deflator.first_year(),
+                    self.deflator.last_year()
+                ),
+            )
+            .hint(format!(
+                "choose a price year from {} to {}, or give a newer series with --deflator FILE (or deflator = \"FILE\" in the study's [study]); tfcalc ships HM Treasury's calendar-year series as unit-costs/hmt-gdp-deflator-2024.toml",
+                self.deflator.first_year(),
+                self.deflator.last_year()
+            ));
+        false
+    }
+
     pub fn to(target: PriceYear) -> Uprating {
         Uprating {
             target,

@@ -433,26 +433,14 @@ pub fn read_inputs(
         .or(study.price_year)
         .filter(|_| !summary)
         .map(Uprating::to);
-    if let Some(uprating) = &uprating
-        && uprating.deflator.index(uprating.target).is_none()
-    {
-        let deflator = &uprating.deflator;
+    if let Some(uprating) = &uprating {
         let location = study
             .path
             .as_deref()
             .map(|path| Location::file(display_path(path)));
-        diagnostics
-            .error(
-                location,
-                format!(
-                    "price year {} is outside the GDP deflator series, which covers {} to {}",
-                    uprating.target,
-                    deflator.first_year(),
-                    deflator.last_year()
-                ),
-            )
-            .hint("choose a price year within the series, e.g. --price-year 2013/14");
-        return None;
+        if !uprating.check_target(location, diagnostics) {
+            return None;
+        }
     }
     let book = CostBook::load(&tables, uprating.as_ref(), options.encoding, diagnostics);
     if let Some(book) = &book {

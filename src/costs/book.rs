@@ -64,6 +64,11 @@ impl CostBook {
         encoding: Encoding,
         diagnostics: &mut Diagnostics,
     ) -> Option<CostBook> {
+        if let Some(uprating) = uprating
+            && !uprating.check_target(None, diagnostics)
+        {
+            return None;
+        }
         let mut tables = Vec::new();
         if paths.is_empty() {
             for (name, text) in builtin::TABLES {

@@ -5,6 +5,7 @@ mod bad_input;
 mod bottom_line;
 mod common;
 mod contradictions;
+mod current_prices;
 mod edge_figures;
 mod error_snapshots;
 mod family_e;
