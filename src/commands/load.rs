@@ -467,6 +467,7 @@ pub fn read_inputs(
                 diagnostics,
             );
             warn_of_contradicted_composite_agencies(book, &usage, diagnostics);
+            warn_of_mixed_price_years(&study, book, &usage, diagnostics);
             // From here on, with a key, no raw id is held: not by the ledger, nor by any message
             // about a family that `check` or the costing may write.
             if let Some(key) = &options.pseudonymise {
@@ -695,6 +696,57 @@ fn warn_of_contradicted_composite_agencies(
             )
             .hint("make the composite's agency one that bears its cost, or leave it out: its components decide who bears it");
     }
+}
+
+/// Costs in different price years, added without uprating, sum pounds of different value: £100
+/// of 2002/03 bought nearly a third more than £100 of 2014/15. Not an error, since a study may
+/// knowingly report costs as published, but the span is named so that it is a choice.
+fn warn_of_mixed_price_years(
+    study: &Study,
+    book: &CostBook,
+    usage: &crate::usage::StudyUsage,
+    diagnostics: &mut Diagnostics,
+) {
+    if book.uprating().is_some() {
+        return;
+    }
+    let [before, after] = &usage.services_used;
+    let mut counts = std::collections::BTreeMap::new();
+    for (index, service) in book.services().iter().enumerate() {
+        let used = |window: &[bool]| window.get(index).copied().unwrap_or(false);
+        if let Some(year) = service.definition.price_year
+            && (used(before) || used(after))
+        {
+            *counts.entry(year).or_insert(0usize) += 1;
+        }
+    }
+    let (Some((earliest, first_count)), Some((latest, last_count))) =
+        (counts.first_key_value(), counts.last_key_value())
+    else {
+        return;
+    };
+    if earliest == latest {
+        return;
+    }
+    let plural = |count: usize| if count == 1 { "cost" } else { "costs" };
+    let location = study
+        .path
+        .as_deref()
+        .map(|path| Location::file(display_path(path)));
+    diagnostics
+        .warning(
+            location,
+            format!(
+                "\"{}\" adds costs from {} price years without uprating them: from {earliest} ({first_count} {}) to {latest} ({last_count} {}), so its totals mix pounds of different value",
+                study.name,
+                counts.len(),
+                plural(*first_count),
+                plural(*last_count),
+            ),
+        )
+        .hint(format!(
+            "uprate every cost to one price year: add price_year = \"{latest}\" to the study's [study], or give --price-year {latest}"
+        ));
 }
 
 /// A published line item names unit costs to be reconciled against; one the cost book does not
