@@ -62,9 +62,16 @@ pub struct GlobalArgs {
     pub costs: Vec<PathBuf>,
 
     /// Uprate every unit cost from its own price year to this one (e.g. 2013/14) with the GDP
-    /// deflator. Overrides a study's price_year
+    /// deflator. A bare year (2024) is a calendar year, taken only with a calendar-year
+    /// --deflator series. Overrides a study's price_year
     #[arg(long, value_name = "YEAR", global = true, value_parser = parse_price_year)]
     pub price_year: Option<PriceYear>,
+
+    /// The GDP deflator series to uprate with: a TOML file of [index] (year = index) or
+    /// [percent_change], by financial year ("2023/24") or calendar year ("2024"). Overrides a
+    /// study's deflator. [default: the Unit Cost Database's series, 1989/90 to 2017/18]
+    #[arg(long, value_name = "FILE", global = true)]
+    pub deflator: Option<PathBuf>,
 
     /// The text encoding of input files. auto reads UTF-8, or Windows-1252 (as Excel's "CSV" on
     /// Windows) with a warning when a file is not UTF-8
@@ -304,8 +311,11 @@ fn parse_threads(text: &str) -> Result<usize, String> {
     }
 }
 
+/// A bare year is kept as a calendar year rather than refused here: it is right with a
+/// calendar-year deflator series and ambiguous with a financial-year one, and which series is in
+/// use is known only once the study is read.
 fn parse_price_year(text: &str) -> Result<PriceYear, String> {
-    text.parse()
+    PriceYear::parse_target(text)
 }
 
 fn parse_confidence(text: &str) -> Result<Confidence, String> {

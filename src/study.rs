@@ -24,6 +24,8 @@ pub struct Study {
     /// Unit-cost tables to load, in order. Empty means the built-in reference tables.
     pub unit_cost_tables: Vec<InputPath>,
     pub price_year: Option<PriceYear>,
+    /// A deflator series file to uprate with, instead of the built-in one.
+    pub deflator: Option<InputPath>,
     pub data: StudyData,
     pub intervention: Intervention,
     pub funding: Funding,
@@ -257,6 +259,7 @@ struct RawStudyHeader {
     window_months: Option<Spanned<RawNumber>>,
     unit_costs: Option<Vec<Spanned<String>>>,
     price_year: Option<Spanned<String>>,
+    deflator: Option<Spanned<String>>,
     /// A file name, or a list of them for a window split over several files.
     before: Option<Spanned<RawFiles>>,
     after: Option<Spanned<RawFiles>>,
@@ -579,6 +582,7 @@ pub fn parse_study(
             .map(resolve)
             .collect(),
         price_year,
+        deflator: header.deflator.as_ref().map(resolve),
         data: data?,
         intervention,
         funding,
@@ -1164,6 +1168,7 @@ impl QuickStudy {
             window_months: self.window_months,
             unit_cost_tables: self.unit_cost_tables,
             price_year: None,
+            deflator: None,
             data: StudyData::Records {
                 before: self.before.into_iter().map(InputPath::given).collect(),
                 after: self.after.into_iter().map(InputPath::given).collect(),

@@ -14,29 +14,46 @@ use toml::Spanned;
 /// The deflator series compiled into the binary.
 const BUILTIN: &str = include_str!("../unit-costs/gdp-deflator.toml");
 
-/// A price index by financial year: 100 in the base year, compounding each year's percentage change.
+/// A price index by year: by financial year (`2013/14`), or by calendar year (`2024`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deflator {
     pub name: String,
-    pub base_year: PriceYear,
+    /// Who published the series, as its file says.
+    pub source: Option<String>,
+    /// Which release of the series this is: deflators are revised with each release, so two
+    /// vintages give different uprated figures for the same years.
+    pub vintage: Option<String>,
+    /// Keyed by calendar year, not financial year.
+    pub calendar: bool,
     /// Years from this one on were forecasts when the series was published.
     pub forecast_from: Option<PriceYear>,
-    index: BTreeMap<PriceYear, Decimal>,
+    /// By the start year of a financial year, or by calendar year.
+    index: BTreeMap<u16, Decimal>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDeflatorFile {
     deflator: RawHeader,
-    percent_change: IndexMap<String, Spanned<RawNumber>>,
+    percent_change: Option<IndexMap<String, Spanned<RawNumber>>>,
+    index: Option<IndexMap<String, Spanned<RawNumber>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHeader {
     name: String,
-    base_year: Spanned<String>,
+    source: Option<String>,
+    vintage: Option<String>,
+    base_year: Option<Spanned<String>>,
     forecast_from: Option<String>,
+}
+
+/// A year as a deflator file writes it: `2024` is a calendar year, `2013/14` a financial year.
+/// In a deflator file a bare year is unambiguous, since a series is one or the other.
+fn series_year(text: &str) -> Result<PriceYear, String> {
+    PriceYear::parse_target(text)
+        .map_err(|_| format!("{text:?} is not a year: write a financial year like \"2013/14\" or a calendar year like \"2024\""))
 }
 
 impl Deflator {
@@ -54,81 +71,202 @@ impl Deflator {
     pub fn parse(name: &str, text: &str, diagnostics: &mut Diagnostics) -> Option<Deflator> {
         let source = Source::new(name, text);
         let raw: RawDeflatorFile = source.parse(diagnostics)?;
-        let base_year = match raw.deflator.base_year.get_ref().parse::<PriceYear>() {
-            Ok(year) => year,
-            Err(message) => {
-                diagnostics.error(Some(source.location(&raw.deflator.base_year)), message);
+        let whole_file = || Some(Location::file(name));
+        let (values, by_change) = match (&raw.percent_change, &raw.index) {
+            (Some(changes), None) => (changes, true),
+            (None, Some(index)) => (index, false),
+            _ => {
+                diagnostics
+                    .error(
+                        whole_file(),
+                        "a deflator file needs exactly one of [index] (year = index) or [percent_change] (year = % change on the year before)",
+                    );
                 return None;
             }
         };
-        let mut changes = BTreeMap::new();
-        for (year_text, change) in &raw.percent_change {
-            let location = source.location(change);
-            let Ok(year) = year_text.parse::<PriceYear>() else {
+        let mut years = BTreeMap::new();
+        let mut calendar = None;
+        for (year_text, value) in values {
+            let location = source.location(value);
+            let year = match series_year(year_text) {
+                Ok(year) => year,
+                Err(message) => {
+                    diagnostics.error(Some(location), message);
+                    continue;
+                }
+            };
+            // One series, one kind of year: a mix would make "2014" mean two different things.
+            if *calendar.get_or_insert(year.calendar) != year.calendar {
                 diagnostics.error(
                     Some(location),
-                    format!("{year_text:?} is not a financial year"),
+                    format!("{year_text:?} mixes calendar and financial years in one deflator series; write every year the same way"),
                 );
                 continue;
-            };
-            if let Some(change) =
-                source.decimal(change, &format!("the change for {year}"), diagnostics)
+            }
+            if let Some(value) =
+                source.decimal(value, &format!("the value for {year}"), diagnostics)
             {
-                changes.insert(year, change);
+                years.insert(year.start, (value, location));
             }
         }
-        let mut index = BTreeMap::from([(base_year, Decimal::ONE_HUNDRED)]);
-        let mut level = Decimal::ONE_HUNDRED;
-        let mut expected = PriceYear {
-            start: base_year.start + 1,
-        };
-        for (&year, &change) in changes.range(expected..) {
-            if year != expected {
+        let calendar = calendar.unwrap_or(false);
+        let forecast_from = match raw.deflator.forecast_from.as_deref().map(series_year) {
+            None => None,
+            Some(Ok(year)) if year.calendar == calendar => Some(year),
+            Some(_) => {
                 diagnostics.error(
-                    Some(Location::file(name)),
-                    format!("the deflator series has no change for {expected}, so it cannot reach {year}"),
+                    whole_file(),
+                    "forecast_from is not a year of the series' kind (calendar or financial)",
                 );
                 return None;
             }
-            // Checked: a deflator file's changes could compound past what a Decimal holds.
-            let Some(next) = level.checked_mul(Decimal::ONE + change / Decimal::ONE_HUNDRED) else {
+        };
+        let header = (raw.deflator.name, raw.deflator.source, raw.deflator.vintage);
+        let index = if by_change {
+            let Some(base) = raw.deflator.base_year.as_ref() else {
                 diagnostics.error(
-                    Some(Location::file(name)),
-                    format!("the deflator series grows too large to compute exactly by {year} (over 28 digits)"),
+                    whole_file(),
+                    "a [percent_change] series needs base_year in [deflator]: the year whose index is 100",
                 );
                 return None;
             };
-            level = next;
-            index.insert(year, level);
-            expected = PriceYear {
-                start: year.start + 1,
+            let base_year = match series_year(base.get_ref()) {
+                Ok(year) if year.calendar == calendar => year,
+                Ok(_) | Err(_) => {
+                    diagnostics.error(
+                        Some(source.location(base)),
+                        "base_year is not a year of the series' kind (calendar or financial)",
+                    );
+                    return None;
+                }
             };
+            compound(name, base_year, &years, diagnostics)?
+        } else {
+            let mut index = BTreeMap::new();
+            for (&year, (value, location)) in &years {
+                if *value <= Decimal::ZERO {
+                    diagnostics.error(
+                        Some(location.clone()),
+                        format!("the index for {year} is {value}; a price index is above zero"),
+                    );
+                    return None;
+                }
+                index.insert(year, *value);
+            }
+            index
+        };
+        if index.is_empty() {
+            diagnostics.error(whole_file(), "the deflator series has no years");
+            return None;
+        }
+        // Gaps are refused: uprating across one would need a value nobody published.
+        let (&first, &last) = (index.keys().next()?, index.keys().next_back()?);
+        if let Some(missing) = (first..=last).find(|year| !index.contains_key(year)) {
+            let shown = PriceYear {
+                start: missing,
+                calendar,
+            };
+            diagnostics.error(
+                whole_file(),
+                format!(
+                    "the deflator series has no value for {shown}, between its first and last years"
+                ),
+            );
+            return None;
         }
         Some(Deflator {
-            name: raw.deflator.name,
-            base_year,
-            forecast_from: raw
-                .deflator
-                .forecast_from
-                .and_then(|year| year.parse().ok()),
+            name: header.0,
+            source: header.1,
+            vintage: header.2,
+            calendar,
+            forecast_from,
             index,
         })
     }
 
+    /// The index for a year. With a calendar-year series a financial year t/t+1 is
+    /// ¾ × I(t) + ¼ × I(t+1): nine of its months fall in t and three in t+1. Exact: dividing by 4
+    /// always terminates.
     pub fn index(&self, year: PriceYear) -> Option<Decimal> {
-        self.index.get(&year).copied()
+        match (self.calendar, year.calendar) {
+            (false, false) | (true, true) => self.index.get(&year.start).copied(),
+            (false, true) => None,
+            (true, false) => {
+                let this = *self.index.get(&year.start)?;
+                let next = *self.index.get(&year.start.checked_add(1)?)?;
+                this.checked_mul(Decimal::from(3))?
+                    .checked_add(next)?
+                    .checked_div(Decimal::from(4))
+            }
+        }
     }
 
+    fn first(&self) -> u16 {
+        *self.index.keys().next().expect("a series has a year")
+    }
+
+    fn last(&self) -> u16 {
+        *self.index.keys().next_back().expect("a series has a year")
+    }
+
+    /// The first financial year the series gives an index for.
     pub fn first_year(&self) -> PriceYear {
-        self.base_year
+        PriceYear::financial(self.first())
     }
 
+    /// The last financial year the series gives an index for: with a calendar series, the one
+    /// whose following calendar year is its last.
     pub fn last_year(&self) -> PriceYear {
-        *self
-            .index
-            .keys()
-            .next_back()
-            .expect("the base year is always present")
+        PriceYear::financial(if self.calendar {
+            self.last() - 1
+        } else {
+            self.last()
+        })
+    }
+
+    /// The years the series covers, for messages.
+    pub fn covers(&self) -> String {
+        if self.calendar {
+            format!(
+                "calendar years {} to {} (financial years {} to {}, each ¾ of its first calendar year and ¼ of its second)",
+                self.first(),
+                self.last(),
+                self.first_year(),
+                self.last_year()
+            )
+        } else {
+            format!("{} to {}", self.first_year(), self.last_year())
+        }
+    }
+
+    /// Whether `year` (or, for a financial year priced from a calendar series, any calendar year
+    /// it draws on) was a forecast when the series was published.
+    pub fn is_forecast(&self, year: PriceYear) -> bool {
+        let Some(from) = self.forecast_from else {
+            return false;
+        };
+        let last_drawn = if self.calendar && !year.calendar {
+            year.start.saturating_add(1)
+        } else {
+            year.start
+        };
+        last_drawn >= from.start
+    }
+
+    /// The series as a report's Assumptions names it: name, source, vintage and, for a calendar
+    /// series used for financial years, the rule that bridges them.
+    pub fn describe(&self) -> String {
+        let mut text = self.name.clone();
+        if let Some(source) = &self.source {
+            text.push_str(&format!("; source: {source}"));
+        }
+        if let Some(vintage) = &self.vintage {
+            text.push_str(&format!("; vintage: {vintage}"));
+        }
+        if self.calendar {
+            text.push_str("; calendar-year series: a financial year t/t+1 is taken as ¾ of calendar year t plus ¼ of t+1");
+        }
+        text
     }
 
     /// `amount` in `from` prices, moved to `to` prices: amount × I(to) / I(from), held to
@@ -145,9 +283,8 @@ impl Deflator {
         let covered = |year: PriceYear| {
             self.index(year).ok_or_else(|| {
                 format!(
-                    "the deflator series has no value for {year}; it covers {} to {}",
-                    self.first_year(),
-                    self.last_year()
+                    "the deflator series has no value for {year}; it covers {}",
+                    self.covers()
                 )
             })
         };
@@ -157,6 +294,38 @@ impl Deflator {
             .and_then(|scaled| crate::money::divide(scaled, index_from))
             .ok_or_else(|| format!("uprating {amount} from {from} to {to} is too large to compute"))
     }
+}
+
+/// The index from a base year of 100 and each later year's percentage change, as the Unit Cost
+/// Database builds it. The base year's own change does not enter.
+fn compound(
+    name: &str,
+    base_year: PriceYear,
+    changes: &BTreeMap<u16, (Decimal, Location)>,
+    diagnostics: &mut Diagnostics,
+) -> Option<BTreeMap<u16, Decimal>> {
+    let mut index = BTreeMap::from([(base_year.start, Decimal::ONE_HUNDRED)]);
+    let mut level = Decimal::ONE_HUNDRED;
+    for (&year, (change, _)) in changes.range(base_year.start + 1..) {
+        let shown = PriceYear {
+            start: year,
+            calendar: base_year.calendar,
+        };
+        // Checked: a deflator file's changes could compound past what a Decimal holds.
+        let Some(next) = Decimal::ONE
+            .checked_add(*change / Decimal::ONE_HUNDRED)
+            .and_then(|factor| level.checked_mul(factor))
+        else {
+            diagnostics.error(
+                Some(Location::file(name)),
+                format!("the deflator series grows too large to compute exactly by {shown} (over 28 digits)"),
+            );
+            return None;
+        };
+        level = next;
+        index.insert(year, level);
+    }
+    Some(index)
 }
 
 /// A request to express every cost in one price year.
@@ -173,15 +342,23 @@ impl Uprating {
         if self.deflator.index(self.target).is_some() {
             return true;
         }
+        if self.target.calendar && !self.deflator.calendar {
+            diagnostics
+                .error(location, self.target.ambiguity())
+                .hint(format!(
+                    "a bare year is a calendar year only with a calendar-year deflator series; the one in use ({}) is by financial year. For calendar {} prices give --deflator unit-costs/hmt-gdp-deflator-2024.toml",
+                    self.deflator.name, self.target.start
+                ));
+            return false;
+        }
         diagnostics
             .error(
                 location,
                 format!(
-                    "price year {} is outside the GDP deflator series ({}), which covers {} to {}",
+                    "price year {} is outside the GDP deflator series ({}), which covers {}",
                     self.target,
                     self.deflator.name,
-                    self.deflator.first_year(),
-                    self.deflator.last_year()
+                    self.deflator.covers()
                 ),
             )
             .hint(format!(
@@ -197,6 +374,10 @@ impl Uprating {
             target,
             deflator: Arc::new(Deflator::builtin()),
         }
+    }
+
+    pub fn with(target: PriceYear, deflator: Arc<Deflator>) -> Uprating {
+        Uprating { target, deflator }
     }
 }
 
@@ -244,5 +425,31 @@ mod tests {
             error.contains("no value for 2030/31; it covers 1989/90 to 2017/18"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_calendar_series_gives_financial_years_three_quarters_and_one_quarter() {
+        let mut diagnostics = Diagnostics::new();
+        let deflator = Deflator::parse(
+            "hmt",
+            include_str!("../unit-costs/hmt-gdp-deflator-2024.toml"),
+            &mut diagnostics,
+        )
+        .unwrap();
+        assert!(deflator.calendar);
+        // ¾ × 96.2507 + ¼ × 100, exactly.
+        assert_eq!(
+            deflator.index(year("2023/24")),
+            Some(Decimal::from_str("97.188025").unwrap())
+        );
+        assert_eq!(
+            deflator.index(PriceYear::calendar(2024)),
+            Some(Decimal::ONE_HUNDRED)
+        );
+        // 2024/25 would need calendar 2025, which the series does not have.
+        assert_eq!(deflator.index(year("2024/25")), None);
+        assert_eq!(deflator.last_year(), year("2023/24"));
+        // A financial-year series has no calendar years.
+        assert_eq!(Deflator::builtin().index(PriceYear::calendar(2010)), None);
     }
 }

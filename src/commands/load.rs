@@ -13,7 +13,7 @@ use crate::output::InputFiles;
 use crate::pseudonym;
 use crate::reconcile as reconciliation;
 use crate::study::{QuickStudy, Study, StudyData, load_study};
-use crate::uprating::Uprating;
+use crate::uprating::{Deflator, Uprating};
 use crate::usage::{Itemise, RejectedRows, read_study_usage};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -428,11 +428,12 @@ pub fn read_inputs(
     if summary {
         warn_of_price_year_on_summary(&study, global, diagnostics);
     }
+    let deflator = load_deflator(&study, global, options, diagnostics)?;
     let uprating = global
         .price_year
         .or(study.price_year)
         .filter(|_| !summary)
-        .map(Uprating::to);
+        .map(|target| Uprating::with(target, deflator.clone()));
     if let Some(uprating) = &uprating {
         let location = study
             .path
@@ -493,6 +494,26 @@ pub fn read_inputs(
         records,
     };
     Some((inputs, rejected))
+}
+
+/// The deflator series to uprate with: `--deflator`, else the study's `deflator`, else the built-in
+/// one. A named file is read even if nothing is uprated, so that `check` finds its mistakes.
+fn load_deflator(
+    study: &Study,
+    global: &GlobalArgs,
+    options: &ReadOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Arc<Deflator>> {
+    let Some(input) = global
+        .deflator
+        .as_ref()
+        .map(InputPath::given)
+        .or_else(|| study.deflator.clone())
+    else {
+        return Some(Arc::new(Deflator::builtin()));
+    };
+    let text = input.read_string("deflator series", options.encoding, diagnostics)?;
+    Deflator::parse(&input.shown(), &text, diagnostics).map(Arc::new)
 }
 
 /// `--price-year`, or a study's own `price_year`, given for a summary study: warned of, not

@@ -39,10 +39,30 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
             add(
                 "Prices",
                 Cell::text(match ledger.book.uprating() {
-                    Some(uprating) => format!(
-                        "{} prices: unit costs uprated from their own price years with the {}",
-                        uprating.target, uprating.deflator.name
-                    ),
+                    Some(uprating) => {
+                        let deflator = &uprating.deflator;
+                        let mut text = format!(
+                            "{} prices: unit costs uprated from their own price years with the {}",
+                            uprating.target,
+                            deflator.describe()
+                        );
+                        // A forecast index is a guess the series' publisher later revised: a
+                        // reader should know which figures rest on one.
+                        let mut forecasts: Vec<String> = std::iter::once(uprating.target)
+                            .chain(ledger.book.services().iter().filter_map(|s| s.definition.price_year))
+                            .filter(|year| deflator.is_forecast(*year))
+                            .map(|year| year.to_string())
+                            .collect();
+                        forecasts.sort();
+                        forecasts.dedup();
+                        if !forecasts.is_empty() {
+                            text.push_str(&format!(
+                                "; forecast when the series was published: {}",
+                                forecasts.join(", ")
+                            ));
+                        }
+                        text
+                    }
                     None => "each unit cost at its own price year (not uprated; --price-year uprates them)".to_string(),
                 }),
             );
