@@ -179,6 +179,13 @@ pub enum Command {
     /// Browse, search and import unit-cost tables
     #[command(subcommand)]
     Costs(CostsCommand),
+
+    /// Write a commented starting study (study.toml, a local cost table, before and after CSVs)
+    New {
+        /// The folder to create; refused if it exists and is not empty
+        #[arg(value_name = "DIR")]
+        folder: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -64,6 +64,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reconcile(args) => commands::reconcile::run(args, &cli.global),
         Command::Check(args) => commands::check::run(args, &cli.global),
         Command::Costs(command) => commands::costs::run(command, &cli.global),
+        Command::New { folder } => commands::new::run(folder, &cli.global),
     }
 }
 

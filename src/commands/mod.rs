@@ -5,6 +5,7 @@ pub mod agency;
 pub mod check;
 pub mod costs;
 pub mod family;
+pub mod new;
 pub mod reconcile;
 pub mod report;
 pub mod roi;

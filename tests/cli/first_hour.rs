@@ -179,3 +179,54 @@ fn costs_show_lists_the_ids_of_a_code_on_several_costs() {
     );
     assert!(stderr.contains("`cr7.0.3-prisons`"), "{stderr}");
 }
+
+#[test]
+fn a_new_study_runs_at_once_with_no_warning() {
+    let scratch = Scratch::new();
+    let folder = scratch.path().join("my-study");
+    tfcalc().args(["new"]).arg(&folder).assert().success();
+    for file in ["study.toml", "local-costs.toml", "before.csv", "after.csv"] {
+        assert!(folder.join(file).is_file(), "{file} written");
+    }
+    let study = std::fs::read_to_string(folder.join("study.toml")).unwrap();
+    assert!(
+        study.contains(r#"unit_costs = ["ucd-v1.2", "local-costs.toml"]"#),
+        "{study}"
+    );
+    let output = tfcalc()
+        .arg("report")
+        .arg(&folder)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "no warnings: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Three anti-social behaviour incidents at £500 and four local visits at £85.
+    assert_eq!(report["studies"][0]["families"][0]["before"], "1840");
+}
+
+#[test]
+fn new_refuses_a_folder_that_is_not_empty() {
+    let scratch = Scratch::new();
+    scratch.write("study.toml", "# mine\n");
+    let output = tfcalc().arg("new").arg(scratch.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("already exists and is not an empty folder"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(scratch.path().join("study.toml")).unwrap(),
+        "# mine\n"
+    );
+}
