@@ -186,6 +186,16 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         folder: PathBuf,
     },
+
+    /// Print a shell completion script: tfcalc completions bash > ~/.local/share/bash-completion/completions/tfcalc
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff): tfcalc man > ~/.local/share/man/man1/tfcalc.1
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ pub mod new;
 pub mod reconcile;
 pub mod report;
 pub mod roi;
+pub mod shell;
 
 mod load;
 

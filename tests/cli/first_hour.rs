@@ -230,3 +230,21 @@ fn new_refuses_a_folder_that_is_not_empty() {
         "# mine\n"
     );
 }
+
+#[test]
+fn completions_complete_the_commands_for_every_shell() {
+    let bash = crate::common::stdout(&["completions", "bash"]);
+    assert!(bash.contains("report"), "{bash}");
+    assert!(bash.contains("reconcile"), "{bash}");
+    for shell in ["zsh", "fish", "powershell"] {
+        let script = crate::common::stdout(&["completions", shell]);
+        assert!(script.contains("report"), "{shell}: {script}");
+    }
+}
+
+#[test]
+fn the_man_page_is_roff_and_names_the_commands() {
+    let page = crate::common::stdout(&["man"]);
+    assert!(page.contains(".TH"), "{page}");
+    assert!(page.contains("reconcile"), "{page}");
+}
