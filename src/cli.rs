@@ -186,6 +186,23 @@ pub enum Command {
     /// Browse, search and import unit-cost tables
     #[command(subcommand)]
     Costs(CostsCommand),
+
+    /// Write a commented starting study (study.toml, a local cost table, before and after CSVs)
+    New {
+        /// The folder to create; refused if it exists and is not empty
+        #[arg(value_name = "DIR")]
+        folder: PathBuf,
+    },
+
+    /// Print a shell completion script: tfcalc completions bash > ~/.local/share/bash-completion/completions/tfcalc
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff): tfcalc man > ~/.local/share/man/man1/tfcalc.1
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

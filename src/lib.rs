@@ -64,6 +64,9 @@ pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reconcile(args) => commands::reconcile::run(args, &cli.global),
         Command::Check(args) => commands::check::run(args, &cli.global),
         Command::Costs(command) => commands::costs::run(command, &cli.global),
+        Command::New { folder } => commands::new::run(folder, &cli.global),
+        Command::Completions { shell } => commands::shell::completions(*shell, &cli.global),
+        Command::Man => commands::shell::man(&cli.global),
     }
 }
 

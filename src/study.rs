@@ -579,7 +579,18 @@ pub fn parse_study(
             .unit_costs
             .unwrap_or_default()
             .iter()
-            .map(resolve)
+            .map(|written| {
+                // A built-in table's name is kept as written, not joined to the study's folder:
+                // the cost book looks it up by name (see `costs::builtin::is_name`).
+                if crate::costs::builtin::is_name(written.get_ref()) {
+                    InputPath {
+                        path: PathBuf::from(written.get_ref()),
+                        named_at: Some(source.location(written)),
+                    }
+                } else {
+                    resolve(written)
+                }
+            })
             .collect(),
         price_year,
         deflator: header.deflator.as_ref().map(resolve),

@@ -104,16 +104,10 @@ fn list(args: &CostsListArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 /// is read, not grepped by row, so wrapping it costs nothing.
 const SHOW_PIPED_WIDTH: u16 = 100;
 
-fn show(id: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+fn show(wanted: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let book = load_book(global)?;
-    let Some(service_id) = book.lookup(id) else {
-        let hint = book.suggest(id).unwrap_or_else(|| {
-            "`tfcalc costs list --search WORDS` finds unit costs by name".to_string()
-        });
-        let problem =
-            Problem::error(None, format!("no unit cost has the id `{id}`")).with_hint(hint);
-        return Err(crate::diagnostic::InputErrors::from(problem).into());
-    };
+    let service_id = find_cost(&book, wanted)?;
+    let id = &book.service(service_id).definition.id;
     let document = Document {
         title: format!("Unit cost {id}"),
         charts: Vec::new(),
@@ -121,6 +115,70 @@ fn show(id: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     };
     emit_wrapped_document(&document, global, &cost_tables(global), SHOW_PIPED_WIDTH)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The cost `costs show` asks for: by its id, or by its database code in any case (`CR2.0`, as
+/// the Unit Cost Database and the papers that cite it write it, or `cr2.0`). A code on several
+/// lines of the database is not guessed between: the error lists their ids.
+fn find_cost(book: &CostBook, wanted: &str) -> anyhow::Result<crate::costs::ServiceId> {
+    if let Some(found) = book.lookup(wanted) {
+        return Ok(found);
+    }
+    let folded = wanted.trim().to_lowercase();
+    let by_id = book
+        .services()
+        .iter()
+        .position(|service| service.definition.id.to_lowercase() == folded);
+    let by_code: Vec<usize> = book
+        .services()
+        .iter()
+        .enumerate()
+        .filter(|(_, service)| {
+            service
+                .definition
+                .code
+                .as_deref()
+                .is_some_and(|code| code.trim().to_lowercase() == folded)
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let found = match (by_id, by_code.as_slice()) {
+        (Some(index), _) | (None, &[index]) => Some(index),
+        (None, []) => None,
+        (None, several) => {
+            let ids: Vec<String> = several
+                .iter()
+                .map(|&index| format!("`{}`", book.services()[index].definition.id))
+                .collect();
+            let problem = Problem::error(
+                None,
+                format!(
+                    "the code `{wanted}` is on {} unit costs: {}",
+                    several.len(),
+                    ids.join(", ")
+                ),
+            )
+            .with_hint(
+                "give one of their ids, e.g. tfcalc costs show ".to_string()
+                    + &ids[0].replace('`', ""),
+            );
+            return Err(crate::diagnostic::InputErrors::from(problem).into());
+        }
+    };
+    if let Some(index) = found {
+        return Ok(book
+            .lookup(&book.services()[index].definition.id)
+            .expect("a listed service has its id"));
+    }
+    let hint = book.suggest(&folded).unwrap_or_else(|| {
+        "`tfcalc costs list --search WORDS` finds unit costs by name".to_string()
+    });
+    let problem = Problem::error(
+        None,
+        format!("no unit cost has the id `{wanted}`, nor that database code"),
+    )
+    .with_hint(hint);
+    Err(crate::diagnostic::InputErrors::from(problem).into())
 }
 
 fn agencies(global: &GlobalArgs) -> anyhow::Result<ExitCode> {

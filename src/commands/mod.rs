@@ -5,9 +5,11 @@ pub mod agency;
 pub mod check;
 pub mod costs;
 pub mod family;
+pub mod new;
 pub mod reconcile;
 pub mod report;
 pub mod roi;
+pub mod shell;
 
 mod load;
 

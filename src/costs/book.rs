@@ -40,6 +40,8 @@ pub struct Override {
     pub replaced: Location,
     pub replaced_cost: CostBasis,
     pub by: Location,
+    /// The cost that replaced it, as its table states it.
+    pub cost: CostBasis,
 }
 
 #[derive(Debug, Clone)]
@@ -53,8 +55,68 @@ pub struct CostBook {
     uprating: Option<Uprating>,
 }
 
+/// Reads a table compiled into the binary.
+fn parse_builtin(
+    table: &builtin::BuiltinTable,
+    diagnostics: &mut Diagnostics,
+) -> Option<(TableInfo, Vec<UnitCost>)> {
+    parse_table(
+        &builtin::display_name(table.name),
+        table.text,
+        true,
+        diagnostics,
+    )
+}
+
+/// A table value that is a name (see [`builtin::is_name`]) but not a built-in table's.
+fn unknown_table_name(input: &InputPath, name: &str, diagnostics: &mut Diagnostics) {
+    let known = builtin::TABLES.iter().map(|table| table.name);
+    let nearest = suggest::did_you_mean(name, known)
+        .map(|suggestion| format!("{suggestion} "))
+        .unwrap_or_default();
+    diagnostics
+        .error(
+            Some(
+                input
+                    .named_at
+                    .clone()
+                    .unwrap_or_else(|| Location::file(input.shown())),
+            ),
+            format!("`{name}` is not the name of a built-in unit-cost table"),
+        )
+        .hint(format!(
+            "{nearest}the built-in tables are {}; a file of your own is named with its .toml \
+             ending or a folder, such as \"{name}.toml\" or \"./{name}\"",
+            builtin::known_names()
+        ));
+}
+
 /// Composites nested deeper than this are refused rather than risk the stack on hostile input.
 const MAX_COMPOSITE_DEPTH: usize = 64;
+
+impl CostBasis {
+    /// The cost as its table states it, for the list of overridden costs: `£33.50`, or the
+    /// components of a composite (`36 × attendance_officer_hour`). Exact, since it is the stated
+    /// figure a reader checks against the table, not a computed one.
+    pub fn stated(&self) -> String {
+        match self {
+            CostBasis::Amount(amount) => {
+                use crate::money::{Precision, format_money};
+                match amount.normalize().scale() {
+                    0 => format_money(*amount, Precision::Pounds),
+                    1 | 2 => format_money(*amount, Precision::Pence),
+                    // Finer than pence is shown as stated rather than rounded.
+                    _ => format!("£{}", amount.normalize()),
+                }
+            }
+            CostBasis::Components(components) => components
+                .iter()
+                .map(|component| format!("{} × {}", component.quantity.normalize(), component.id))
+                .collect::<Vec<_>>()
+                .join(" + "),
+        }
+    }
+}
 
 impl CostBook {
     /// Loads the named table files in order, or the built-in reference tables if none are named.
@@ -71,17 +133,18 @@ impl CostBook {
         }
         let mut tables = Vec::new();
         if paths.is_empty() {
-            for (name, text) in builtin::TABLES {
-                tables.extend(parse_table(
-                    &builtin::display_name(name),
-                    text,
-                    true,
-                    diagnostics,
-                ));
+            for table in builtin::defaults() {
+                tables.extend(parse_builtin(table, diagnostics));
             }
         }
         for input in paths {
-            if let Some(text) = input.read_string("unit-cost table", encoding, diagnostics) {
+            let written = input.path.to_string_lossy();
+            if builtin::is_name(&written) {
+                match builtin::by_name(&written) {
+                    Some(table) => tables.extend(parse_builtin(table, diagnostics)),
+                    None => unknown_table_name(input, &written, diagnostics),
+                }
+            } else if let Some(text) = input.read_string("unit-cost table", encoding, diagnostics) {
                 tables.extend(parse_table(&input.shown(), &text, false, diagnostics));
             }
         }
@@ -102,6 +165,7 @@ impl CostBook {
 
         for (table_index, (info, costs)) in parsed.into_iter().enumerate() {
             let mut seen_in_this_table: HashMap<String, Location> = HashMap::new();
+            let overrides_before = overrides.len();
             for cost in costs {
                 if let Some(first) = seen_in_this_table.get(&cost.id) {
                     diagnostics
@@ -124,6 +188,7 @@ impl CostBook {
                             replaced: replaced.origin.clone(),
                             replaced_cost: replaced.basis.clone(),
                             by: cost.origin.clone(),
+                            cost: cost.basis.clone(),
                         });
                         definitions[existing] = (cost, table_index);
                     }
@@ -144,6 +209,21 @@ impl CostBook {
                         definitions.push((cost, table_index));
                     }
                 }
+            }
+            // `overrides = true` on a table that replaces nothing is most likely a local table
+            // loaded before the reference one it was meant to override (or one whose ids were
+            // misspelt): its costs are used, but not in place of the ones it was written for.
+            if info.overrides && overrides.len() == overrides_before {
+                diagnostics
+                    .warning(
+                        Some(Location::file(info.path.clone())),
+                        "the table has `overrides = true` but overrides no cost of an earlier table",
+                    )
+                    .hint(
+                        "a table overrides only tables loaded before it: list it after them in \
+                         unit_costs (e.g. [\"ucd-v1.2\", \"local.toml\"]), check its ids \
+                         against `tfcalc costs list`, or remove `overrides = true`",
+                    );
             }
             tables.push(info);
         }

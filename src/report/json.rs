@@ -166,6 +166,10 @@ struct Overridden<'a> {
     id: &'a str,
     replaced: String,
     by: String,
+    /// The replaced and the replacing cost as their tables state them, or `null` for a
+    /// composite (whose cost is its components').
+    replaced_cost: Option<Exact>,
+    cost: Option<Exact>,
 }
 
 #[derive(Serialize)]
@@ -528,6 +532,8 @@ fn assumptions(ledger: &StudyLedger) -> Assumptions<'_> {
                     id: &overridden.id,
                     replaced: location(&overridden.replaced),
                     by: location(&overridden.by),
+                    replaced_cost: stated_amount(&overridden.replaced_cost),
+                    cost: stated_amount(&overridden.cost),
                 })
                 .collect()
         },
@@ -561,6 +567,14 @@ fn assumptions(ledger: &StudyLedger) -> Assumptions<'_> {
 
 /// A place in a file as JSON writes it: the exact file name (JSON escapes what needs escaping),
 /// not the escaped one a terminal is shown.
+/// A plain cost's stated amount; `None` for a composite.
+fn stated_amount(basis: &crate::costs::CostBasis) -> Option<Exact> {
+    match basis {
+        crate::costs::CostBasis::Amount(amount) => Some(exact(*amount)),
+        crate::costs::CostBasis::Components(_) => None,
+    }
+}
+
 fn location(location: &Location) -> String {
     match (location.line, location.column) {
         (Some(line), Some(column)) => format!("{}:{line}:{column}", location.file),

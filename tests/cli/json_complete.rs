@@ -158,7 +158,7 @@ fn family_e_report_json_holds_inputs_assumptions_reconciliation_and_findings() {
         assumptions["unit_cost_tables"],
         serde_json::json!([{
             "name": "Hertfordshire Thriving Families case-study costs",
-            "path": "unit-costs/hertfordshire-2013.toml",
+            "path": "unit-costs/hertfordshire-2013.toml (built in)",
             "price_year": "2013/14"
         }])
     );

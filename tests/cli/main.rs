@@ -10,6 +10,7 @@ mod edge_figures;
 mod error_snapshots;
 mod family_e;
 mod file_safety;
+mod first_hour;
 mod fits;
 mod hostile;
 mod invariants;

@@ -456,10 +456,10 @@ fn local_overrides_replace_reference_costs_and_reports_say_so() {
         .find(|line| line.contains("Overridden unit cost"))
         .unwrap_or_else(|| panic!("no override listed:\n{text}"));
     assert!(
-        row.contains("arrest from ") && row.contains("hertfordshire-2013.toml:25:6"),
+        row.contains("arrest: £1,930 (") && row.contains("hertfordshire-2013.toml:25:6)"),
         "{row}"
     );
-    assert!(row.contains("replaced by local.toml:7:6"), "{row}");
+    assert!(row.contains("replaced by £2,000 (local.toml:7:6)"), "{row}");
     let _ = overridden;
 }
 

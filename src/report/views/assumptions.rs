@@ -80,8 +80,12 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                 add(
                     "Overridden unit cost",
                     Cell::text(format!(
-                        "{} from {} replaced by {}",
-                        overridden.id, overridden.replaced, overridden.by
+                        "{}: {} ({}) replaced by {} ({})",
+                        overridden.id,
+                        overridden.replaced_cost.stated(),
+                        overridden.replaced,
+                        overridden.cost.stated(),
+                        overridden.by
                     )),
                 );
             }

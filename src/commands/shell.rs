@@ -1,0 +1,39 @@
+//! `tfcalc completions SHELL` and `tfcalc man`: generated from the command line's own definition
+//! (clap_complete, clap_mangen), so that they never fall behind a new command or option.
+
+use crate::cli::{Cli, GlobalArgs};
+use anyhow::Context;
+use clap::CommandFactory;
+use std::process::ExitCode;
+
+/// Writes the completion script for `shell` to standard output (or `--output`).
+pub fn completions(shell: clap_complete::Shell, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "tfcalc", &mut script);
+    write(&script, global)
+}
+
+/// Writes the man page, in roff, to standard output (or `--output`).
+pub fn man(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .context("cannot render the man page")?;
+    write(&page, global)
+}
+
+fn write(bytes: &[u8], global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    match &global.output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`tfcalc man | head`) is not a failure: main treats it as success.
+            out.write_all(bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
