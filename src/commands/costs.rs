@@ -38,7 +38,29 @@ fn load_book(global: &GlobalArgs) -> anyhow::Result<CostBook> {
     }
     let mut diagnostics = Diagnostics::new();
     let paths: Vec<InputPath> = global.costs.iter().map(InputPath::given).collect();
-    let uprating = global.price_year.map(Uprating::to);
+    // `--deflator` replaces the built-in series here as in a study's costing.
+    let deflator = match &global.deflator {
+        Some(path) => {
+            let input = InputPath::given(path);
+            let text = input.read_string("deflator series", global.encoding, &mut diagnostics);
+            text.and_then(|text| {
+                crate::uprating::Deflator::parse(&input.shown(), &text, &mut diagnostics)
+            })
+            .map(std::sync::Arc::new)
+        }
+        None => Some(std::sync::Arc::new(crate::uprating::Deflator::builtin())),
+    };
+    if diagnostics.has_errors() {
+        report_warnings(&diagnostics, global);
+        return Err(diagnostics.into_result().err().map_or_else(
+            || anyhow::anyhow!("the deflator series cannot be read"),
+            anyhow::Error::from,
+        ));
+    }
+    let uprating = global
+        .price_year
+        .zip(deflator)
+        .map(|(year, deflator)| Uprating::with(year, deflator));
     let book = CostBook::load(&paths, uprating.as_ref(), global.encoding, &mut diagnostics);
     report_warnings(&diagnostics, global);
     diagnostics.into_result()?;

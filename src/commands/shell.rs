@@ -23,17 +23,15 @@ pub fn man(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     write(&page, global)
 }
 
+/// Written as every output is: atomically to `--output` (never over a file of tfcalc's own
+/// naming half-written, kept permissions, links followed), or to standard output, where a closed
+/// pipe (`tfcalc man | head`) is not a failure.
 fn write(bytes: &[u8], global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    use std::io::Write;
-    match &global.output {
-        Some(path) => std::fs::write(path, bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`tfcalc man | head`) is not a failure: main treats it as success.
-            out.write_all(bytes)?;
-            out.flush()?;
-        }
-    }
+    crate::output::emit(
+        bytes,
+        global.output.as_deref(),
+        "--output",
+        &crate::output::InputFiles::new(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
