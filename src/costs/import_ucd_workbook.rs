@@ -322,13 +322,19 @@ pub fn import(file: &InputPath, diagnostics: &mut Diagnostics) -> Option<Workboo
 /// Checks the two header rows, so that a sheet laid out differently is an error at the cell that
 /// differs rather than a table of wrong figures.
 fn check_headers(sheet: &Sheet<'_>, diagnostics: &mut Diagnostics) -> bool {
-    let expected: [(u32, u32, &str); 9] = [
+    let expected: [(u32, u32, &str); 15] = [
         (0, 2, "cost code"),
         (1, 5, "level 1"),
         (1, 6, "level 2"),
         (1, 7, "estimated cost/saving"),
         (1, 8, "year"),
         (1, 9, "updated cost/saving"),
+        (1, 10, "estimated cost/saving"),
+        (1, 11, "year"),
+        (1, 12, "updated cost/saving"),
+        (1, 13, "estimated cost/saving"),
+        (1, 14, "year"),
+        (1, 15, "updated cost/saving"),
         (0, 16, "original source"),
         (0, 17, "rag assessment"),
         (0, 18, "comment"),

@@ -251,7 +251,8 @@ fn the_v1_4_table_loads_with_its_economic_and_social_values() {
 }
 
 /// A workbook in the v1.4 layout with one theme line, built here so that a bad cell can be placed.
-fn small_workbook(path: &std::path::Path, cost: Option<&str>) {
+/// `social` is the header of the social group's estimate column (N2).
+fn small_workbook(path: &std::path::Path, cost: Option<&str>, social: &str) {
     use rust_xlsxwriter::Workbook;
     let mut book = Workbook::new();
     for name in import_ucd_workbook::THEMES {
@@ -265,14 +266,20 @@ fn small_workbook(path: &std::path::Path, cost: Option<&str>) {
         ] {
             sheet.write_string(0, column, header).unwrap();
         }
-        for (column, header) in [
-            (5, "Level 1"),
-            (6, "Level 2"),
-            (7, "Estimated cost/saving"),
-            (8, "Year"),
-            (9, "Updated cost/saving"),
-        ] {
-            sheet.write_string(1, column, header).unwrap();
+        sheet.write_string(1, 5, "Level 1").unwrap();
+        sheet.write_string(1, 6, "Level 2").unwrap();
+        // Fiscal, economic and social: (estimate, year, updated) each.
+        for first in [7, 10, 13] {
+            let estimate = if first == 13 {
+                social
+            } else {
+                "Estimated cost/saving"
+            };
+            sheet.write_string(1, first, estimate).unwrap();
+            sheet.write_string(1, first + 1, "Year").unwrap();
+            sheet
+                .write_string(1, first + 2, "Updated cost/saving")
+                .unwrap();
         }
         if name == "Crime" {
             sheet.write_string(2, 2, "CR1.0").unwrap();
@@ -306,7 +313,11 @@ fn small_workbook(path: &std::path::Path, cost: Option<&str>) {
 #[test]
 fn a_small_workbook_in_the_layout_imports() {
     let scratch = Scratch::new();
-    small_workbook(&scratch.path().join("ucd.xlsx"), None);
+    small_workbook(
+        &scratch.path().join("ucd.xlsx"),
+        None,
+        "Estimated cost/saving",
+    );
     let table = scratch.succeeds(&["costs", "import-ucd", "ucd.xlsx"]);
     assert!(table.contains("cost = \"100\""), "{table}");
 }
@@ -314,7 +325,11 @@ fn a_small_workbook_in_the_layout_imports() {
 #[test]
 fn a_cell_that_is_not_a_number_is_an_error_naming_its_sheet_and_cell() {
     let scratch = Scratch::new();
-    small_workbook(&scratch.path().join("ucd.xlsx"), Some("about £100"));
+    small_workbook(
+        &scratch.path().join("ucd.xlsx"),
+        Some("about £100"),
+        "Estimated cost/saving",
+    );
     let stderr = scratch.fails(&["costs", "import-ucd", "ucd.xlsx"]);
     assert!(stderr.contains("Crime!H3"), "{stderr}");
     assert!(stderr.contains("the fiscal value of CR1.0"), "{stderr}");
@@ -329,4 +344,38 @@ fn a_file_that_is_not_a_workbook_is_a_clear_error() {
         stderr.contains("the Unit Cost Database workbook cannot be read"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_sheet_laid_out_differently_is_an_error_at_the_header_cell() {
+    let scratch = Scratch::new();
+    // As if a column were inserted before the social group.
+    small_workbook(&scratch.path().join("other.xlsx"), None, "Notes");
+    let stderr = scratch.fails(&["costs", "import-ucd", "other.xlsx"]);
+    assert!(stderr.contains("Crime!N2"), "{stderr}");
+    assert!(stderr.contains("\"estimated cost/saving\""), "{stderr}");
+}
+
+#[test]
+fn a_workbook_with_csv_exports_is_refused() {
+    let scratch = Scratch::new();
+    small_workbook(
+        &scratch.path().join("ucd.xlsx"),
+        None,
+        "Estimated cost/saving",
+    );
+    scratch.write("crime.csv", "");
+    let stderr = scratch.fails(&["costs", "import-ucd", "ucd.xlsx", "crime.csv"]);
+    assert!(stderr.contains("reads one workbook"), "{stderr}");
+}
+
+#[test]
+fn a_tables_economic_value_must_be_a_number() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "costs.toml",
+        "[[unit_cost]]\nid = \"a\"\nname = \"A\"\ncost = \"10\"\neconomic = \"lots\"\nagency = \"Police\"\n",
+    );
+    let stderr = scratch.fails(&["costs", "list", "--costs", "costs.toml"]);
+    assert!(stderr.contains("the economic value of `a`"), "{stderr}");
 }
