@@ -3,6 +3,7 @@
 use super::{emit_document, emit_wrapped_document, report_warnings};
 use crate::cli::{CostsCommand, CostsListArgs, GlobalArgs};
 use crate::costs::import_ucd;
+use crate::costs::import_ucd_workbook;
 use crate::costs::{CostBook, Service};
 use crate::diagnostic::{Diagnostics, Problem};
 use crate::input_path::InputPath;
@@ -224,6 +225,12 @@ fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<E
         exports.refuse(output, "--output")?;
     }
     refuse_other_formats(global)?;
+    if files
+        .iter()
+        .any(|file| import_ucd_workbook::is_workbook(file))
+    {
+        return import_workbook(files, global, &exports);
+    }
     let mut diagnostics = Diagnostics::new();
     let inputs: Vec<InputPath> = files.iter().map(InputPath::given).collect();
     let imported = import_ucd::import(&inputs, &mut diagnostics);
@@ -260,6 +267,82 @@ fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<E
         eprint!("{}", import_ucd::summary(&imported));
         if let Some(output) = &global.output {
             eprintln!("Wrote {}.", output.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Imports the database workbook (v1.4): the table, and its deflator series as a file of its own
+/// beside the table, written together (all or none).
+fn import_workbook(
+    files: &[std::path::PathBuf],
+    global: &GlobalArgs,
+    exports: &InputFiles,
+) -> anyhow::Result<ExitCode> {
+    let [file] = files else {
+        anyhow::bail!(
+            "costs import-ucd reads one workbook, or the CSV exports of its theme sheets, not both or several workbooks: give the .xlsx (or .xls) alone"
+        );
+    };
+    let mut diagnostics = Diagnostics::new();
+    let imported = import_ucd_workbook::import(&InputPath::given(file), &mut diagnostics);
+    report_warnings(&diagnostics, global);
+    diagnostics.into_result()?;
+    let Some(imported) = imported else {
+        anyhow::bail!("internal error: the workbook import failed without saying why");
+    };
+    let source = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let table_name = global.output.as_deref().map_or_else(
+        || "ucd.toml".to_string(),
+        |output| {
+            output.file_name().map_or("ucd.toml".into(), |name| {
+                name.to_string_lossy().into_owned()
+            })
+        },
+    );
+    let deflator_name = import_ucd_workbook::deflator_path(std::path::Path::new(&table_name))
+        .display()
+        .to_string();
+    let table = import_ucd_workbook::to_toml(&imported, &source, &deflator_name);
+    let mut check = Diagnostics::new();
+    let parsed = crate::costs::table::parse_table("imported table", &table, false, &mut check);
+    let _ = CostBook::from_tables(parsed.into_iter().collect(), None, &mut check);
+    if check.has_errors() {
+        anyhow::bail!(
+            "internal error: the imported table does not load: {:?}",
+            check.problems()
+        );
+    }
+    let deflator = imported.deflator.to_toml(&source, &table_name);
+    match &global.output {
+        Some(output) => {
+            let deflator_path = import_ucd_workbook::deflator_path(output);
+            let mut set = crate::output::FileSet::new("--output", exports);
+            set.write(output, |writer| Ok(writer.write_all(table.as_bytes())?))?;
+            set.write(&deflator_path, |writer| {
+                Ok(writer.write_all(deflator.as_bytes())?)
+            })?;
+            set.commit()?;
+            if !global.quiet {
+                eprint!("{}", import_ucd_workbook::summary(&imported));
+                eprintln!(
+                    "Wrote {} and its deflator series {}.",
+                    output.display(),
+                    deflator_path.display()
+                );
+            }
+        }
+        None => {
+            crate::output::emit(table.as_bytes(), None, "--output", exports)?;
+            if !global.quiet {
+                eprint!("{}", import_ucd_workbook::summary(&imported));
+                eprintln!(
+                    "The deflator series is written only with --output (beside the table, as gdp-deflator-NAME.toml)."
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -40,7 +40,11 @@ pub struct ImportedCost {
     pub agency_detail: Option<String>,
     pub unit: String,
     pub unit_plural: Option<String>,
+    /// The fiscal value: the cost to the public purse.
     pub cost: Decimal,
+    /// The workbook's economic and social values (v1.4), each with its price year.
+    pub economic: Option<(Decimal, PriceYear)>,
+    pub social: Option<(Decimal, PriceYear)>,
     pub price_year: PriceYear,
     /// The database's own cost in 2013/14 prices (column 10), when it gives one.
     pub uprated_2013_14: Option<Decimal>,
@@ -166,6 +170,8 @@ pub fn import(files: &[InputPath], diagnostics: &mut Diagnostics) -> Import {
             unit,
             unit_plural,
             cost,
+            economic: None,
+            social: None,
             price_year,
             uprated_2013_14: uprated,
             confidence: optional(11),
@@ -176,8 +182,14 @@ pub fn import(files: &[InputPath], diagnostics: &mut Diagnostics) -> Import {
             origin: line.origin.clone(),
         });
     }
-    link_headlines(&mut import);
+    finish(&mut import);
     import
+}
+
+/// What every import does once its lines are read: links headlines to the components that split
+/// them.
+pub(crate) fn finish(import: &mut Import) {
+    link_headlines(import);
 }
 
 fn read_lines(file: &InputPath, lines: &mut Vec<Line>, diagnostics: &mut Diagnostics) {
@@ -252,7 +264,7 @@ fn canonical_spellings<'a>(spellings: impl Iterator<Item = &'a str>) -> HashMap<
 }
 
 /// A description written over several lines, as one line.
-fn join_description(text: &str) -> String {
+pub(crate) fn join_description(text: &str) -> String {
     let mut joined = String::new();
     for part in text.lines().map(str::trim).filter(|part| !part.is_empty()) {
         if !joined.is_empty() {
@@ -270,7 +282,7 @@ fn join_description(text: &str) -> String {
 
 /// The id for a code: the code in lower case without `&` (`E&E1.0` is `ee1.0`), and for a code
 /// that appears on several lines, a slug of what tells its lines apart.
-fn unique_id(
+pub(crate) fn unique_id(
     code: &str,
     repeated_description: Option<&str>,
     used: &mut HashMap<String, usize>,
@@ -317,7 +329,7 @@ fn slugify(text: &str) -> String {
 }
 
 /// "Per person per year" is a unit of "person per year", and several are "people per year".
-fn unit_of(text: &str) -> (String, Option<String>) {
+pub(crate) fn unit_of(text: &str) -> (String, Option<String>) {
     let text = text.trim();
     let lower = text.to_lowercase();
     let unit = match lower.strip_prefix("per ") {
@@ -438,10 +450,7 @@ fn link_headlines(import: &mut Import) {
 
 /// The import as a unit-cost table file.
 pub fn to_toml(import: &Import, sources: &[String]) -> String {
-    let quoted = |text: &str| toml::Value::String(text.to_string()).to_string();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
+    let header = format!(
         "# The Unit Cost Database v1.2 (2013/14 prices), compiled by New Economy (Manchester) for the\n\
          # Troubled Families Unit of DCLG, as a tfcalc unit-cost table.\n\
          #\n\
@@ -449,7 +458,9 @@ pub fn to_toml(import: &Import, sources: &[String]) -> String {
          # {} lines read; {} unit costs; {} lines skipped (no usable cost). {} headlines whose components\n\
          # split them exactly are composites of those components; {} others stay plain costs.\n\
          # Costs are at their own price years (price_year); `--price-year 2013/14` uprates them with the\n\
-         # GDP deflator to the database's own 2013/14 figures.",
+         # GDP deflator to the database's own 2013/14 figures.\n\
+         \n[table]\nname = \"Unit Cost Database v1.2\"\n\
+         source = \"New Economy (Manchester), Unit Cost Database v1.2, for the Troubled Families Unit (DCLG); published by the Cabinet Office\"\n",
         sources.join(", "),
         import.lines_read,
         import.costs.len(),
@@ -457,10 +468,13 @@ pub fn to_toml(import: &Import, sources: &[String]) -> String {
         import.composite_headlines.len(),
         import.plain_headlines.len(),
     );
-    out.push_str(
-        "\n[table]\nname = \"Unit Cost Database v1.2\"\n\
-         source = \"New Economy (Manchester), Unit Cost Database v1.2, for the Troubled Families Unit (DCLG); published by the Cabinet Office\"\n",
-    );
+    table_toml(import, &header)
+}
+
+/// The import's costs as a unit-cost table file, after `header` (comments and the `[table]` part).
+pub(crate) fn table_toml(import: &Import, header: &str) -> String {
+    let quoted = |text: &str| toml::Value::String(text.to_string()).to_string();
+    let mut out = header.to_string();
     for cost in &import.costs {
         out.push('\n');
         if !cost.components.is_empty() {
@@ -492,6 +506,16 @@ pub fn to_toml(import: &Import, sources: &[String]) -> String {
                 .map(|id| format!("{{ id = {}, quantity = \"1\" }}", quoted(id)))
                 .collect();
             let _ = writeln!(out, "components = [{}]", parts.join(", "));
+        }
+        for (kind, value) in [("economic", cost.economic), ("social", cost.social)] {
+            let Some((amount, year)) = value else {
+                continue;
+            };
+            let _ = writeln!(out, "{kind} = {}", quoted(&amount.to_string()));
+            // Only where it differs: a value is at the cost's price year unless it says otherwise.
+            if year != cost.price_year {
+                let _ = writeln!(out, "{kind}_price_year = {}", quoted(&year.to_string()));
+            }
         }
         let _ = writeln!(out, "agency = {}", quoted(&cost.agency));
         if let Some(detail) = &cost.agency_detail {

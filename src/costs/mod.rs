@@ -8,6 +8,7 @@
 pub mod book;
 pub mod builtin;
 pub mod import_ucd;
+pub mod import_ucd_workbook;
 pub mod table;
 
 pub use book::{AgencyId, CostBook, Override, Service, ServiceId};
@@ -42,6 +43,9 @@ pub struct UnitCost {
     pub unit: String,
     pub unit_plural: Option<String>,
     pub basis: CostBasis,
+    /// Economic and social values (Unit Cost Database v1.4), beside the fiscal cost in `basis`.
+    pub economic: Option<OtherValue>,
+    pub social: Option<OtherValue>,
     pub agency: Option<String>,
     pub agency_detail: Option<String>,
     pub price_year: Option<PriceYear>,
@@ -54,6 +58,14 @@ pub struct UnitCost {
     pub category: Option<String>,
     /// Where the id is written.
     pub origin: Location,
+}
+
+/// A value of a unit cost other than its fiscal cost: an amount and the price year it is in (the
+/// cost's own unless the table says otherwise).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherValue {
+    pub amount: Decimal,
+    pub price_year: Option<PriceYear>,
 }
 
 impl UnitCost {

@@ -3,7 +3,7 @@
 //! One file is one table. Checks that need several tables at once (duplicate ids, composites that
 //! refer to other tables, cycles) happen in [`super::book`].
 
-use super::{Component, Confidence, CostBasis, TableInfo, UnitCost};
+use super::{Component, Confidence, CostBasis, OtherValue, TableInfo, UnitCost};
 use crate::diagnostic::{Diagnostics, Location};
 use crate::price_year::PriceYear;
 use crate::toml_input::{RawNumber, Source};
@@ -37,6 +37,13 @@ struct RawUnitCost {
     unit: Option<String>,
     unit_plural: Option<String>,
     cost: Option<Spanned<RawNumber>>,
+    /// The Unit Cost Database's economic and social values beside the fiscal `cost`, at the same
+    /// price year. Carried with the cost, not added to it.
+    economic: Option<Spanned<RawNumber>>,
+    social: Option<Spanned<RawNumber>>,
+    /// Given only where a value is at another price year than the cost.
+    economic_price_year: Option<Spanned<String>>,
+    social_price_year: Option<Spanned<String>>,
     components: Option<Vec<Spanned<RawComponent>>>,
     agency: Option<Spanned<String>>,
     agency_detail: Option<String>,
@@ -191,6 +198,33 @@ fn parse_unit_cost(
         }
     };
 
+    let price_year = match &raw.price_year {
+        Some(year) => parse_price_year(source, year, diagnostics),
+        None => table.price_year,
+    };
+    let other_value = |kind: &str,
+                       value: &Option<Spanned<RawNumber>>,
+                       year: &Option<Spanned<String>>,
+                       diagnostics: &mut Diagnostics| {
+        let amount = source.decimal(
+            value.as_ref()?,
+            &format!("the {kind} value of `{shown_id}`"),
+            diagnostics,
+        )?;
+        let price_year = match year {
+            Some(year) => Some(parse_price_year(source, year, diagnostics)?),
+            None => price_year,
+        };
+        Some(OtherValue { amount, price_year })
+    };
+    let economic = other_value(
+        "economic",
+        &raw.economic,
+        &raw.economic_price_year,
+        diagnostics,
+    );
+    let social = other_value("social", &raw.social, &raw.social_price_year, diagnostics);
+
     let agency = raw
         .agency
         .as_ref()
@@ -202,10 +236,6 @@ fn parse_unit_cost(
             .hint("add agency = \"Police\" (who bears the cost): the benefits-by-agency table needs it");
     }
 
-    let price_year = match &raw.price_year {
-        Some(year) => parse_price_year(source, year, diagnostics),
-        None => table.price_year,
-    };
     let confidence = raw.confidence.as_ref().and_then(|grade| {
         let parsed = grade.get_ref().parse::<Confidence>();
         if parsed.is_err() {
@@ -231,6 +261,8 @@ fn parse_unit_cost(
         unit: raw.unit.clone().unwrap_or_else(|| "item".to_string()),
         unit_plural: raw.unit_plural.clone(),
         basis: basis?,
+        economic,
+        social,
         agency: agency.filter(|agency| !agency.is_empty()),
         agency_detail: raw
             .agency_detail

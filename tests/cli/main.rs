@@ -24,4 +24,5 @@ mod scale;
 mod screen_and_sheet;
 mod silent_figures;
 mod study_format;
+mod ucd_v14;
 mod unit_costs;
