@@ -219,9 +219,11 @@ pub enum CostsCommand {
     /// The agencies that bear costs, and how many costs each bears
     Agencies,
 
-    /// Convert the Unit Cost Database's CSV export into a unit-cost table (write it with --output)
+    /// Convert the Unit Cost Database (its .xlsx or .xls workbook, or its sheets exported as CSV)
+    /// into a unit-cost table (write it with --output)
     ImportUcd {
-        /// The database's theme sheets exported as CSV (no header row, 14 columns)
+        /// The database's workbook (.xlsx, .xls), or its theme sheets exported as CSV (no header
+        /// row, 14 columns)
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },

@@ -28,6 +28,8 @@ macro_rules! table {
 pub const TABLES: &[BuiltinTable] = &[
     table!("ucd-v1.2", default = true),
     table!("hertfordshire-2013", default = true),
+    // Imported from the v1.4 workbook (March 2015); by name only until it becomes the default.
+    table!("ucd-v1.4", default = false),
 ];
 
 /// The tables loaded when no table is named.

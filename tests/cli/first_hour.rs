@@ -210,8 +210,13 @@ fn a_new_study_runs_at_once_with_no_warning() {
         String::from_utf8_lossy(&output.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    // Three anti-social behaviour incidents at £500 and four local visits at £85.
-    assert_eq!(report["studies"][0]["families"][0]["before"], "1840");
+    // Three anti-social behaviour incidents at £500 in 2002/03 prices, uprated to the study's
+    // 2013/14 (the v1.2 deflator: 500 × 178.383… / 137.744… = £647.5170354959 each), and
+    // four local visits at £85, priced in 2013/14 already.
+    assert_eq!(
+        report["studies"][0]["families"][0]["before"],
+        "2282.5511064877"
+    );
 }
 
 #[test]
