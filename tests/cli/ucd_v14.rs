@@ -379,3 +379,38 @@ fn a_tables_economic_value_must_be_a_number() {
     let stderr = scratch.fails(&["costs", "list", "--costs", "costs.toml"]);
     assert!(stderr.contains("the economic value of `a`"), "{stderr}");
 }
+
+/// `costs show` gives a v1.4 line's economic and social values beside its cost, as stated, and
+/// says that only the fiscal value is costed; the table is built in by name.
+#[test]
+fn costs_show_gives_the_economic_and_social_values_as_stated() {
+    let output = tfcalc()
+        .args(["--quiet", "costs", "show", "HE1.0", "--costs", "ucd-v1.4"])
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(crate::common::table_row(&text, "Cost")[1], "£1,800");
+    assert_eq!(
+        crate::common::table_row(&text, "Social value (2009/10 prices)")[1],
+        "£1,398"
+    );
+    assert!(
+        text.contains("the cost tfcalc adds up is the fiscal value alone"),
+        "{text}"
+    );
+    let output = tfcalc()
+        .args(["--quiet", "costs", "show", "E&E1.0", "--costs", "ucd-v1.4"])
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        crate::common::table_row(&text, "Cost")[1],
+        "£9,800",
+        "{text}"
+    );
+    assert!(text.contains("Economic value"), "{text}");
+    assert!(text.contains("£14,044"), "{text}");
+}

@@ -122,6 +122,22 @@ pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView<'static>
     if let CostBasis::Components(_) = definition.basis {
         add("Built from", Cell::text("its components, below"));
     }
+    // The Unit Cost Database v1.4 gives, beside the fiscal cost that tfcalc costs with, the
+    // economic and social values of some lines: shown as stated, in their own price years, and
+    // never added to the cost (they count the same outcome in other terms).
+    for (label, value) in [
+        ("Economic value", &definition.economic),
+        ("Social value", &definition.social),
+    ] {
+        if let Some(value) = value {
+            let year = value
+                .price_year
+                .or(definition.price_year)
+                .map(|year| format!(" ({year} prices)"))
+                .unwrap_or_default();
+            add(&format!("{label}{year}"), Cell::Money(value.amount));
+        }
+    }
     if let Some(agency) = &definition.agency {
         add("Agency", Cell::text(agency.clone()));
     }
@@ -175,6 +191,11 @@ pub fn cost_detail(book: &CostBook, service: &Service) -> Vec<TableView<'static>
         );
     }
     fields.note(price_note(book));
+    if definition.economic.is_some() || definition.social.is_some() {
+        fields.note(
+            "The economic and social values are as the database states them, in their own price years: the cost tfcalc adds up is the fiscal value alone.",
+        );
+    }
     let mut tables = vec![fields];
 
     if let CostBasis::Components(components) = &definition.basis {
