@@ -234,7 +234,9 @@ fn read_lines(file: &InputPath, lines: &mut Vec<Line>, diagnostics: &mut Diagnos
 
 /// For each spelling, the one to use: spellings that differ only in case become the most common of
 /// them (the first seen on a tie), so `Local authority` joins `Local Authority`.
-fn canonical_spellings<'a>(spellings: impl Iterator<Item = &'a str>) -> HashMap<String, String> {
+pub(crate) fn canonical_spellings<'a>(
+    spellings: impl Iterator<Item = &'a str>,
+) -> HashMap<String, String> {
     let mut counts: IndexMap<String, IndexMap<String, usize>> = IndexMap::new();
     for spelling in spellings {
         *counts

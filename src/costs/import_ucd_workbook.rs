@@ -314,6 +314,29 @@ pub fn import(file: &InputPath, diagnostics: &mut Diagnostics) -> Option<Workboo
     if diagnostics.has_errors() {
         return None;
     }
+    // The workbook spells one agency `Local Authority` on 145 lines and `Local authority` on 25:
+    // one spelling, as the CSV import keeps, so that a study is not warned of two agencies that
+    // are one, from a table it cannot fix.
+    let agencies = super::import_ucd::canonical_spellings(
+        result.import.costs.iter().map(|cost| cost.agency.as_str()),
+    );
+    let details = super::import_ucd::canonical_spellings(
+        result
+            .import
+            .costs
+            .iter()
+            .filter_map(|cost| cost.agency_detail.as_deref()),
+    );
+    for cost in &mut result.import.costs {
+        if let Some(spelling) = agencies.get(&cost.agency) {
+            cost.agency.clone_from(spelling);
+        }
+        if let Some(detail) = &mut cost.agency_detail
+            && let Some(spelling) = details.get(detail.as_str())
+        {
+            detail.clone_from(spelling);
+        }
+    }
     super::import_ucd::finish(&mut result.import);
     check_updated(&mut result, diagnostics);
     Some(result)

@@ -414,3 +414,19 @@ fn costs_show_gives_the_economic_and_social_values_as_stated() {
     assert!(text.contains("Economic value"), "{text}");
     assert!(text.contains("£14,044"), "{text}");
 }
+
+/// The workbook spells one agency two ways (`Local Authority` on 145 lines, `Local authority` on
+/// 25): the import keeps one, as the CSV import does, so that the built-in table warns no study
+/// of two agencies that are one.
+#[test]
+fn the_v14_table_spells_each_agency_one_way() {
+    let table = std::fs::read_to_string(repo().join("unit-costs/ucd-v1.4.toml")).unwrap();
+    assert!(!table.contains("agency = \"Local authority\""));
+    assert_eq!(table.matches("agency = \"Local Authority\"").count(), 170);
+    let output = tfcalc()
+        .args(["costs", "list", "--costs", "ucd-v1.4"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
