@@ -55,10 +55,35 @@ fn cell_text(cell: &Data) -> Result<String, String> {
             "the boolean {}",
             if *value { "TRUE" } else { "FALSE" }
         )),
-        Data::DateTime(_) | Data::DateTimeIso(_) => Err(format!("a date ({cell})")),
+        Data::DateTime(date) => Err(format!("a date ({})", excel_date(date.as_f64()))),
+        Data::DateTimeIso(_) => Err(format!("a date ({cell})")),
         Data::DurationIso(_) => Err(format!("a duration ({cell})")),
         Data::Error(error) => Err(format!("the formula error {error}")),
     }
+}
+
+/// An Excel date serial (days since 1899-12-30, as Excel counts from 1900-03-01) as `yyyy-mm-dd`,
+/// or the serial itself when it is out of range.
+fn excel_date(serial: f64) -> String {
+    if !(61.0..3_000_000.0).contains(&serial) {
+        return format!("serial {serial}");
+    }
+    // Days since 1970-01-01, then the civil date (Howard Hinnant's algorithm).
+    let days = serial.floor() as i64 - 25_569 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Reads one sheet of a workbook into `accumulator`. The account's file is the workbook and sheet.
@@ -227,4 +252,45 @@ pub fn read_file(
     }
     rejects.finish(diagnostics);
     account
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_as_the_text_a_csv_would_hold() {
+        assert_eq!(cell_text(&Data::Float(0.1)), Ok("0.1".to_string()));
+        assert_eq!(cell_text(&Data::Float(0.1 + 0.2)), Ok("0.3".to_string()));
+        assert_eq!(cell_text(&Data::Float(1001.0)), Ok("1001".to_string()));
+        assert_eq!(cell_text(&Data::Int(62)), Ok("62".to_string()));
+        assert_eq!(cell_text(&Data::Empty), Ok(String::new()));
+        assert_eq!(
+            cell_text(&Data::String(" A ".to_string())),
+            Ok(" A ".to_string())
+        );
+        assert_eq!(
+            cell_text(&Data::Bool(true)),
+            Err("the boolean TRUE".to_string())
+        );
+        assert_eq!(
+            cell_text(&Data::Error(calamine::CellErrorType::NA)),
+            Err("the formula error #N/A".to_string())
+        );
+        assert!(cell_text(&Data::Float(f64::NAN)).is_err());
+    }
+
+    #[test]
+    fn dates_show_as_excel_shows_them() {
+        assert_eq!(excel_date(45_352.0), "2024-03-01");
+        assert_eq!(excel_date(25_569.5), "1970-01-01");
+        assert_eq!(excel_date(61.0), "1900-03-01");
+    }
+
+    #[test]
+    fn cell_names_count_columns_from_a() {
+        assert_eq!(cell_name(7, 3), "C7");
+        assert_eq!(cell_name(1, 26), "Z1");
+        assert_eq!(cell_name(2, 27), "AA2");
+    }
 }

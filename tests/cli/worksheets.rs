@@ -172,7 +172,9 @@ fn a_date_in_the_quantity_is_an_error_naming_the_cell() {
         .write("after.csv", "family_id,service,quantity\nA,arrest,1\n");
     let stderr = scratch.fails(&["report", "."]);
     assert!(
-        stderr.contains("extract.xlsx Before!C3: the `quantity` cell Before!C3 holds a date"),
+        stderr.contains(
+            "extract.xlsx Before!C3: the `quantity` cell Before!C3 holds a date (2024-03-01), not a number"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains("format it as Number"), "{stderr}");
@@ -236,4 +238,27 @@ fn skip_bad_rows_accounts_for_every_row_of_a_sheet() {
     let rejects = std::fs::read_to_string(scratch.path().join("tfcalc-rejects.csv")).unwrap();
     assert!(rejects.contains("unknown service `nonsense`"), "{rejects}");
     assert!(rejects.contains("Before!C5 holds a date"), "{rejects}");
+}
+
+#[test]
+fn a_worksheet_entry_with_an_unknown_key_is_an_error() {
+    let scratch = Scratch::new();
+    scratch
+        .write(
+            "study.toml",
+            study_toml(
+                "{ file = \"extract.xlsx\", sheat = \"Before\" }",
+                "\"after.csv\"",
+            ),
+        )
+        .write("after.csv", "family_id,service,quantity\nA,arrest,1\n");
+    let stderr = scratch.fails(&["report", "."]);
+    assert!(
+        stderr.contains("`before` must be a file name, a worksheet, or a list of them"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("before = { file = \"extract.xlsx\", sheet = \"before\" }"),
+        "{stderr}"
+    );
 }
