@@ -642,6 +642,17 @@ fn window_files(
     let mut refused = false;
     for (name, named_at) in names {
         match name {
+            Some((name, Some(sheet)))
+                if !crate::costs::import_ucd_workbook::is_workbook(Path::new(name)) =>
+            {
+                refused = true;
+                diagnostics
+                    .error(
+                        Some(named_at),
+                        format!("`{key}` names the sheet `{sheet}` of {name}, which is not a workbook"),
+                    )
+                    .hint("a sheet is only for an Excel workbook (.xlsx, .xlsm, .xls): remove `sheet` for a CSV");
+            }
             Some((name, sheet)) if !name.trim().is_empty() => files.push(InputPath {
                 path: folder.join(name),
                 named_at: Some(named_at),

@@ -262,3 +262,24 @@ fn a_worksheet_entry_with_an_unknown_key_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_sheet_of_a_csv_is_an_error() {
+    let scratch = Scratch::new();
+    scratch.study(
+        "family_id,service,quantity\nA,arrest,1\n",
+        "family_id,service,quantity\nA,arrest,1\n",
+    );
+    scratch.write(
+        "study.toml",
+        study_toml(
+            "{ file = \"before.csv\", sheet = \"Before\" }",
+            "\"after.csv\"",
+        ),
+    );
+    let stderr = scratch.fails(&["report", "."]);
+    assert!(
+        stderr.contains("`before` names the sheet `Before` of before.csv, which is not a workbook"),
+        "{stderr}"
+    );
+}
