@@ -11,6 +11,9 @@ pub struct InputPath {
     pub path: PathBuf,
     /// Where the path is written (a study file's line), or `None` for the command line.
     pub named_at: Option<Location>,
+    /// For a workbook, the sheet to read (`{ file = "extract.xlsx", sheet = "Before" }`); `None`
+    /// reads its first sheet. Ignored for a CSV.
+    pub sheet: Option<String>,
 }
 
 impl InputPath {
@@ -19,6 +22,7 @@ impl InputPath {
         InputPath {
             path: path.into(),
             named_at: None,
+            sheet: None,
         }
     }
 

@@ -266,18 +266,21 @@ struct RawStudyHeader {
     families: Option<Spanned<RawNumber>>,
 }
 
-/// A window's files as written: `before = "before.csv"`, or a list of names, each kept with its
-/// place so that a file named twice can be reported at both.
+/// A window's files as written: `before = "before.csv"`, a worksheet
+/// (`before = { file = "extract.xlsx", sheet = "Before" }`), or a list of either, each kept with
+/// its place so that a file named twice can be reported at both.
 enum RawFiles {
     One(String),
     Many(Vec<Spanned<toml::Value>>),
+    /// `{ file = ..., sheet = ... }`.
+    Sheet(toml::Table),
     /// A number, a table or anything else that is not a file name.
     Other,
 }
 
 impl<'de> Deserialize<'de> for RawFiles {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+        use serde::de::{MapAccess, SeqAccess};
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RawFiles;
@@ -295,8 +298,12 @@ impl<'de> Deserialize<'de> for RawFiles {
                 Ok(RawFiles::Many(names))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<RawFiles, A::Error> {
-                while entries.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(RawFiles::Other)
+                let mut table = toml::Table::new();
+                while let Some(key) = entries.next_key::<String>()? {
+                    let value = entries.next_value::<toml::Value>()?;
+                    table.insert(key, value);
+                }
+                Ok(RawFiles::Sheet(table))
             }
             fn visit_bool<E>(self, _: bool) -> Result<RawFiles, E> {
                 Ok(RawFiles::Other)
@@ -455,6 +462,7 @@ pub fn parse_study(
         return None;
     };
     let resolve = |written: &Spanned<String>| InputPath {
+        sheet: None,
         path: folder.join(written.get_ref()),
         named_at: Some(source.location(written)),
     };
@@ -584,6 +592,7 @@ pub fn parse_study(
                 // the cost book looks it up by name (see `costs::builtin::is_name`).
                 if crate::costs::builtin::is_name(written.get_ref()) {
                     InputPath {
+                        sheet: None,
                         path: PathBuf::from(written.get_ref()),
                         named_at: Some(source.location(written)),
                     }
@@ -613,11 +622,19 @@ fn window_files(
     diagnostics: &mut Diagnostics,
 ) -> Vec<InputPath> {
     let location = source.location(value);
-    let names: Vec<(Option<&str>, Location)> = match value.get_ref() {
-        RawFiles::One(name) => vec![(Some(name.as_str()), location.clone())],
+    let names: Vec<(Option<FileEntry<'_>>, Location)> = match value.get_ref() {
+        RawFiles::One(name) => vec![(Some((name.as_str(), None)), location.clone())],
+        RawFiles::Sheet(table) => vec![(file_and_sheet(table), location.clone())],
         RawFiles::Many(names) => names
             .iter()
-            .map(|name| (name.get_ref().as_str(), source.location(name)))
+            .map(|name| {
+                let entry = match name.get_ref() {
+                    toml::Value::String(name) => Some((name.as_str(), None)),
+                    toml::Value::Table(table) => file_and_sheet(table),
+                    _ => None,
+                };
+                (entry, source.location(name))
+            })
             .collect(),
         RawFiles::Other => vec![(None, location.clone())],
     };
@@ -625,19 +642,31 @@ fn window_files(
     let mut refused = false;
     for (name, named_at) in names {
         match name {
-            Some(name) if !name.trim().is_empty() => files.push(InputPath {
+            Some((name, Some(sheet)))
+                if !crate::costs::import_ucd_workbook::is_workbook(Path::new(name)) =>
+            {
+                refused = true;
+                diagnostics
+                    .error(
+                        Some(named_at),
+                        format!("`{key}` names the sheet `{sheet}` of {name}, which is not a workbook"),
+                    )
+                    .hint("a sheet is only for an Excel workbook (.xlsx, .xlsm, .xls): remove `sheet` for a CSV");
+            }
+            Some((name, sheet)) if !name.trim().is_empty() => files.push(InputPath {
                 path: folder.join(name),
                 named_at: Some(named_at),
+                sheet: sheet.map(str::to_string),
             }),
             _ => {
                 refused = true;
                 diagnostics
                     .error(
                         Some(named_at),
-                        format!("`{key}` must be a file name, or a list of file names"),
+                        format!("`{key}` must be a file name, a worksheet, or a list of them"),
                     )
                     .hint(format!(
-                        "write {key} = \"{key}.csv\", or {key} = [\"{key}-1.csv\", \"{key}-2.csv\"]"
+                        "write {key} = \"{key}.csv\", {key} = {{ file = \"extract.xlsx\", sheet = \"{key}\" }}, or {key} = [\"{key}-1.csv\", \"{key}-2.csv\"]"
                     ));
             }
         }
@@ -648,6 +677,23 @@ fn window_files(
             .hint(format!("write {key} = \"{key}.csv\""));
     }
     files
+}
+
+/// A window's file entry: the file name and, for a worksheet, the sheet.
+type FileEntry<'a> = (&'a str, Option<&'a str>);
+
+/// A worksheet entry, `{ file = "extract.xlsx", sheet = "Before" }` (`sheet` optional: the first
+/// sheet), as its file and sheet; `None` for any other table.
+fn file_and_sheet(table: &toml::Table) -> Option<FileEntry<'_>> {
+    if table.keys().any(|key| key != "file" && key != "sheet") {
+        return None;
+    }
+    let file = table.get("file")?.as_str()?;
+    let sheet = match table.get("sheet") {
+        None => None,
+        Some(sheet) => Some(sheet.as_str().filter(|sheet| !sheet.is_empty())?),
+    };
+    Some((file, sheet))
 }
 
 /// A window with no files is a window in which nobody used anything: every family's costs in it
@@ -685,6 +731,11 @@ pub fn refuse_files_named_twice(
     for (window, input) in windows {
         let Ok(canonical) = std::fs::canonicalize(&input.path) else {
             continue;
+        };
+        // Two sheets of one workbook are two sources; the same sheet twice is one.
+        let canonical = match &input.sheet {
+            None => canonical,
+            Some(sheet) => canonical.join(format!("#sheet#{sheet}")),
         };
         let Some(&(first_window, first)) = seen.get(&canonical) else {
             seen.insert(canonical, (window, input));

@@ -289,8 +289,10 @@ fn more(count: u64, listed: usize) -> String {
 /// message (an unknown service on 21 lines) are one error listing the lines: the first few, and a
 /// count. What is kept is bounded: at most [`GROUPS_KEPT`] different messages a file, beyond which
 /// rows are counted in one summary line, so that a file of bad rows cannot exhaust memory.
-struct Rejects<'a> {
+pub(super) struct Rejects<'a> {
     file: &'a str,
+    /// For a worksheet, its name: errors then name the cell (`Before!C7`) and rows, not lines.
+    pub(super) sheet: Option<&'a str>,
     options: &'a ReadOptions,
     /// Where the family id and the note are, to pseudonymise rows set aside.
     columns: &'a Columns,
@@ -314,9 +316,10 @@ struct RejectGroup {
 const GROUPS_KEPT: usize = 1000;
 
 impl<'a> Rejects<'a> {
-    fn new(file: &'a str, options: &'a ReadOptions, columns: &'a Columns) -> Self {
+    pub(super) fn new(file: &'a str, options: &'a ReadOptions, columns: &'a Columns) -> Self {
         Rejects {
             file,
+            sheet: None,
             options,
             columns,
             groups: Vec::new(),
@@ -326,7 +329,7 @@ impl<'a> Rejects<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn reject(
+    pub(super) fn reject(
         &mut self,
         rejected: &mut RejectedRows,
         record: &csv::ByteRecord,
@@ -381,8 +384,13 @@ impl<'a> Rejects<'a> {
         });
     }
 
-    fn finish(self, diagnostics: &mut Diagnostics) {
+    pub(super) fn finish(self, diagnostics: &mut Diagnostics) {
         let location = Some(Location::file(self.file));
+        let lines_word = if self.sheet.is_some() {
+            "rows"
+        } else {
+            "lines"
+        };
         if self.set_aside > 0 {
             let count = self.set_aside;
             diagnostics
@@ -400,17 +408,27 @@ impl<'a> Rejects<'a> {
                 });
         }
         for group in self.groups {
-            let location = Location {
-                file: self.file.to_string(),
-                line: Some(group.lines[0]),
-                column: group.column,
+            let location = match self.sheet {
+                None => Location {
+                    file: self.file.to_string(),
+                    line: Some(group.lines[0]),
+                    column: group.column,
+                },
+                Some(sheet) => Location::file(match group.column {
+                    Some(column) => format!(
+                        "{} {sheet}!{}",
+                        self.file,
+                        super::worksheet::cell_name(group.lines[0], column)
+                    ),
+                    None => format!("{} {sheet} row {}", self.file, group.lines[0]),
+                }),
             };
             let message = if group.count == 1 {
                 group.message
             } else {
                 let lines: Vec<String> = group.lines.iter().map(u64::to_string).collect();
                 format!(
-                    "{}, on {} lines: {}{}",
+                    "{}, on {} {lines_word}: {}{}",
                     group.message,
                     group.count,
                     lines.join(", "),

@@ -8,12 +8,14 @@
 //! - [`row`]: the columns, and reading and judging one row (shared by both readers);
 //! - [`fast`]: plain files of any size, on every core, in bounded memory;
 //! - [`detailed`]: any CSV, one row at a time, reporting every problem with its line;
+//! - [`worksheet`]: a sheet of a workbook, its rows judged and accounted as the detailed reader's;
 //! - [`accumulator`]: the exact sums both readers add rows into.
 
 pub mod accumulator;
 pub mod detailed;
 pub mod fast;
 pub mod row;
+pub mod worksheet;
 
 pub use accumulator::{FamilyUsage, Itemise, StudyUsage};
 pub use row::RowError;
@@ -215,6 +217,7 @@ pub fn read_study_usage(
         .iter()
         .map(|(_, input)| {
             options.detailed_only
+                || worksheet::is_workbook(input)
                 || options.encoding == crate::text_file::Encoding::Windows1252
                 || !std::fs::metadata(&input.path).is_ok_and(|metadata| metadata.is_file())
         })
@@ -295,6 +298,26 @@ pub fn read_study_usage(
         }
         let shown = input.shown();
         let errors_before = diagnostics.error_count();
+        if worksheet::is_workbook(input) {
+            let target = detailed::FileToRead {
+                file: &shown,
+                number: number as u32,
+                window: *window,
+            };
+            let account = worksheet::read_file(
+                input,
+                &target,
+                book,
+                &services,
+                options,
+                &mut accumulator,
+                &mut result.rejected,
+                diagnostics,
+            );
+            read_cleanly[number] = diagnostics.error_count() == errors_before;
+            accounts[number] = Some(account);
+            continue;
+        }
         let Some(mut records) = input.open_csv("service-use file", options, diagnostics) else {
             read_cleanly[number] = false;
             accounts[number] = Some(FileAccount {

@@ -26,3 +26,4 @@ mod silent_figures;
 mod study_format;
 mod ucd_v14;
 mod unit_costs;
+mod worksheets;
