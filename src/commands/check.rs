@@ -166,7 +166,13 @@ fn check_study(
     warn_about_windows(&inputs, options.pseudonymise.is_some(), diagnostics);
     warn_about_published_agencies(&inputs, location, diagnostics);
     match ledger::build(inputs) {
-        Ok(ledger) => accounts.extend(ledger.inputs),
+        Ok(ledger) => {
+            ledger
+                .agency_warnings
+                .into_iter()
+                .for_each(|problem| diagnostics.push(problem));
+            accounts.extend(ledger.inputs)
+        }
         Err(errors) => errors
             .problems
             .into_iter()
