@@ -288,3 +288,16 @@ fn an_agencies_table_and_file_together_are_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn published_benefits_of_the_councils_agencies_are_not_warned_of() {
+    let scratch = scratch(&format!(
+        "{MAPPING}\n[published.agencies]\n\"Courts\" = \"3\"\n\"Nobody\" = \"1\"\n"
+    ));
+    let output = scratch.tfcalc().args(["check", "."]).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let all = format!("{stdout}{stderr}");
+    assert!(all.contains("published for \"Nobody\""), "{all}");
+    assert!(!all.contains("published for \"Courts\""), "{all}");
+}
