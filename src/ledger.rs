@@ -56,6 +56,10 @@ pub struct StudyLedger {
     /// A summary study's own `[benefit] per_family`, when it also gives `by_agency` totals.
     pub stated_benefit_per_family: Option<Decimal>,
     pub is_summary: bool,
+    /// How the database's agencies map to the council's own (applied to `agencies`).
+    pub agency_map: crate::agency_map::AgencyMap,
+    /// Warnings about the mapping, and about costs left with "Multiple", for the caller to report.
+    pub agency_warnings: Vec<Problem>,
     /// Whether family ids were replaced by pseudonyms (and notes dropped).
     pub pseudonymised: bool,
 }
@@ -197,6 +201,8 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
         published: study.published.clone(),
         stated_benefit_per_family: None,
         is_summary: false,
+        agency_map: study.agency_map.clone(),
+        agency_warnings: Vec::new(),
         pseudonymised: false,
     };
     let uniform_intervention = context.sum(
@@ -275,6 +281,7 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
         }
     }
 
+    let mut agency_rows = map_agencies(&mut ledger, agency_rows, &context)?;
     for (agency, funding) in split_funding(&ledger.funding, ledger.totals.intervention, &context)? {
         agency_rows
             .entry(agency.clone())
@@ -307,6 +314,54 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
     )?;
     ledger.agencies = agency_rows.into_values().collect();
     Ok(ledger)
+}
+
+/// Maps the database's agencies to the council's (the study's `[agencies]`), and notes what the
+/// caller should warn of. Funding is charged after, to the council's agencies as named.
+fn map_agencies(
+    ledger: &mut StudyLedger,
+    rows: IndexMap<String, AgencyLedger>,
+    context: &Context,
+) -> Result<IndexMap<String, AgencyLedger>, InputErrors> {
+    use crate::agency_map::Figures;
+    let figures: Vec<(String, Figures)> = rows
+        .into_values()
+        .map(|row| {
+            (
+                row.agency,
+                Figures {
+                    before: row.before,
+                    after: row.after,
+                    benefit: row.benefit,
+                },
+            )
+        })
+        .collect();
+    let mapped = crate::agency_map::apply(&ledger.agency_map, figures.clone())
+        .ok_or_else(|| context.overflow("an agency's costs, mapped to the council's agencies"))?;
+    // Mapped names are checked against the database's agencies; "Multiple" after mapping.
+    ledger.agency_warnings = crate::agency_map::warnings(
+        &ledger.agency_map,
+        &figures,
+        &mapped,
+        context.location.as_ref(),
+    );
+    Ok(mapped
+        .into_iter()
+        .map(|(agency, figures)| {
+            (
+                agency.clone(),
+                AgencyLedger {
+                    agency,
+                    before: figures.before,
+                    after: figures.after,
+                    benefit: figures.benefit,
+                    funding: Decimal::ZERO,
+                    net: Decimal::ZERO,
+                },
+            )
+        })
+        .collect())
 }
 
 fn summary_agency(agency: &str, benefit: Decimal) -> AgencyLedger {

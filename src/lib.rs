@@ -6,6 +6,7 @@
 //! figures and renders them. Nothing after the ledger computes money; nothing before a renderer
 //! formats it.
 
+pub mod agency_map;
 pub mod appraisal;
 pub mod cli;
 pub mod commands;

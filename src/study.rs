@@ -34,6 +34,8 @@ pub struct Study {
     /// What the families' services would have cost anyway, per family (Leicestershire "pre-SLF").
     pub counterfactual_per_family: Decimal,
     pub published: Published,
+    /// The council's own agencies: how the database's agencies map to them.
+    pub agency_map: crate::agency_map::AgencyMap,
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +251,7 @@ struct RawStudyFile {
     counterfactual: Option<RawCounterfactual>,
     benefit: Option<RawBenefit>,
     published: Option<RawPublished>,
+    agencies: Option<crate::agency_map::RawAgencies>,
 }
 
 #[derive(Deserialize)]
@@ -264,6 +267,8 @@ struct RawStudyHeader {
     before: Option<Spanned<RawFiles>>,
     after: Option<Spanned<RawFiles>>,
     families: Option<Spanned<RawNumber>>,
+    /// A shared file with the `[agencies]` table.
+    agencies: Option<Spanned<String>>,
 }
 
 /// A window's files as written: `before = "before.csv"`, a worksheet
@@ -572,6 +577,20 @@ pub fn parse_study(
         .map(|published| read_published(&source, published, &intervention, diagnostics))
         .unwrap_or_default();
 
+    let agency_map = match (&raw.agencies, &header.agencies) {
+        (Some(_), Some(file)) => {
+            diagnostics
+                .error(
+                    Some(source.location(file)),
+                    "the study gives both an [agencies] table and `agencies` naming a file",
+                )
+                .hint("give the mapping in one place: the study's [agencies] table or the shared file");
+            None
+        }
+        (Some(table), None) => Some(crate::agency_map::read(&source, table, diagnostics)),
+        (None, Some(file)) => crate::agency_map::load_file(&resolve(file), diagnostics),
+        (None, None) => Some(crate::agency_map::AgencyMap::default()),
+    };
     if diagnostics.error_count() > errors_before {
         return None;
     }
@@ -609,6 +628,7 @@ pub fn parse_study(
         funding_named_at,
         counterfactual_per_family,
         published,
+        agency_map: agency_map?,
     })
 }
 
@@ -1252,6 +1272,7 @@ impl QuickStudy {
             funding_named_at: IndexMap::new(),
             counterfactual_per_family: self.counterfactual_per_family.unwrap_or_default(),
             published: Published::default(),
+            agency_map: crate::agency_map::AgencyMap::default(),
         }
     }
 }

@@ -166,7 +166,13 @@ fn check_study(
     warn_about_windows(&inputs, options.pseudonymise.is_some(), diagnostics);
     warn_about_published_agencies(&inputs, location, diagnostics);
     match ledger::build(inputs) {
-        Ok(ledger) => accounts.extend(ledger.inputs),
+        Ok(ledger) => {
+            ledger
+                .agency_warnings
+                .into_iter()
+                .for_each(|problem| diagnostics.push(problem));
+            accounts.extend(ledger.inputs)
+        }
         Err(errors) => errors
             .problems
             .into_iter()
@@ -359,7 +365,15 @@ fn warn_about_published_agencies(
 ) {
     let Some(_) = &inputs.records else { return };
     for (agency, published) in &inputs.study.published.agencies {
-        if !inputs.book.agencies().iter().any(|known| known == agency) {
+        // The council's agencies the study maps costs to (`[agencies]`) are known too.
+        let mapped_to = inputs
+            .study
+            .agency_map
+            .entries
+            .iter()
+            .flat_map(|entry| &entry.to)
+            .any(|(known, _)| known == agency);
+        if !mapped_to && !inputs.book.agencies().iter().any(|known| known == agency) {
             let hint = crate::suggest::did_you_mean(
                 agency,
                 inputs.book.agencies().iter().map(String::as_str),

@@ -73,6 +73,11 @@ pub fn cost_studies_with_tolerance(
         rejected.append(set_aside)?;
         let started = std::time::Instant::now();
         let mut ledger = ledger::build(inputs)?;
+        let mut agency_warnings = Diagnostics::new();
+        std::mem::take(&mut ledger.agency_warnings)
+            .into_iter()
+            .for_each(|problem| agency_warnings.push(problem));
+        report_warnings(&agency_warnings, global);
         if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
             eprintln!("tfcalc: ledger built in {:?}", started.elapsed());
         }

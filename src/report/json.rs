@@ -152,6 +152,16 @@ struct Assumptions<'a> {
     counterfactual_cost_per_family: Exact,
     funding: FundingJson<'a>,
     published_source: Option<&'a str>,
+    /// The study's `[agencies]`: each database agency and the council's agencies its costs go
+    /// to, with their shares (1 for a rename). Left out when the study maps none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    agency_map: Vec<AgencyMapping<'a>>,
+}
+
+#[derive(Serialize)]
+struct AgencyMapping<'a> {
+    agency: &'a str,
+    to: Vec<Funder<'a>>,
 }
 
 #[derive(Serialize)]
@@ -562,6 +572,23 @@ fn assumptions(ledger: &StudyLedger) -> Assumptions<'_> {
             },
         },
         published_source: ledger.published.source.as_deref(),
+        agency_map: ledger
+            .agency_map
+            .entries
+            .iter()
+            .map(|entry| AgencyMapping {
+                agency: &entry.from,
+                to: entry
+                    .to
+                    .iter()
+                    .map(|(agency, share)| Funder {
+                        agency,
+                        share: Some(exact(*share)),
+                        amount: None,
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

@@ -158,6 +158,7 @@ fn cost_with(
         funding_named_at: Default::default(),
         counterfactual_per_family: Decimal::ZERO,
         published: Published::default(),
+        agency_map: Default::default(),
     };
     let inputs = StudyInputs {
         study,

@@ -1,5 +1,6 @@
 //! One integration binary driving the real `tfcalc` on the examples and on bad-input fixtures.
 
+mod agency_map;
 mod appraisal_edges;
 mod bad_input;
 mod bottom_line;

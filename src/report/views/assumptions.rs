@@ -111,6 +111,16 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                 Funding::Amounts(amounts) => Cell::Phrase(amount_pieces(amounts)),
             },
         );
+        for entry in &ledger.agency_map.entries {
+            add(
+                &format!("Agency mapping: {}", entry.from),
+                Cell::text(if entry.to.len() == 1 {
+                    format!("counted as {}", entry.describe_targets())
+                } else {
+                    format!("split: {}", entry.describe_targets())
+                }),
+            );
+        }
         if let Some(source) = &ledger.published.source {
             add("Published figures from", Cell::text(source.clone()));
         }
