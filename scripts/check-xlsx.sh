@@ -32,11 +32,22 @@ failures=0
 for book in family-e hostile hostile-report; do
   # Every sheet to its own CSV (the filter option's last field, -1, asks for all sheets).
   mkdir -p "$work/$book"
-  if ! timeout 180 soffice --headless -env:UserInstallation=file://"$work/lo-profile" \
+  # As many CSVs as the workbook has sheets. Each conversion has a profile of its own: a soffice
+  # still closing under a shared profile takes the next request and returns before writing it
+  # (seen once: a workbook read with sheets missing). A short conversion is tried again, and said.
+  sheets_in_book=$(python3 -c "import sys, openpyxl; print(len(openpyxl.load_workbook(sys.argv[1]).sheetnames))" "$work/$book.xlsx" 2>/dev/null || echo 0)
+  converted=0
+  for attempt in 1 2; do
+    rm -f "$work/$book"/*.csv
+    timeout 180 soffice --headless -env:UserInstallation=file://"$work/lo-profile-$book-$attempt" \
       --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
-      --outdir "$work/$book" "$work/$book.xlsx" >"$work/$book.log" 2>&1 \
-      || ! ls "$work/$book"/*.csv >/dev/null 2>&1; then
-    echo "check-xlsx: LibreOffice could not open $book.xlsx:" >&2
+      --outdir "$work/$book" "$work/$book.xlsx" >"$work/$book.log" 2>&1 || true
+    converted=$(find "$work/$book" -name '*.csv' | wc -l)
+    [ "$converted" -gt 0 ] && [ "$converted" -ge "$sheets_in_book" ] && break
+    echo "check-xlsx: LibreOffice wrote $converted of $sheets_in_book sheets of $book.xlsx (attempt $attempt)" >&2
+  done
+  if [ "$converted" -eq 0 ] || [ "$converted" -lt "$sheets_in_book" ]; then
+    echo "check-xlsx: LibreOffice could not open $book.xlsx whole:" >&2
     cat "$work/$book.log" >&2
     failures=$((failures + 1))
     continue
