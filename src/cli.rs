@@ -63,13 +63,14 @@ pub struct GlobalArgs {
 
     /// Uprate every unit cost from its own price year to this one (e.g. 2013/14) with the GDP
     /// deflator. A bare year (2024) is a calendar year, taken only with a calendar-year
-    /// --deflator series. Overrides a study's price_year
+    /// deflator series (--deflator hmt-gdp-deflator-2024). Overrides a study's price_year
     #[arg(long, value_name = "YEAR", global = true, value_parser = parse_price_year)]
     pub price_year: Option<PriceYear>,
 
     /// The GDP deflator series to uprate with: a TOML file of [index] (year = index) or
-    /// [percent_change], by financial year ("2023/24") or calendar year ("2024"). Overrides a
-    /// study's deflator. [default: the Unit Cost Database's series, 1989/90 to 2017/18]
+    /// [percent_change], by financial year ("2023/24") or calendar year ("2024"), or a shipped
+    /// series by name (hmt-gdp-deflator-2024: HM Treasury's, calendar years 1990 to 2024).
+    /// Overrides a study's deflator. [default: the Unit Cost Database's series, 1989/90 to 2017/18]
     #[arg(long, value_name = "FILE", global = true)]
     pub deflator: Option<PathBuf>,
 

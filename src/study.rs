@@ -23,8 +23,14 @@ pub struct Study {
     pub window_months: Option<u64>,
     /// Unit-cost tables to load, in order. Empty means the built-in reference tables.
     pub unit_cost_tables: Vec<InputPath>,
+    /// The year to report in. A bare year (`2024`) is kept as the calendar year: it is right with a
+    /// calendar-year deflator series and ambiguous with a financial-year one, and which series is
+    /// in use is known only once the deflator is read (see `Uprating::check_target_given`).
     pub price_year: Option<PriceYear>,
-    /// A deflator series file to uprate with, instead of the built-in one.
+    /// Where `price_year` is written, for messages about it.
+    pub price_year_at: Option<Location>,
+    /// A deflator series file to uprate with, instead of the built-in one; or a shipped series'
+    /// name, kept as written.
     pub deflator: Option<InputPath>,
     pub data: StudyData,
     pub intervention: Intervention,
@@ -480,7 +486,7 @@ pub fn parse_study(
         header
             .price_year
             .as_ref()
-            .and_then(|year| match year.get_ref().parse::<PriceYear>() {
+            .and_then(|year| match PriceYear::parse_target(year.get_ref()) {
                 Ok(year) => Some(year),
                 Err(message) => {
                     diagnostics.error(Some(source.location(year)), message);
@@ -621,7 +627,20 @@ pub fn parse_study(
             })
             .collect(),
         price_year,
-        deflator: header.deflator.as_ref().map(resolve),
+        price_year_at: header.price_year.as_ref().map(|year| source.location(year)),
+        deflator: header.deflator.as_ref().map(|written| {
+            // A shipped series' name is kept as written, not joined to the study's folder, as
+            // a built-in table's name is.
+            if crate::uprating::Deflator::shipped(written.get_ref()).is_some() {
+                InputPath {
+                    sheet: None,
+                    path: PathBuf::from(written.get_ref()),
+                    named_at: Some(source.location(written)),
+                }
+            } else {
+                resolve(written)
+            }
+        }),
         data: data?,
         intervention,
         funding,
@@ -1250,6 +1269,7 @@ impl QuickStudy {
             window_months: self.window_months,
             unit_cost_tables: self.unit_cost_tables,
             price_year: None,
+            price_year_at: None,
             deflator: None,
             data: StudyData::Records {
                 before: self.before.into_iter().map(InputPath::given).collect(),

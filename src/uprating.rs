@@ -2,7 +2,9 @@
 //! deflator series published with the Unit Cost Database.
 
 use crate::diagnostic::{Diagnostics, Location};
+use crate::input_path::InputPath;
 use crate::price_year::PriceYear;
+use crate::text_file::Encoding;
 use crate::toml_input::{RawNumber, Source};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -13,6 +15,45 @@ use toml::Spanned;
 
 /// The deflator series compiled into the binary.
 const BUILTIN: &str = include_str!("../unit-costs/gdp-deflator.toml");
+
+/// The series shipped in `unit-costs/`, compiled in and named by their file's stem, so that a study
+/// names one (`deflator = "hmt-gdp-deflator-2024"`) and works wherever its folder is copied, and
+/// an installed tfcalc, with no `unit-costs/` folder beside it, has them too.
+const SHIPPED: [(&str, &str); 2] = [
+    ("gdp-deflator", BUILTIN),
+    (
+        "hmt-gdp-deflator-2024",
+        include_str!("../unit-costs/hmt-gdp-deflator-2024.toml"),
+    ),
+];
+
+/// The shipped calendar-year series, which messages suggest for calendar-year prices.
+pub const SHIPPED_CALENDAR: &str = "hmt-gdp-deflator-2024";
+
+/// The names of the shipped series, for messages: `gdp-deflator, hmt-gdp-deflator-2024`.
+pub fn shipped_names() -> String {
+    SHIPPED.map(|(name, _)| name).join(", ")
+}
+
+/// Where the deflator series in use came from, for messages that say how to change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesGiven {
+    /// `--deflator`.
+    Flag,
+    /// The study's `deflator`.
+    Study,
+    /// Neither: the built-in series.
+    BuiltIn,
+}
+
+/// Where the price year to report in came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearGiven {
+    /// `--price-year`.
+    Flag,
+    /// The study's `price_year`.
+    Study,
+}
 
 /// A price index by year: by financial year (`2013/14`), or by calendar year (`2024`).
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +107,62 @@ impl Deflator {
             &mut diagnostics,
         )
         .expect("the built-in deflator series is valid")
+    }
+
+    /// A shipped series by its name, exactly as [`SHIPPED`] spells it.
+    pub fn shipped(name: &str) -> Option<Deflator> {
+        let (name, text) = SHIPPED.iter().find(|(known, _)| *known == name)?;
+        let mut diagnostics = Diagnostics::new();
+        Deflator::parse(
+            &format!("unit-costs/{name}.toml (built in)"),
+            text,
+            &mut diagnostics,
+        )
+    }
+
+    /// The series `--deflator` or a study's `deflator` names: a shipped series when the value is
+    /// exactly its name, else the file at that path. A name is only ever one of the shipped ones, so
+    /// a file written before names existed keeps its meaning whatever it is called.
+    pub fn load(
+        input: &InputPath,
+        encoding: Encoding,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Deflator> {
+        if let Some(deflator) = input.path.to_str().and_then(Deflator::shipped) {
+            return Some(deflator);
+        }
+        // A missing file with no extension may be a misspelt name: say so, with the names.
+        let name_like = input
+            .path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .filter(|_| input.path.extension().is_none() && !input.path.exists());
+        if let Some(name) = name_like {
+            let location = input
+                .named_at
+                .clone()
+                .unwrap_or_else(|| Location::file(input.shown()));
+            let relative_to = if input.named_at.is_some() {
+                "the study file's folder"
+            } else {
+                "the folder you ran tfcalc in"
+            };
+            diagnostics
+                .error(
+                    Some(location),
+                    format!(
+                        "the deflator series {} does not exist, and {name:?} is not the name of a series tfcalc ships",
+                        input.path.display()
+                    ),
+                )
+                .hint(format!(
+                    "give the path of a deflator file (relative to {relative_to}), or a shipped series by its name: {}",
+                    shipped_names()
+                ));
+            return None;
+        }
+        let text = input.read_string("deflator series", encoding, diagnostics)?;
+        Deflator::parse(&input.shown(), &text, diagnostics)
     }
 
     pub fn parse(name: &str, text: &str, diagnostics: &mut Diagnostics) -> Option<Deflator> {
@@ -209,6 +306,16 @@ impl Deflator {
         *self.index.keys().next_back().expect("a series has a year")
     }
 
+    /// The first and last years of the series as it is written: calendar years for a calendar
+    /// series.
+    pub fn series_years(&self) -> (PriceYear, PriceYear) {
+        let year = |start| PriceYear {
+            start,
+            calendar: self.calendar,
+        };
+        (year(self.first()), year(self.last()))
+    }
+
     /// The first financial year the series gives an index for.
     pub fn first_year(&self) -> PriceYear {
         PriceYear::financial(self.first())
@@ -253,8 +360,24 @@ impl Deflator {
         last_drawn >= from.start
     }
 
-    /// The series as a report's Assumptions names it: name, source, vintage and, for a calendar
-    /// series used for financial years, the rule that bridges them.
+    /// `calendar` or `financial`: the kind of year the series is by.
+    pub fn kind(&self) -> &'static str {
+        if self.calendar {
+            "calendar"
+        } else {
+            "financial"
+        }
+    }
+
+    /// How a financial year's index is made from a calendar-year series, when this series is one:
+    /// unit costs are always at financial years, so every uprating with it uses the rule.
+    pub fn financial_year_rule(&self) -> Option<&'static str> {
+        self.calendar
+            .then_some("a financial year t/t+1 is taken as ¾ of calendar year t plus ¼ of t+1")
+    }
+
+    /// The series as a report's Assumptions names it: name, source, vintage, the kind of year it
+    /// is by and, for a calendar series used for financial years, the rule that bridges them.
     pub fn describe(&self) -> String {
         let mut text = self.name.clone();
         if let Some(source) = &self.source {
@@ -263,8 +386,9 @@ impl Deflator {
         if let Some(vintage) = &self.vintage {
             text.push_str(&format!("; vintage: {vintage}"));
         }
-        if self.calendar {
-            text.push_str("; calendar-year series: a financial year t/t+1 is taken as ¾ of calendar year t plus ¼ of t+1");
+        match self.financial_year_rule() {
+            Some(rule) => text.push_str(&format!("; calendar-year series: {rule}")),
+            None => text.push_str("; financial-year series"),
         }
         text
     }
@@ -328,6 +452,16 @@ fn compound(
     Some(index)
 }
 
+/// A year an uprating draws on, with the series' index for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearUsed {
+    pub year: PriceYear,
+    /// I(year); for a financial year from a calendar series, by [`Deflator::financial_year_rule`].
+    pub index: Decimal,
+    /// Whether the index was a forecast when the series was published.
+    pub forecast: bool,
+}
+
 /// A request to express every cost in one price year.
 #[derive(Debug, Clone)]
 pub struct Uprating {
@@ -339,9 +473,105 @@ impl Uprating {
     /// Reports, once, a target year the series does not reach. Checked before any cost is uprated:
     /// otherwise every cost fails on its own and the user reads hundreds of errors for one cause.
     pub fn check_target(&self, location: Option<Location>, diagnostics: &mut Diagnostics) -> bool {
+        self.check_target_given(location, YearGiven::Flag, None, diagnostics)
+    }
+
+    /// As [`Uprating::check_target`], for a price year and a series given as `year` and `series`
+    /// say, so that the message says how to fix what was given where it was given: a study's
+    /// `price_year` in the study, `--price-year` on the command line. `series` is `None` where the
+    /// command reads `--deflator` as a path only (the `costs` commands).
+    pub fn check_target_given(
+        &self,
+        location: Option<Location>,
+        year: YearGiven,
+        series: Option<SeriesGiven>,
+        diagnostics: &mut Diagnostics,
+    ) -> bool {
         if self.deflator.index(self.target).is_some() {
             return true;
         }
+        let Some(series) = series else {
+            return self.check_target_path_only(location, diagnostics);
+        };
+        let calendar_series = Deflator::shipped(SHIPPED_CALENDAR).filter(|shipped| {
+            shipped
+                .index(PriceYear::calendar(self.target.start))
+                .is_some()
+        });
+        if self.target.calendar && !self.deflator.calendar {
+            let in_use = match series {
+                SeriesGiven::Flag => format!("{}, from --deflator", self.deflator.name),
+                SeriesGiven::Study => format!("{}, the study's deflator", self.deflator.name),
+                SeriesGiven::BuiltIn => format!("{}, built in", self.deflator.name),
+            };
+            let calendar_fix = match (&calendar_series, year, series) {
+                (Some(_), YearGiven::Study, SeriesGiven::Study | SeriesGiven::BuiltIn) => format!(
+                    "add deflator = \"{SHIPPED_CALENDAR}\" to the study's [study] (HM Treasury's calendar-year series, shipped with tfcalc)"
+                ),
+                (Some(_), _, _) => format!(
+                    "give --deflator {SHIPPED_CALENDAR} (HM Treasury's calendar-year series, shipped with tfcalc)"
+                ),
+                (None, YearGiven::Study, SeriesGiven::Study | SeriesGiven::BuiltIn) => {
+                    "name a calendar-year series that covers it in the study's deflator = \"FILE\""
+                        .to_string()
+                }
+                (None, _, _) => {
+                    "give a calendar-year series that covers it with --deflator FILE".to_string()
+                }
+            };
+            let where_year = match year {
+                YearGiven::Study => "price_year",
+                YearGiven::Flag => "--price-year",
+            };
+            diagnostics
+                .error(location, self.target.ambiguity())
+                .hint(format!(
+                    "a bare year is a calendar year only with a calendar-year deflator series, and the one in use ({in_use}) is by financial year: write {where_year} as a financial year, or, for calendar {} prices, {calendar_fix}",
+                    self.target.start
+                ));
+            return false;
+        }
+        let newer = match year {
+            YearGiven::Study => format!(
+                "give a newer series in the study's deflator = \"FILE\" (or with --deflator FILE); tfcalc ships HM Treasury's calendar-year series to 2024 as deflator = \"{SHIPPED_CALENDAR}\""
+            ),
+            YearGiven::Flag => format!(
+                "give a newer series with --deflator FILE (or deflator = \"FILE\" in the study's [study]); tfcalc ships HM Treasury's calendar-year series to 2024 as --deflator {SHIPPED_CALENDAR}"
+            ),
+        };
+        diagnostics
+            .error(
+                location,
+                format!(
+                    "price year {} is outside the GDP deflator series ({}), which covers {}",
+                    self.target,
+                    self.deflator.name,
+                    self.deflator.covers()
+                ),
+            )
+            .hint(format!(
+                "choose a price year from {} to {}{}, or {newer}",
+                self.deflator.first_year(),
+                self.deflator.last_year(),
+                if self.deflator.calendar {
+                    format!(
+                        " (or a calendar year from {} to {}, written bare)",
+                        self.deflator.first(),
+                        self.deflator.last()
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+        false
+    }
+
+    /// The messages of a command that reads `--deflator` as a path only.
+    fn check_target_path_only(
+        &self,
+        location: Option<Location>,
+        diagnostics: &mut Diagnostics,
+    ) -> bool {
         if self.target.calendar && !self.deflator.calendar {
             diagnostics
                 .error(location, self.target.ambiguity())
@@ -367,6 +597,33 @@ impl Uprating {
                 self.deflator.last_year()
             ));
         false
+    }
+
+    /// The years the figures draw on: the target year and the price years of the costs used,
+    /// in order, each with its index. A year the series lacks is left out: loading refuses a
+    /// cost at such a year before any figure is made.
+    pub fn years_used(&self, cost_years: impl IntoIterator<Item = PriceYear>) -> Vec<YearUsed> {
+        let years: std::collections::BTreeSet<PriceYear> =
+            std::iter::once(self.target).chain(cost_years).collect();
+        years
+            .into_iter()
+            .filter_map(|year| {
+                Some(YearUsed {
+                    year,
+                    index: self.deflator.index(year)?,
+                    forecast: self.deflator.is_forecast(year),
+                })
+            })
+            .collect()
+    }
+
+    /// The target as a report heads its prices with: `2023/24`, or `calendar-year 2024`.
+    pub fn target_words(&self) -> String {
+        if self.target.calendar {
+            format!("calendar-year {}", self.target)
+        } else {
+            self.target.to_string()
+        }
     }
 
     pub fn to(target: PriceYear) -> Uprating {

@@ -13,7 +13,7 @@ use crate::output::InputFiles;
 use crate::pseudonym;
 use crate::reconcile as reconciliation;
 use crate::study::{QuickStudy, Study, StudyData, load_study};
-use crate::uprating::{Deflator, Uprating};
+use crate::uprating::{Deflator, SeriesGiven, Uprating, YearGiven};
 use crate::usage::{Itemise, RejectedRows, read_study_usage};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -433,21 +433,30 @@ pub fn read_inputs(
     if summary {
         warn_of_price_year_on_summary(&study, global, diagnostics);
     }
-    let deflator = load_deflator(&study, global, options, diagnostics)?;
-    let uprating = global
-        .price_year
-        .or(study.price_year)
+    let (deflator, series_given) = load_deflator(&study, global, options, diagnostics)?;
+    // `--price-year` wins over the study's own, which is then not used, so not checked.
+    let target = match (global.price_year, study.price_year) {
+        (Some(year), _) => Some((year, YearGiven::Flag)),
+        (None, Some(year)) => Some((year, YearGiven::Study)),
+        (None, None) => None,
+    };
+    let uprating = target
         .filter(|_| !summary)
-        .map(|target| Uprating::with(target, deflator.clone()));
-    if let Some(uprating) = &uprating {
-        let location = study
+        .map(|(target, given)| (Uprating::with(target, deflator.clone()), given));
+    if let Some((uprating, given)) = &uprating {
+        let study_file = study
             .path
             .as_deref()
             .map(|path| Location::file(display_path(path)));
-        if !uprating.check_target(location, diagnostics) {
+        let location = match given {
+            YearGiven::Study => study.price_year_at.clone().or(study_file),
+            YearGiven::Flag => study_file,
+        };
+        if !uprating.check_target_given(location, *given, Some(series_given), diagnostics) {
             return None;
         }
     }
+    let uprating = uprating.map(|(uprating, _)| uprating);
     let book = CostBook::load(&tables, uprating.as_ref(), options.encoding, diagnostics);
     if let Some(book) = &book {
         check_published_item_services(&study, book, diagnostics);
@@ -508,17 +517,14 @@ fn load_deflator(
     global: &GlobalArgs,
     options: &ReadOptions,
     diagnostics: &mut Diagnostics,
-) -> Option<Arc<Deflator>> {
-    let Some(input) = global
-        .deflator
-        .as_ref()
-        .map(InputPath::given)
-        .or_else(|| study.deflator.clone())
-    else {
-        return Some(Arc::new(Deflator::builtin()));
+) -> Option<(Arc<Deflator>, SeriesGiven)> {
+    let (input, given) = match (&global.deflator, &study.deflator) {
+        (Some(path), _) => (InputPath::given(path), SeriesGiven::Flag),
+        (None, Some(input)) => (input.clone(), SeriesGiven::Study),
+        (None, None) => return Some((Arc::new(Deflator::builtin()), SeriesGiven::BuiltIn)),
     };
-    let text = input.read_string("deflator series", options.encoding, diagnostics)?;
-    Deflator::parse(&input.shown(), &text, diagnostics).map(Arc::new)
+    Deflator::load(&input, options.encoding, diagnostics)
+        .map(|deflator| (Arc::new(deflator), given))
 }
 
 /// `--price-year`, or a study's own `price_year`, given for a summary study: warned of, not

@@ -146,6 +146,9 @@ struct Assumptions<'a> {
     /// The deflator costs were uprated with to `price_year`, if they were.
     #[serde(skip_serializing_if = "Option::is_none")]
     uprated_with: Option<&'a str>,
+    /// The deflator series in full, as the Assumptions table describes it, or null when no cost
+    /// was uprated.
+    deflator: Option<DeflatorUsed<'a>>,
     unit_cost_tables: Vec<CostTable<'a>>,
     overrides: Vec<Overridden<'a>>,
     intervention_items: Vec<InterventionLine<'a>>,
@@ -156,6 +159,73 @@ struct Assumptions<'a> {
     /// to, with their shares (1 for a rename). Left out when the study maps none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     agency_map: Vec<AgencyMapping<'a>>,
+}
+
+#[derive(Serialize)]
+struct DeflatorUsed<'a> {
+    name: &'a str,
+    source: Option<&'a str>,
+    vintage: Option<&'a str>,
+    /// `calendar` or `financial`: the kind of year the series is by.
+    kind: &'static str,
+    /// The first and last years the series gives, as it writes them.
+    covers: Covers,
+    /// For a calendar-year series, how a financial year's index is made from it; else null.
+    financial_year_rule: Option<&'static str>,
+    /// The year costs were uprated to (as the study's `price_year`).
+    price_year: String,
+    /// Years from this one on were forecasts when the series was published; null if none were.
+    forecast_from: Option<String>,
+    /// The years used that were forecasts: of `years_used`, those with `forecast`.
+    forecast_years_used: Vec<String>,
+    /// The target and the own price years of the unit costs used, each with its index.
+    years_used: Vec<DeflatorYear>,
+}
+
+#[derive(Serialize)]
+struct Covers {
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize)]
+struct DeflatorYear {
+    year: String,
+    index: Exact,
+    forecast: bool,
+}
+
+fn deflator_used(ledger: &StudyLedger) -> Option<DeflatorUsed<'_>> {
+    let uprating = ledger.book.uprating()?;
+    let deflator = &uprating.deflator;
+    let years = views::deflator_years_used(ledger);
+    let (from, to) = deflator.series_years();
+    Some(DeflatorUsed {
+        name: &deflator.name,
+        source: deflator.source.as_deref(),
+        vintage: deflator.vintage.as_deref(),
+        kind: deflator.kind(),
+        covers: Covers {
+            from: from.to_string(),
+            to: to.to_string(),
+        },
+        financial_year_rule: deflator.financial_year_rule(),
+        price_year: uprating.target.to_string(),
+        forecast_from: deflator.forecast_from.map(|year| year.to_string()),
+        forecast_years_used: years
+            .iter()
+            .filter(|used| used.forecast)
+            .map(|used| used.year.to_string())
+            .collect(),
+        years_used: years
+            .iter()
+            .map(|used| DeflatorYear {
+                year: used.year.to_string(),
+                index: exact(used.index),
+                forecast: used.forecast,
+            })
+            .collect(),
+    })
 }
 
 #[derive(Serialize)]
@@ -519,6 +589,7 @@ fn assumptions(ledger: &StudyLedger) -> Assumptions<'_> {
         uprated_with: book
             .uprating()
             .map(|uprating| uprating.deflator.name.as_str()),
+        deflator: deflator_used(ledger),
         // A summary study is costed from no unit costs: the tables loaded for it are not what
         // its figures rest on, and the assumptions table leaves them out too.
         unit_cost_tables: if ledger.is_summary {

@@ -140,6 +140,7 @@ fn cost_with(
         window_months: Some(6),
         unit_cost_tables: Vec::new(),
         price_year: None,
+        price_year_at: None,
         deflator: None,
         data: StudyData::Records {
             before: before_files.clone(),

@@ -40,21 +40,18 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                 "Prices",
                 Cell::text(match ledger.book.uprating() {
                     Some(uprating) => {
-                        let deflator = &uprating.deflator;
                         let mut text = format!(
                             "{} prices: unit costs uprated from their own price years with the {}",
-                            uprating.target,
-                            deflator.describe()
+                            uprating.target_words(),
+                            uprating.deflator.describe()
                         );
                         // A forecast index is a guess the series' publisher later revised: a
                         // reader should know which figures rest on one.
-                        let mut forecasts: Vec<String> = std::iter::once(uprating.target)
-                            .chain(ledger.book.services().iter().filter_map(|s| s.definition.price_year))
-                            .filter(|year| deflator.is_forecast(*year))
-                            .map(|year| year.to_string())
+                        let forecasts: Vec<String> = super::deflator_years_used(ledger)
+                            .into_iter()
+                            .filter(|used| used.forecast)
+                            .map(|used| used.year.to_string())
                             .collect();
-                        forecasts.sort();
-                        forecasts.dedup();
                         if !forecasts.is_empty() {
                             text.push_str(&format!(
                                 "; forecast when the series was published: {}",
@@ -66,6 +63,23 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                     None => "each unit cost at its own price year (not uprated; --price-year uprates them)".to_string(),
                 }),
             );
+            // The indices themselves, so that a reader can redo any uprating by hand:
+            // cost × I(target) ÷ I(its own year).
+            let years = super::deflator_years_used(ledger);
+            if !years.is_empty() {
+                let indices: Vec<String> = years
+                    .iter()
+                    .map(|used| {
+                        format!(
+                            "{}: {}{}",
+                            used.year,
+                            crate::report::json::decimal_text(used.index),
+                            if used.forecast { " (forecast)" } else { "" }
+                        )
+                    })
+                    .collect();
+                add("Deflator index used", Cell::text(indices.join("; ")));
+            }
             let tables: Vec<String> = ledger
                 .book
                 .tables()

@@ -189,6 +189,19 @@ fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLi
     }
 }
 
+/// The years a study's uprated figures draw on (the target, and the own price years of the unit
+/// costs it used and their parts), with the deflator's index for each; empty if it is not uprated.
+pub(crate) fn deflator_years_used(ledger: &StudyLedger) -> Vec<crate::uprating::YearUsed> {
+    let Some(uprating) = ledger.book.uprating() else {
+        return Vec::new();
+    };
+    uprating.years_used(
+        unit_costs_used(ledger)
+            .into_iter()
+            .filter_map(|id| ledger.book.service(id).definition.price_year),
+    )
+}
+
 /// For a cost uprated from another price year, the cost as its table states it and that year.
 pub(crate) fn uprated_from(
     book: &crate::costs::CostBook,
