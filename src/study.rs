@@ -598,6 +598,19 @@ pub fn parse_study(
         &header.description,
         raw.counterfactual.as_ref().map(|c| &c.description),
     );
+    // A built-in table's or deflator's name is kept as written, not joined to the study's
+    // folder: it is looked up by name (see `costs::builtin::is_name`).
+    let resolve_or_name = |written: &Spanned<String>| {
+        if crate::costs::builtin::is_name(written.get_ref()) {
+            InputPath {
+                sheet: None,
+                path: PathBuf::from(written.get_ref()),
+                named_at: Some(source.location(written)),
+            }
+        } else {
+            resolve(written)
+        }
+    };
     Some(Study {
         name: header.name.unwrap_or_else(|| default_name(path.as_deref())),
         path,
@@ -606,22 +619,10 @@ pub fn parse_study(
             .unit_costs
             .unwrap_or_default()
             .iter()
-            .map(|written| {
-                // A built-in table's name is kept as written, not joined to the study's folder:
-                // the cost book looks it up by name (see `costs::builtin::is_name`).
-                if crate::costs::builtin::is_name(written.get_ref()) {
-                    InputPath {
-                        sheet: None,
-                        path: PathBuf::from(written.get_ref()),
-                        named_at: Some(source.location(written)),
-                    }
-                } else {
-                    resolve(written)
-                }
-            })
+            .map(resolve_or_name)
             .collect(),
         price_year,
-        deflator: header.deflator.as_ref().map(resolve),
+        deflator: header.deflator.as_ref().map(resolve_or_name),
         data: data?,
         intervention,
         funding,

@@ -17,7 +17,7 @@ fn a_price_year_past_the_deflator_is_one_error_naming_the_range_and_the_remedy()
     assert!(!stderr.contains("more"), "{stderr}");
     assert!(
         stderr.contains("price year 2023/24 is outside the GDP deflator series")
-            && stderr.contains("which covers 1989/90 to 2017/18"),
+            && stderr.contains("which covers 1989/90 to 2019/20"),
         "{stderr}"
     );
     assert!(stderr.contains("--deflator FILE"), "{stderr}");

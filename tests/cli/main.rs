@@ -7,6 +7,7 @@ mod bottom_line;
 mod common;
 mod contradictions;
 mod current_prices;
+mod default_tables;
 mod edge_figures;
 mod error_snapshots;
 mod family_e;
