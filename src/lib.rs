@@ -33,6 +33,7 @@ pub mod text_file;
 pub mod toml_input;
 pub mod uprating;
 pub mod usage;
+pub mod worksheet;
 
 use cli::{Cli, Command};
 use std::process::ExitCode;
