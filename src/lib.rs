@@ -29,6 +29,7 @@ pub mod report;
 pub mod spreadsheet;
 pub mod study;
 pub mod suggest;
+pub mod table_input;
 pub mod text_file;
 pub mod toml_input;
 pub mod uprating;

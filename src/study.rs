@@ -67,7 +67,7 @@ pub struct SummaryBenefit {
 pub struct Intervention {
     /// Items every family costs.
     pub items: Vec<InterventionItem>,
-    /// A CSV of `family_id,item,amount` with amounts for individual families.
+    /// A CSV or worksheet of `family_id,item,amount` with amounts for individual families.
     pub per_family_file: Option<InputPath>,
 }
 
@@ -332,7 +332,8 @@ impl<'de> Deserialize<'de> for RawFiles {
 struct RawIntervention {
     per_family: Option<Spanned<RawNumber>>,
     items: Option<Vec<Spanned<RawItem>>>,
-    file: Option<Spanned<String>>,
+    /// `file = "interventions.csv"`, or a worksheet.
+    file: Option<Spanned<RawFiles>>,
     funding: Option<Spanned<IndexMap<String, Spanned<RawNumber>>>>,
     funding_amounts: Option<Spanned<IndexMap<String, Spanned<RawNumber>>>>,
 }
@@ -549,7 +550,7 @@ pub fn parse_study(
         .collect();
     let (intervention, funding) = match &raw.intervention {
         Some(raw_intervention) => (
-            read_intervention(&source, raw_intervention, &resolve, diagnostics),
+            read_intervention(&source, raw_intervention, folder, diagnostics),
             read_funding(&source, raw_intervention, diagnostics),
         ),
         None => (Intervention::default(), Funding::Unstated),
@@ -660,25 +661,11 @@ fn window_files(
     };
     let mut files = Vec::new();
     let mut refused = false;
-    for (name, named_at) in names {
-        match name {
-            Some((name, Some(sheet)))
-                if !crate::costs::import_ucd_workbook::is_workbook(Path::new(name)) =>
-            {
-                refused = true;
-                diagnostics
-                    .error(
-                        Some(named_at),
-                        format!("`{key}` names the sheet `{sheet}` of {name}, which is not a workbook"),
-                    )
-                    .hint("a sheet is only for an Excel workbook (.xlsx, .xlsm, .xls): remove `sheet` for a CSV");
-            }
-            Some((name, sheet)) if !name.trim().is_empty() => files.push(InputPath {
-                path: folder.join(name),
-                named_at: Some(named_at),
-                sheet: sheet.map(str::to_string),
-            }),
-            _ => {
+    for (entry, named_at) in names {
+        match resolve_entry(key, entry, named_at, folder, diagnostics) {
+            Resolved::File(input) => files.push(input),
+            Resolved::Refused => refused = true,
+            Resolved::NotAFile(named_at) => {
                 refused = true;
                 diagnostics
                     .error(
@@ -714,6 +701,73 @@ fn file_and_sheet(table: &toml::Table) -> Option<FileEntry<'_>> {
         Some(sheet) => Some(sheet.as_str().filter(|sheet| !sheet.is_empty())?),
     };
     Some((file, sheet))
+}
+
+/// A file entry, resolved.
+enum Resolved {
+    File(InputPath),
+    /// Refused, with the error recorded.
+    Refused,
+    /// Not a file name or a worksheet at all: the caller's message says what its key may hold.
+    NotAFile(Location),
+}
+
+/// Resolves one file entry, written at `named_at`, against the study's folder. A sheet named for
+/// a file that is not a workbook is refused here, for every key alike.
+fn resolve_entry(
+    key: &str,
+    entry: Option<FileEntry<'_>>,
+    named_at: Location,
+    folder: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Resolved {
+    match entry {
+        Some((name, Some(sheet))) if !crate::worksheet::is_workbook(Path::new(name)) => {
+            diagnostics
+                .error(
+                    Some(named_at),
+                    format!("`{key}` names the sheet `{sheet}` of {name}, which is not a workbook"),
+                )
+                .hint("a sheet is only for an Excel workbook (.xlsx, .xlsm, .xls): remove `sheet` for a CSV");
+            Resolved::Refused
+        }
+        Some((name, sheet)) if !name.trim().is_empty() => Resolved::File(InputPath {
+            path: folder.join(name),
+            named_at: Some(named_at),
+            sheet: sheet.map(str::to_string),
+        }),
+        _ => Resolved::NotAFile(named_at),
+    }
+}
+
+/// The one file a key names: `"name.csv"`, or a worksheet (`{ file = "extract.xlsx", sheet =
+/// "S" }`); `None` after an error if it is neither, with `hint` saying how to write it.
+fn one_file(
+    source: &Source<'_>,
+    key: &str,
+    value: &Spanned<RawFiles>,
+    folder: &Path,
+    hint: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<InputPath> {
+    let entry = match value.get_ref() {
+        RawFiles::One(name) => Some((name.as_str(), None)),
+        RawFiles::Sheet(table) => file_and_sheet(table),
+        RawFiles::Many(_) | RawFiles::Other => None,
+    };
+    match resolve_entry(key, entry, source.location(value), folder, diagnostics) {
+        Resolved::File(input) => Some(input),
+        Resolved::Refused => None,
+        Resolved::NotAFile(named_at) => {
+            diagnostics
+                .error(
+                    Some(named_at),
+                    format!("`{key}` must be one file name or a worksheet"),
+                )
+                .hint(hint);
+            None
+        }
+    }
 }
 
 /// A window with no files is a window in which nobody used anything: every family's costs in it
@@ -871,7 +925,7 @@ fn read_agency_amounts(
 fn read_intervention(
     source: &Source<'_>,
     raw: &RawIntervention,
-    resolve: &dyn Fn(&Spanned<String>) -> InputPath,
+    folder: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Intervention {
     let mut items = Vec::new();
@@ -906,9 +960,19 @@ fn read_intervention(
                 .hint("intervention items are costs, so zero or more");
         }
     }
+    let per_family_file = raw.file.as_ref().and_then(|file| {
+        one_file(
+            source,
+            "file",
+            file,
+            folder,
+            "write file = \"interventions.csv\", or file = { file = \"extract.xlsx\", sheet = \"Intervention\" } (columns family_id,item,amount)",
+            diagnostics,
+        )
+    });
     Intervention {
         items,
-        per_family_file: raw.file.as_ref().map(resolve),
+        per_family_file,
     }
 }
 

@@ -27,4 +27,5 @@ mod silent_figures;
 mod study_format;
 mod ucd_v14;
 mod unit_costs;
+mod worksheet_inputs;
 mod worksheets;
