@@ -16,6 +16,7 @@ pub mod csv_input;
 pub mod diagnostic;
 pub mod display_text;
 pub mod family_ids;
+pub mod funding;
 pub mod fuzzing;
 pub mod input_path;
 pub mod intervention_file;
