@@ -160,8 +160,8 @@ fn refuse_rejects_as_output(global: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Adds the files `study` is read from: its study file, unit-cost tables, service-use files and
-/// intervention file.
+/// Adds the files `study` is read from: its study file, unit-cost tables, service-use files,
+/// intervention file and funding file.
 pub fn study_input_files(study: &Study, files: &mut InputFiles) {
     if let Some(path) = &study.path {
         files.add("the study file", path);
@@ -176,6 +176,9 @@ pub fn study_input_files(study: &Study, files: &mut InputFiles) {
     }
     if let Some(file) = &study.intervention.per_family_file {
         files.add("the intervention file", &file.path);
+    }
+    if let Some(file) = &study.funding_file {
+        files.add("the funding file", &file.path);
     }
 }
 
@@ -385,6 +388,11 @@ fn refuse_other_kinds_of_file(argument: &Path, diagnostics: &mut Diagnostics) ->
                 "an intervention CSV",
                 format!("name it in a study's [intervention] section: file = \"{name}\""),
             )
+        } else if has("agency") && (has("share") || has("amount")) {
+            (
+                "a funding CSV",
+                format!("name it in a study's [intervention] section: funding = \"{name}\""),
+            )
         } else {
             (
                 "a CSV file",
@@ -418,7 +426,7 @@ fn refuse_other_kinds_of_file(argument: &Path, diagnostics: &mut Diagnostics) ->
 /// found in `diagnostics`.
 /// Alongside the inputs come the rows set aside by `--skip-bad-rows`.
 pub fn read_inputs(
-    study: Study,
+    mut study: Study,
     global: &GlobalArgs,
     options: &ReadOptions,
     itemise: Itemise,
@@ -503,6 +511,14 @@ pub fn read_inputs(
         }
         _ => None,
     };
+    // Read after the cost book, which is not built once any error has been found: a mistake in
+    // the funding file must not hide the others.
+    if let Some(file) = &study.funding_file
+        && let Some((funding, named_at)) = crate::funding::read_file(file, options, diagnostics)
+    {
+        study.funding = funding;
+        study.funding_named_at = named_at;
+    }
     if let Some(book) = &book {
         warn_of_unknown_funders(&study, book, diagnostics);
     }

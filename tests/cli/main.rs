@@ -28,4 +28,5 @@ mod silent_figures;
 mod study_format;
 mod ucd_v14;
 mod unit_costs;
+mod worksheet_inputs;
 mod worksheets;
