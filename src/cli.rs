@@ -56,9 +56,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub pence: bool,
 
-    /// Unit-cost table(s) to use, in load order (repeatable). Added after a study's own tables;
-    /// without a study, used instead of the built-in reference tables
-    #[arg(long = "costs", value_name = "TABLE.toml", global = true)]
+    /// Unit-cost table(s) to use, in load order (repeatable): a file, or a built-in table's name
+    /// (ucd-v1.4, hertfordshire-2013, ucd-v1.2). Added after a study's own tables; otherwise used
+    /// instead of the default ones (ucd-v1.4 and hertfordshire-2013)
+    #[arg(long = "costs", value_name = "TABLE", global = true)]
     pub costs: Vec<PathBuf>,
 
     /// Uprate every unit cost from its own price year to this one (e.g. 2013/14) with the GDP
@@ -67,11 +68,11 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "YEAR", global = true, value_parser = parse_price_year)]
     pub price_year: Option<PriceYear>,
 
-    /// The GDP deflator series to uprate with: a TOML file of [index] (year = index) or
-    /// [percent_change], by financial year ("2023/24") or calendar year ("2024"), or a shipped
-    /// series by name (hmt-gdp-deflator-2024: HM Treasury's, calendar years 1990 to 2024).
-    /// Overrides a study's deflator. [default: the Unit Cost Database's series, 1989/90 to 2017/18]
-    #[arg(long, value_name = "FILE", global = true)]
+    /// The GDP deflator series to uprate with: a built-in series' name (hmt-gdp-deflator-2024,
+    /// gdp-deflator-ucd-v1.4, gdp-deflator-ucd-v1.2) or a TOML file of [index] (year = index) or
+    /// [percent_change], by financial year ("2023/24") or calendar year ("2024"). Overrides a
+    /// study's deflator. [default: the series published with the database table used]
+    #[arg(long, value_name = "SERIES", global = true)]
     pub deflator: Option<PathBuf>,
 
     /// The text encoding of input files. auto reads UTF-8, or Windows-1252 (as Excel's "CSV" on

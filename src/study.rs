@@ -37,6 +37,9 @@ pub struct Study {
     pub funding: Funding,
     /// Where each funding agency is written, for messages about it.
     pub funding_named_at: IndexMap<String, Location>,
+    /// A funding file (`funding = "funding.csv"`), read with the other inputs into `funding` and
+    /// `funding_named_at`, which until then are unstated.
+    pub funding_file: Option<InputPath>,
     /// What the families' services would have cost anyway, per family (Leicestershire "pre-SLF").
     pub counterfactual_per_family: Decimal,
     pub published: Published,
@@ -73,7 +76,7 @@ pub struct SummaryBenefit {
 pub struct Intervention {
     /// Items every family costs.
     pub items: Vec<InterventionItem>,
-    /// A CSV of `family_id,item,amount` with amounts for individual families.
+    /// A CSV or worksheet of `family_id,item,amount` with amounts for individual families.
     pub per_family_file: Option<InputPath>,
 }
 
@@ -338,9 +341,42 @@ impl<'de> Deserialize<'de> for RawFiles {
 struct RawIntervention {
     per_family: Option<Spanned<RawNumber>>,
     items: Option<Vec<Spanned<RawItem>>>,
-    file: Option<Spanned<String>>,
-    funding: Option<Spanned<IndexMap<String, Spanned<RawNumber>>>>,
+    /// `file = "interventions.csv"`, or a worksheet.
+    file: Option<Spanned<RawFiles>>,
+    funding: Option<Spanned<RawFunding>>,
     funding_amounts: Option<Spanned<IndexMap<String, Spanned<RawNumber>>>>,
+}
+
+/// `funding` as written: shares by agency (`{ "County Council" = "1" }`), or a funding file
+/// (`"funding.csv"`, or `{ file = "budget.xlsx", sheet = "Funding" }`, which arrives as a table and
+/// is told apart by [`funding_file_entry`]).
+enum RawFunding {
+    File(String),
+    Table(IndexMap<String, Spanned<RawNumber>>),
+}
+
+impl<'de> Deserialize<'de> for RawFunding {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::MapAccess;
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawFunding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table of agencies and their shares, or a funding file's name")
+            }
+            fn visit_str<E>(self, name: &str) -> Result<RawFunding, E> {
+                Ok(RawFunding::File(name.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<RawFunding, A::Error> {
+                let mut table = IndexMap::new();
+                while let Some(key) = entries.next_key::<String>()? {
+                    table.insert(key, entries.next_value::<Spanned<RawNumber>>()?);
+                }
+                Ok(RawFunding::Table(table))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -541,24 +577,12 @@ pub fn parse_study(
         }
     };
 
-    let funding_named_at = raw
-        .intervention
-        .iter()
-        .flat_map(|intervention| {
-            intervention
-                .funding
-                .iter()
-                .chain(&intervention.funding_amounts)
-        })
-        .flat_map(|funders| funders.get_ref())
-        .map(|(agency, amount)| (agency.trim().to_string(), source.location(amount)))
-        .collect();
     let (intervention, funding) = match &raw.intervention {
         Some(raw_intervention) => (
-            read_intervention(&source, raw_intervention, &resolve, diagnostics),
-            read_funding(&source, raw_intervention, diagnostics),
+            read_intervention(&source, raw_intervention, folder, diagnostics),
+            read_funding(&source, raw_intervention, folder, diagnostics),
         ),
-        None => (Intervention::default(), Funding::Unstated),
+        None => (Intervention::default(), StudyFunding::default()),
     };
     let counterfactual_per_family = raw
         .counterfactual
@@ -604,6 +628,19 @@ pub fn parse_study(
         &header.description,
         raw.counterfactual.as_ref().map(|c| &c.description),
     );
+    // A built-in table's or deflator's name is kept as written, not joined to the study's
+    // folder: it is looked up by name (see `costs::builtin::is_name`).
+    let resolve_or_name = |written: &Spanned<String>| {
+        if crate::costs::builtin::is_name(written.get_ref()) {
+            InputPath {
+                sheet: None,
+                path: PathBuf::from(written.get_ref()),
+                named_at: Some(source.location(written)),
+            }
+        } else {
+            resolve(written)
+        }
+    };
     Some(Study {
         name: header.name.unwrap_or_else(|| default_name(path.as_deref())),
         path,
@@ -612,39 +649,16 @@ pub fn parse_study(
             .unit_costs
             .unwrap_or_default()
             .iter()
-            .map(|written| {
-                // A built-in table's name is kept as written, not joined to the study's folder:
-                // the cost book looks it up by name (see `costs::builtin::is_name`).
-                if crate::costs::builtin::is_name(written.get_ref()) {
-                    InputPath {
-                        sheet: None,
-                        path: PathBuf::from(written.get_ref()),
-                        named_at: Some(source.location(written)),
-                    }
-                } else {
-                    resolve(written)
-                }
-            })
+            .map(resolve_or_name)
             .collect(),
         price_year,
         price_year_at: header.price_year.as_ref().map(|year| source.location(year)),
-        deflator: header.deflator.as_ref().map(|written| {
-            // A shipped series' name is kept as written, not joined to the study's folder, as
-            // a built-in table's name is.
-            if crate::uprating::Deflator::shipped(written.get_ref()).is_some() {
-                InputPath {
-                    sheet: None,
-                    path: PathBuf::from(written.get_ref()),
-                    named_at: Some(source.location(written)),
-                }
-            } else {
-                resolve(written)
-            }
-        }),
+        deflator: header.deflator.as_ref().map(resolve_or_name),
         data: data?,
         intervention,
-        funding,
-        funding_named_at,
+        funding: funding.funding,
+        funding_named_at: funding.named_at,
+        funding_file: funding.file,
         counterfactual_per_family,
         published,
         agency_map: agency_map?,
@@ -679,25 +693,11 @@ fn window_files(
     };
     let mut files = Vec::new();
     let mut refused = false;
-    for (name, named_at) in names {
-        match name {
-            Some((name, Some(sheet)))
-                if !crate::costs::import_ucd_workbook::is_workbook(Path::new(name)) =>
-            {
-                refused = true;
-                diagnostics
-                    .error(
-                        Some(named_at),
-                        format!("`{key}` names the sheet `{sheet}` of {name}, which is not a workbook"),
-                    )
-                    .hint("a sheet is only for an Excel workbook (.xlsx, .xlsm, .xls): remove `sheet` for a CSV");
-            }
-            Some((name, sheet)) if !name.trim().is_empty() => files.push(InputPath {
-                path: folder.join(name),
-                named_at: Some(named_at),
-                sheet: sheet.map(str::to_string),
-            }),
-            _ => {
+    for (entry, named_at) in names {
+        match resolve_entry(key, entry, named_at, folder, diagnostics) {
+            Resolved::File(input) => files.push(input),
+            Resolved::Refused => refused = true,
+            Resolved::NotAFile(named_at) => {
                 refused = true;
                 diagnostics
                     .error(
@@ -733,6 +733,73 @@ fn file_and_sheet(table: &toml::Table) -> Option<FileEntry<'_>> {
         Some(sheet) => Some(sheet.as_str().filter(|sheet| !sheet.is_empty())?),
     };
     Some((file, sheet))
+}
+
+/// A file entry, resolved.
+enum Resolved {
+    File(InputPath),
+    /// Refused, with the error recorded.
+    Refused,
+    /// Not a file name or a worksheet at all: the caller's message says what its key may hold.
+    NotAFile(Location),
+}
+
+/// Resolves one file entry, written at `named_at`, against the study's folder. A sheet named for
+/// a file that is not a workbook is refused here, for every key alike.
+fn resolve_entry(
+    key: &str,
+    entry: Option<FileEntry<'_>>,
+    named_at: Location,
+    folder: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Resolved {
+    match entry {
+        Some((name, Some(sheet))) if !crate::worksheet::is_workbook(Path::new(name)) => {
+            diagnostics
+                .error(
+                    Some(named_at),
+                    format!("`{key}` names the sheet `{sheet}` of {name}, which is not a workbook"),
+                )
+                .hint("a sheet is only for an Excel workbook (.xlsx, .xlsm, .xls): remove `sheet` for a CSV");
+            Resolved::Refused
+        }
+        Some((name, sheet)) if !name.trim().is_empty() => Resolved::File(InputPath {
+            path: folder.join(name),
+            named_at: Some(named_at),
+            sheet: sheet.map(str::to_string),
+        }),
+        _ => Resolved::NotAFile(named_at),
+    }
+}
+
+/// The one file a key names: `"name.csv"`, or a worksheet (`{ file = "extract.xlsx", sheet =
+/// "S" }`); `None` after an error if it is neither, with `hint` saying how to write it.
+fn one_file(
+    source: &Source<'_>,
+    key: &str,
+    value: &Spanned<RawFiles>,
+    folder: &Path,
+    hint: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<InputPath> {
+    let entry = match value.get_ref() {
+        RawFiles::One(name) => Some((name.as_str(), None)),
+        RawFiles::Sheet(table) => file_and_sheet(table),
+        RawFiles::Many(_) | RawFiles::Other => None,
+    };
+    match resolve_entry(key, entry, source.location(value), folder, diagnostics) {
+        Resolved::File(input) => Some(input),
+        Resolved::Refused => None,
+        Resolved::NotAFile(named_at) => {
+            diagnostics
+                .error(
+                    Some(named_at),
+                    format!("`{key}` must be one file name or a worksheet"),
+                )
+                .hint(hint);
+            None
+        }
+    }
 }
 
 /// A window with no files is a window in which nobody used anything: every family's costs in it
@@ -890,7 +957,7 @@ fn read_agency_amounts(
 fn read_intervention(
     source: &Source<'_>,
     raw: &RawIntervention,
-    resolve: &dyn Fn(&Spanned<String>) -> InputPath,
+    folder: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Intervention {
     let mut items = Vec::new();
@@ -925,9 +992,19 @@ fn read_intervention(
                 .hint("intervention items are costs, so zero or more");
         }
     }
+    let per_family_file = raw.file.as_ref().and_then(|file| {
+        one_file(
+            source,
+            "file",
+            file,
+            folder,
+            "write file = \"interventions.csv\", or file = { file = \"extract.xlsx\", sheet = \"Intervention\" } (columns family_id,item,amount)",
+            diagnostics,
+        )
+    });
     Intervention {
         items,
-        per_family_file: raw.file.as_ref().map(resolve),
+        per_family_file,
     }
 }
 
@@ -995,21 +1072,76 @@ fn read_item(
     }
 }
 
+/// Who pays, as the study gives it.
+#[derive(Default)]
+struct StudyFunding {
+    funding: Funding,
+    /// Where each agency is written.
+    named_at: IndexMap<String, Location>,
+    /// A funding file, read later with the other inputs.
+    file: Option<InputPath>,
+}
+
 fn read_funding(
     source: &Source<'_>,
     raw: &RawIntervention,
+    folder: &Path,
     diagnostics: &mut Diagnostics,
-) -> Funding {
-    for (key, funders) in [
-        ("funding", &raw.funding),
-        ("funding_amounts", &raw.funding_amounts),
-    ] {
-        if let Some(funders) = funders
-            && funders.get_ref().is_empty()
+) -> StudyFunding {
+    // `funding` naming a file: its header says whether it holds shares or amounts.
+    let file_entry = raw.funding.as_ref().and_then(|funding| {
+        let entry = match funding.get_ref() {
+            RawFunding::File(name) => Some((name.as_str(), None)),
+            RawFunding::Table(table) => funding_file_entry(table)?,
+        };
+        Some((source.location(funding), entry))
+    });
+    if let Some((named_at, entry)) = file_entry {
+        if raw.funding_amounts.is_some() {
+            diagnostics
+                .error(
+                    Some(named_at),
+                    "[intervention] names a funding file and gives `funding_amounts`",
+                )
+                .hint("give who pays in one place: the file (with an `amount` column for contributions in pounds), or funding_amounts");
+            return StudyFunding::default();
+        }
+        let file = match resolve_entry("funding", entry, named_at, folder, diagnostics) {
+            Resolved::File(input) => Some(input),
+            Resolved::Refused => None,
+            Resolved::NotAFile(named_at) => {
+                diagnostics
+                    .error(
+                        Some(named_at),
+                        "the `sheet` of `funding` must be the name of a sheet, as text",
+                    )
+                    .hint("write funding = { file = \"budget.xlsx\", sheet = \"Funding\" }, or leave out `sheet` to read the first sheet");
+                None
+            }
+        };
+        return StudyFunding {
+            file,
+            ..StudyFunding::default()
+        };
+    }
+    let shares = raw
+        .funding
+        .as_ref()
+        .and_then(|funding| match funding.get_ref() {
+            RawFunding::Table(table) => Some((source.location(funding), table)),
+            RawFunding::File(_) => None,
+        });
+    let amounts = raw
+        .funding_amounts
+        .as_ref()
+        .map(|amounts| (source.location(amounts), amounts.get_ref()));
+    for (key, funders) in [("funding", &shares), ("funding_amounts", &amounts)] {
+        if let Some((location, funders)) = funders
+            && funders.is_empty()
         {
             diagnostics
                 .error(
-                    Some(source.location(funders)),
+                    Some(location.clone()),
                     format!("`{key}` names no agency, so the delivery cost would be charged to no one"),
                 )
                 .hint(format!(
@@ -1017,79 +1149,83 @@ fn read_funding(
                     if key == "funding" { "share" } else { "contribution" },
                     if key == "funding" { "1" } else { "1,500,000" },
                 ));
-            return Funding::Unstated;
+            return StudyFunding::default();
         }
     }
-    match (&raw.funding, &raw.funding_amounts) {
-        (Some(shares), None) => {
-            let location = source.location(shares);
-            let mut shares_read = IndexMap::new();
-            for (agency, share) in shares.get_ref() {
-                let what = format!("the funding share for {agency:?}");
-                if let Some(value) = source.share(share, &what, diagnostics) {
-                    shares_read.insert(agency.trim().to_string(), value);
-                }
-            }
-            let shares = shares_read;
-            if let Some((agency, share)) = shares
-                .iter()
-                .find(|(_, share)| **share < Decimal::ZERO || **share > Decimal::ONE)
-            {
-                diagnostics
-                    .error(Some(location.clone()), format!("the funding share of {agency:?} is {share}; shares are between 0 and 1"))
-                    .hint("write 0.25 or \"25%\" for a quarter, or give contributions in pounds with funding_amounts");
-            }
-            // Shares past 1 are reported above; their sum may not even fit, so it is checked.
-            let total = shares
-                .values()
-                .try_fold(Decimal::ZERO, |sum, share| sum.checked_add(*share));
-            if let Some(total) = total
-                && !shares.is_empty()
-                && total != Decimal::ONE
-            {
-                diagnostics
-                    .error(Some(location), format!("the funding shares sum to {total}, not 1"))
-                    .hint("make the shares add up to exactly 1, or give the contributions in pounds as funding_amounts, which tfcalc turns into shares");
-            }
-            Funding::Shares(shares)
-        }
-        (None, Some(amounts)) => {
-            let location = source.location(amounts);
-            let amounts = read_agency_amounts(
-                source,
-                Some(amounts.get_ref()),
-                "funding amount",
-                diagnostics,
-            );
-            if amounts
-                .values()
-                .any(|amount| amount.is_sign_negative() && !amount.is_zero())
-            {
-                diagnostics.error(Some(location.clone()), "a funding amount is negative");
-            }
-            if amounts.values().all(Decimal::is_zero) {
-                diagnostics
-                    .error(
-                        Some(location),
-                        "the funding amounts sum to 0, so they cannot split the delivery cost",
-                    )
-                    .hint("give each agency's contribution to the pooled budget in pounds");
-            }
-            Funding::Amounts(amounts)
-        }
-        (Some(shares), Some(_)) => {
+    let (basis, whole, funders) = match (shares, amounts) {
+        (Some((whole, shares)), None) => (crate::funding::Basis::Shares, whole, shares),
+        (None, Some((whole, amounts))) => (crate::funding::Basis::Amounts, whole, amounts),
+        (Some((whole, _)), Some(_)) => {
             diagnostics
                 .error(
-                    Some(source.location(shares)),
+                    Some(whole),
                     "[intervention] gives both `funding` and `funding_amounts`",
                 )
                 .hint(
                     "give shares (funding) or contributions in pounds (funding_amounts), not both",
                 );
-            Funding::Unstated
+            return StudyFunding::default();
         }
-        (None, None) => Funding::Unstated,
+        (None, None) => return StudyFunding::default(),
+    };
+    let entries = funders
+        .iter()
+        .filter_map(|(agency, written)| {
+            let value = match basis {
+                crate::funding::Basis::Shares => source.share(
+                    written,
+                    &format!("the funding share for {agency:?}"),
+                    diagnostics,
+                ),
+                crate::funding::Basis::Amounts => source.decimal(
+                    written,
+                    &format!("the funding amount for {agency:?}"),
+                    diagnostics,
+                ),
+            }?;
+            Some(crate::funding::Entry {
+                agency: agency.trim().to_string(),
+                value,
+                at: source.location(written),
+            })
+        })
+        .collect();
+    let (funding, named_at) = crate::funding::check(
+        basis,
+        crate::funding::Written::Inline,
+        entries,
+        whole,
+        diagnostics,
+    );
+    StudyFunding {
+        funding,
+        named_at,
+        file: None,
     }
+}
+
+/// `funding = { file = "budget.xlsx", sheet = "Funding" }` names a file rather than agencies: a
+/// table of only `file` (and `sheet`) whose `file` is not a share. So an agency called "file"
+/// with its share (`{ file = "1" }`), which was always read as one, still is. `Some(None)` is a
+/// file entry whose `sheet` is not a sheet's name.
+fn funding_file_entry(
+    table: &IndexMap<String, Spanned<RawNumber>>,
+) -> Option<Option<FileEntry<'_>>> {
+    if !table.keys().all(|key| key == "file" || key == "sheet") {
+        return None;
+    }
+    let RawNumber::Text(file) = table.get("file")?.get_ref() else {
+        return None;
+    };
+    if crate::money::parse_share(file).is_ok() {
+        return None;
+    }
+    let sheet = match table.get("sheet").map(Spanned::get_ref) {
+        None => None,
+        Some(RawNumber::Text(sheet)) if !sheet.is_empty() => Some(sheet.as_str()),
+        Some(_) => return Some(None),
+    };
+    Some(Some((file.as_str(), sheet)))
 }
 
 fn read_published(
@@ -1290,6 +1426,7 @@ impl QuickStudy {
             },
             funding: Funding::Unstated,
             funding_named_at: IndexMap::new(),
+            funding_file: None,
             counterfactual_per_family: self.counterfactual_per_family.unwrap_or_default(),
             published: Published::default(),
             agency_map: crate::agency_map::AgencyMap::default(),

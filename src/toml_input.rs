@@ -101,11 +101,7 @@ impl<'a> Source<'a> {
         what: &str,
         diagnostics: &mut Diagnostics,
     ) -> Option<Decimal> {
-        let hint = |error: &NumberError| match error {
-            NumberError::TooLarge(_) => number_hint(error),
-            _ => "write a share as a fraction (\"0.25\") or a percentage (\"25%\")".into(),
-        };
-        self.number_as(value, what, money::parse_share, hint, diagnostics)
+        self.number_as(value, what, money::parse_share, share_hint, diagnostics)
     }
 
     /// Reads a number written as a string with `parse`, or as a TOML integer; `hint` says how to
@@ -163,13 +159,22 @@ impl<'a> Source<'a> {
     }
 }
 
-fn number_hint(error: &NumberError) -> String {
+/// How to write an amount that did not parse.
+pub fn number_hint(error: &NumberError) -> String {
     match error {
         NumberError::BadGrouping(_) => {
             "use a comma only between thousands, and a point for pence: \"1,930.50\"".into()
         }
         NumberError::TooLarge(_) => "amounts must fit in 28 significant digits".into(),
         _ => "write a plain number such as \"1930\", \"1930.50\" or \"£1,930\"".into(),
+    }
+}
+
+/// How to write a share that did not parse.
+pub fn share_hint(error: &NumberError) -> String {
+    match error {
+        NumberError::TooLarge(_) => number_hint(error),
+        _ => "write a share as a fraction (\"0.25\") or a percentage (\"25%\")".into(),
     }
 }
 

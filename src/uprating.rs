@@ -2,9 +2,7 @@
 //! deflator series published with the Unit Cost Database.
 
 use crate::diagnostic::{Diagnostics, Location};
-use crate::input_path::InputPath;
 use crate::price_year::PriceYear;
-use crate::text_file::Encoding;
 use crate::toml_input::{RawNumber, Source};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -16,24 +14,8 @@ use toml::Spanned;
 /// The deflator series compiled into the binary.
 const BUILTIN: &str = include_str!("../unit-costs/gdp-deflator.toml");
 
-/// The series shipped in `unit-costs/`, compiled in and named by their file's stem, so that a study
-/// names one (`deflator = "hmt-gdp-deflator-2024"`) and works wherever its folder is copied, and
-/// an installed tfcalc, with no `unit-costs/` folder beside it, has them too.
-const SHIPPED: [(&str, &str); 2] = [
-    ("gdp-deflator", BUILTIN),
-    (
-        "hmt-gdp-deflator-2024",
-        include_str!("../unit-costs/hmt-gdp-deflator-2024.toml"),
-    ),
-];
-
-/// The shipped calendar-year series, which messages suggest for calendar-year prices.
+/// The built-in calendar-year series, which messages suggest for calendar-year prices.
 pub const SHIPPED_CALENDAR: &str = "hmt-gdp-deflator-2024";
-
-/// The names of the shipped series, for messages: `gdp-deflator, hmt-gdp-deflator-2024`.
-pub fn shipped_names() -> String {
-    SHIPPED.map(|(name, _)| name).join(", ")
-}
 
 /// Where the deflator series in use came from, for messages that say how to change it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,62 +89,6 @@ impl Deflator {
             &mut diagnostics,
         )
         .expect("the built-in deflator series is valid")
-    }
-
-    /// A shipped series by its name, exactly as [`SHIPPED`] spells it.
-    pub fn shipped(name: &str) -> Option<Deflator> {
-        let (name, text) = SHIPPED.iter().find(|(known, _)| *known == name)?;
-        let mut diagnostics = Diagnostics::new();
-        Deflator::parse(
-            &format!("unit-costs/{name}.toml (built in)"),
-            text,
-            &mut diagnostics,
-        )
-    }
-
-    /// The series `--deflator` or a study's `deflator` names: a shipped series when the value is
-    /// exactly its name, else the file at that path. A name is only ever one of the shipped ones, so
-    /// a file written before names existed keeps its meaning whatever it is called.
-    pub fn load(
-        input: &InputPath,
-        encoding: Encoding,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<Deflator> {
-        if let Some(deflator) = input.path.to_str().and_then(Deflator::shipped) {
-            return Some(deflator);
-        }
-        // A missing file with no extension may be a misspelt name: say so, with the names.
-        let name_like = input
-            .path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .filter(|_| input.path.extension().is_none() && !input.path.exists());
-        if let Some(name) = name_like {
-            let location = input
-                .named_at
-                .clone()
-                .unwrap_or_else(|| Location::file(input.shown()));
-            let relative_to = if input.named_at.is_some() {
-                "the study file's folder"
-            } else {
-                "the folder you ran tfcalc in"
-            };
-            diagnostics
-                .error(
-                    Some(location),
-                    format!(
-                        "the deflator series {} does not exist, and {name:?} is not the name of a series tfcalc ships",
-                        input.path.display()
-                    ),
-                )
-                .hint(format!(
-                    "give the path of a deflator file (relative to {relative_to}), or a shipped series by its name: {}",
-                    shipped_names()
-                ));
-            return None;
-        }
-        let text = input.read_string("deflator series", encoding, diagnostics)?;
-        Deflator::parse(&input.shown(), &text, diagnostics)
     }
 
     pub fn parse(name: &str, text: &str, diagnostics: &mut Diagnostics) -> Option<Deflator> {
@@ -479,7 +405,7 @@ impl Uprating {
     /// As [`Uprating::check_target`], for a price year and a series given as `year` and `series`
     /// say, so that the message says how to fix what was given where it was given: a study's
     /// `price_year` in the study, `--price-year` on the command line. `series` is `None` where the
-    /// command reads `--deflator` as a path only (the `costs` commands).
+    /// caller does not say where the series came from (the `costs` commands).
     pub fn check_target_given(
         &self,
         location: Option<Location>,
@@ -490,28 +416,34 @@ impl Uprating {
         if self.deflator.index(self.target).is_some() {
             return true;
         }
-        let Some(series) = series else {
-            return self.check_target_path_only(location, diagnostics);
-        };
-        let calendar_series = Deflator::shipped(SHIPPED_CALENDAR).filter(|shipped| {
-            shipped
-                .index(PriceYear::calendar(self.target.start))
-                .is_some()
-        });
+        let calendar_series = crate::costs::builtin::deflator_by_name(SHIPPED_CALENDAR)
+            .and_then(|builtin| {
+                Deflator::parse(builtin.file, builtin.text, &mut Diagnostics::new())
+            })
+            .filter(|shipped| {
+                shipped
+                    .index(PriceYear::calendar(self.target.start))
+                    .is_some()
+            });
         if self.target.calendar && !self.deflator.calendar {
             let in_use = match series {
-                SeriesGiven::Flag => format!("{}, from --deflator", self.deflator.name),
-                SeriesGiven::Study => format!("{}, the study's deflator", self.deflator.name),
-                SeriesGiven::BuiltIn => format!("{}, built in", self.deflator.name),
+                Some(SeriesGiven::Flag) => format!("{}, from --deflator", self.deflator.name),
+                Some(SeriesGiven::Study) => {
+                    format!("{}, the study's deflator", self.deflator.name)
+                }
+                Some(SeriesGiven::BuiltIn) => format!("{}, built in", self.deflator.name),
+                None => self.deflator.name.clone(),
             };
             let calendar_fix = match (&calendar_series, year, series) {
-                (Some(_), YearGiven::Study, SeriesGiven::Study | SeriesGiven::BuiltIn) => format!(
-                    "add deflator = \"{SHIPPED_CALENDAR}\" to the study's [study] (HM Treasury's calendar-year series, shipped with tfcalc)"
-                ),
+                (Some(_), YearGiven::Study, Some(SeriesGiven::Study | SeriesGiven::BuiltIn)) => {
+                    format!(
+                        "add deflator = \"{SHIPPED_CALENDAR}\" to the study's [study] (HM Treasury's calendar-year series, shipped with tfcalc)"
+                    )
+                }
                 (Some(_), _, _) => format!(
                     "give --deflator {SHIPPED_CALENDAR} (HM Treasury's calendar-year series, shipped with tfcalc)"
                 ),
-                (None, YearGiven::Study, SeriesGiven::Study | SeriesGiven::BuiltIn) => {
+                (None, YearGiven::Study, Some(SeriesGiven::Study | SeriesGiven::BuiltIn)) => {
                     "name a calendar-year series that covers it in the study's deflator = \"FILE\""
                         .to_string()
                 }
@@ -562,39 +494,6 @@ impl Uprating {
                 } else {
                     String::new()
                 }
-            ));
-        false
-    }
-
-    /// The messages of a command that reads `--deflator` as a path only.
-    fn check_target_path_only(
-        &self,
-        location: Option<Location>,
-        diagnostics: &mut Diagnostics,
-    ) -> bool {
-        if self.target.calendar && !self.deflator.calendar {
-            diagnostics
-                .error(location, self.target.ambiguity())
-                .hint(format!(
-                    "a bare year is a calendar year only with a calendar-year deflator series; the one in use ({}) is by financial year. For calendar {} prices give --deflator unit-costs/hmt-gdp-deflator-2024.toml",
-                    self.deflator.name, self.target.start
-                ));
-            return false;
-        }
-        diagnostics
-            .error(
-                location,
-                format!(
-                    "price year {} is outside the GDP deflator series ({}), which covers {}",
-                    self.target,
-                    self.deflator.name,
-                    self.deflator.covers()
-                ),
-            )
-            .hint(format!(
-                "choose a price year from {} to {}, or give a newer series with --deflator FILE (or deflator = \"FILE\" in the study's [study]); tfcalc ships HM Treasury's calendar-year series as unit-costs/hmt-gdp-deflator-2024.toml",
-                self.deflator.first_year(),
-                self.deflator.last_year()
             ));
         false
     }

@@ -203,6 +203,9 @@ fn warn_of_stale_temporaries(
         if let Some(file) = &study.intervention.per_family_file {
             files.push(file.path.clone());
         }
+        if let Some(file) = &study.funding_file {
+            files.push(file.path.clone());
+        }
     }
     files.extend(global.costs.iter().cloned());
     files.extend(global.output.clone());

@@ -39,18 +39,14 @@ fn load_book(global: &GlobalArgs) -> anyhow::Result<CostBook> {
     }
     let mut diagnostics = Diagnostics::new();
     let paths: Vec<InputPath> = global.costs.iter().map(InputPath::given).collect();
-    // `--deflator` replaces the built-in series here as in a study's costing.
-    let deflator = match &global.deflator {
-        Some(path) => {
-            let input = InputPath::given(path);
-            let text = input.read_string("deflator series", global.encoding, &mut diagnostics);
-            text.and_then(|text| {
-                crate::uprating::Deflator::parse(&input.shown(), &text, &mut diagnostics)
-            })
-            .map(std::sync::Arc::new)
-        }
-        None => Some(std::sync::Arc::new(crate::uprating::Deflator::builtin())),
-    };
+    // `--deflator` replaces the series here as in a study's costing, and with none named the
+    // series is the one published with the tables shown.
+    let deflator = super::load::load_deflator(
+        global.deflator.as_ref().map(InputPath::given),
+        &paths,
+        global.encoding,
+        &mut diagnostics,
+    );
     if diagnostics.has_errors() {
         report_warnings(&diagnostics, global);
         return Err(diagnostics.into_result().err().map_or_else(
@@ -137,6 +133,12 @@ fn show(wanted: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         tables: views::cost_detail(&book, book.service(service_id)),
     };
     emit_wrapped_document(&document, global, &cost_tables(global), SHOW_PIPED_WIDTH)?;
+    if let Some(earlier) =
+        crate::costs::earlier_default::earlier_meaning(&book, book.service(service_id))
+        && !global.quiet
+    {
+        eprintln!("note: {}", crate::display_text::line(&earlier));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

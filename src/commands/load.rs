@@ -3,7 +3,7 @@
 use super::report_warnings;
 use crate::cli::{GlobalArgs, StudyArgs};
 use crate::costed::Costed;
-use crate::costs::CostBook;
+use crate::costs::{CostBook, builtin};
 use crate::diagnostic::{Diagnostics, Location, Problem, display_path};
 use crate::input_path::{InputPath, ReadOptions};
 use crate::intervention_file::read_intervention_file;
@@ -160,8 +160,8 @@ fn refuse_rejects_as_output(global: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Adds the files `study` is read from: its study file, unit-cost tables, service-use files and
-/// intervention file.
+/// Adds the files `study` is read from: its study file, unit-cost tables, service-use files,
+/// intervention file and funding file.
 pub fn study_input_files(study: &Study, files: &mut InputFiles) {
     if let Some(path) = &study.path {
         files.add("the study file", path);
@@ -176,6 +176,9 @@ pub fn study_input_files(study: &Study, files: &mut InputFiles) {
     }
     if let Some(file) = &study.intervention.per_family_file {
         files.add("the intervention file", &file.path);
+    }
+    if let Some(file) = &study.funding_file {
+        files.add("the funding file", &file.path);
     }
 }
 
@@ -385,6 +388,11 @@ fn refuse_other_kinds_of_file(argument: &Path, diagnostics: &mut Diagnostics) ->
                 "an intervention CSV",
                 format!("name it in a study's [intervention] section: file = \"{name}\""),
             )
+        } else if has("agency") && (has("share") || has("amount")) {
+            (
+                "a funding CSV",
+                format!("name it in a study's [intervention] section: funding = \"{name}\""),
+            )
         } else {
             (
                 "a CSV file",
@@ -418,7 +426,7 @@ fn refuse_other_kinds_of_file(argument: &Path, diagnostics: &mut Diagnostics) ->
 /// found in `diagnostics`.
 /// Alongside the inputs come the rows set aside by `--skip-bad-rows`.
 pub fn read_inputs(
-    study: Study,
+    mut study: Study,
     global: &GlobalArgs,
     options: &ReadOptions,
     itemise: Itemise,
@@ -433,7 +441,25 @@ pub fn read_inputs(
     if summary {
         warn_of_price_year_on_summary(&study, global, diagnostics);
     }
-    let (deflator, series_given) = load_deflator(&study, global, options, diagnostics)?;
+    let named_deflator = global
+        .deflator
+        .as_ref()
+        .map(InputPath::given)
+        .or_else(|| study.deflator.clone());
+    let series_given = match (&global.deflator, &study.deflator) {
+        (Some(_), _) => SeriesGiven::Flag,
+        (None, Some(_)) => SeriesGiven::Study,
+        (None, None) => SeriesGiven::BuiltIn,
+    };
+    let deflator = load_deflator(
+        named_deflator.clone(),
+        &tables,
+        options.encoding,
+        diagnostics,
+    )?;
+    // Only a series the user named is shared with the earlier defaults' costing.
+    let named_deflator = named_deflator.map(|_| deflator.clone());
+    let named_deflator = named_deflator.as_ref();
     // `--price-year` wins over the study's own, which is then not used, so not checked.
     let target = match (global.price_year, study.price_year) {
         (Some(year), _) => Some((year, YearGiven::Flag)),
@@ -483,6 +509,9 @@ pub fn read_inputs(
             );
             warn_of_contradicted_composite_agencies(book, &usage, diagnostics);
             warn_of_mixed_price_years(&study, book, &usage, diagnostics);
+            if book.is_by_default() {
+                refuse_changed_defaults(&study, book, &usage, named_deflator, diagnostics);
+            }
             // From here on, with a key, no raw id is held: not by the ledger, nor by any message
             // about a family that `check` or the costing may write.
             if let Some(key) = &options.pseudonymise {
@@ -496,6 +525,14 @@ pub fn read_inputs(
         }
         _ => None,
     };
+    // Read after the cost book, which is not built once any error has been found: a mistake in
+    // the funding file must not hide the others.
+    if let Some(file) = &study.funding_file
+        && let Some((funding, named_at)) = crate::funding::read_file(file, options, diagnostics)
+    {
+        study.funding = funding;
+        study.funding_named_at = named_at;
+    }
     if let Some(book) = &book {
         warn_of_unknown_funders(&study, book, diagnostics);
     }
@@ -510,21 +547,69 @@ pub fn read_inputs(
     Some((inputs, rejected))
 }
 
-/// The deflator series to uprate with: `--deflator`, else the study's `deflator`, else the built-in
-/// one. A named file is read even if nothing is uprated, so that `check` finds its mistakes.
-fn load_deflator(
-    study: &Study,
-    global: &GlobalArgs,
-    options: &ReadOptions,
+/// The deflator series to uprate with: `--deflator`, else the study's `deflator`, else the series
+/// published with the first database table loaded. Either may name a built-in series
+/// (`hmt-gdp-deflator-2024`) or a file. A named file is read even if nothing is uprated, so that
+/// `check` finds its mistakes.
+pub fn load_deflator(
+    named: Option<InputPath>,
+    tables: &[InputPath],
+    encoding: crate::text_file::Encoding,
     diagnostics: &mut Diagnostics,
-) -> Option<(Arc<Deflator>, SeriesGiven)> {
-    let (input, given) = match (&global.deflator, &study.deflator) {
-        (Some(path), _) => (InputPath::given(path), SeriesGiven::Flag),
-        (None, Some(input)) => (input.clone(), SeriesGiven::Study),
-        (None, None) => return Some((Arc::new(Deflator::builtin()), SeriesGiven::BuiltIn)),
+) -> Option<Arc<Deflator>> {
+    let Some(input) = named else {
+        // A table named by a path is known by its file's stem: `unit-costs/ucd-v1.4.toml` is v1.4.
+        let stems: Vec<String> = tables
+            .iter()
+            .filter_map(|table| {
+                let stem = table.path.file_stem()?.to_string_lossy();
+                Some(stem.into_owned())
+            })
+            .collect();
+        let builtin = builtin::deflator_for_tables(stems.iter().map(String::as_str));
+        return Some(Arc::new(parse_builtin_deflator(builtin)));
     };
-    Deflator::load(&input, options.encoding, diagnostics)
-        .map(|deflator| (Arc::new(deflator), given))
+    let written = input.path.to_string_lossy();
+    if builtin::is_name(&written) {
+        let Some(builtin) = builtin::deflator_by_name(&written) else {
+            let nearest = crate::suggest::did_you_mean(
+                &written,
+                builtin::DEFLATORS.iter().map(|deflator| deflator.name),
+            )
+            .map(|suggestion| format!("{suggestion} "))
+            .unwrap_or_default();
+            diagnostics
+                .error(
+                    Some(
+                        input
+                            .named_at
+                            .clone()
+                            .unwrap_or_else(|| Location::file(input.shown())),
+                    ),
+                    format!("`{written}` is not the name of a built-in deflator series"),
+                )
+                .hint(format!(
+                    "{nearest}the built-in series are {}; a file of your own is named with its \
+                     .toml ending or a folder, such as \"{written}.toml\" or \"./{written}\"",
+                    builtin::known_deflator_names()
+                ));
+            return None;
+        };
+        return Some(Arc::new(parse_builtin_deflator(builtin)));
+    }
+    let text = input.read_string("deflator series", encoding, diagnostics)?;
+    Deflator::parse(&input.shown(), &text, diagnostics).map(Arc::new)
+}
+
+/// A series compiled into the binary, which a test holds valid.
+fn parse_builtin_deflator(builtin: &builtin::BuiltinDeflator) -> Deflator {
+    let mut diagnostics = Diagnostics::new();
+    Deflator::parse(
+        &format!("{} (built in)", builtin.file),
+        builtin.text,
+        &mut diagnostics,
+    )
+    .expect("every built-in deflator series is valid")
 }
 
 /// `--price-year`, or a study's own `price_year`, given for a summary study: warned of, not
@@ -779,6 +864,28 @@ fn warn_of_mixed_price_years(
         .hint(format!(
             "uprate every cost to one price year: add price_year = \"{latest}\" to the study's [study], or give --price-year {latest}"
         ));
+}
+
+/// A file that names no table, and uses services the default tables now cost differently from
+/// the earlier defaults, is refused rather than given new figures in silence.
+fn refuse_changed_defaults(
+    study: &Study,
+    book: &CostBook,
+    usage: &crate::usage::StudyUsage,
+    named_deflator: Option<&Arc<Deflator>>,
+    diagnostics: &mut Diagnostics,
+) {
+    let [before, after] = &usage.services_used;
+    let used = |index: usize| {
+        before.get(index).copied().unwrap_or(false) || after.get(index).copied().unwrap_or(false)
+    };
+    let changed = crate::costs::earlier_default::changed_services(book, used, named_deflator);
+    let location = study
+        .path
+        .as_deref()
+        .map(|path| Location::file(display_path(path)));
+    let command_line = study.path.is_none();
+    crate::costs::earlier_default::refuse_changed(&changed, location, command_line, diagnostics);
 }
 
 /// A published line item names unit costs to be reconciled against; one the cost book does not

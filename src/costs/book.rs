@@ -53,6 +53,9 @@ pub struct CostBook {
     overrides: Vec<Override>,
     /// The price year every cost was uprated to, if uprating was asked for.
     uprating: Option<Uprating>,
+    /// Whether no table was named, so the default tables were loaded: a file written when the
+    /// defaults were others is then held to their figures (see [`super::earlier_default`]).
+    by_default: bool,
 }
 
 /// Reads a table compiled into the binary.
@@ -132,7 +135,8 @@ impl CostBook {
             return None;
         }
         let mut tables = Vec::new();
-        if paths.is_empty() {
+        let by_default = paths.is_empty();
+        if by_default {
             for table in builtin::defaults() {
                 tables.extend(parse_builtin(table, diagnostics));
             }
@@ -148,7 +152,9 @@ impl CostBook {
                 tables.extend(parse_table(&input.shown(), &text, false, diagnostics));
             }
         }
-        CostBook::from_tables(tables, uprating, diagnostics)
+        let mut book = CostBook::from_tables(tables, uprating, diagnostics)?;
+        book.by_default = by_default;
+        Some(book)
     }
 
     /// Merges tables read with [`parse_table`], in order. Returns `None` if any error was found,
@@ -291,6 +297,7 @@ impl CostBook {
             agencies,
             overrides,
             uprating: uprating.cloned(),
+            by_default: false,
         })
     }
 
@@ -351,8 +358,19 @@ impl CostBook {
             .join(", ")
     }
 
-    /// "did you mean ...?" for an unknown service id.
+    /// Whether the default tables were loaded because no table was named.
+    pub fn is_by_default(&self) -> bool {
+        self.by_default
+    }
+
+    /// "did you mean ...?" for an unknown service id; or, for an id the default tables lack
+    /// but the earlier defaults had, which table to name.
     pub fn suggest(&self, unknown: &str) -> Option<String> {
+        if self.by_default && super::earlier_default::earlier_default_has(unknown) {
+            return Some(format!(
+                "`{unknown}` is in the Unit Cost Database v1.2, the default table before v1.4: to cost with it, name the tables (unit_costs = [\"ucd-v1.2\", \"hertfordshire-2013\"] in the study, or --costs ucd-v1.2 --costs hertfordshire-2013)."
+            ));
+        }
         suggest::did_you_mean(
             unknown,
             self.services.iter().map(|s| s.definition.id.as_str()),

@@ -26,11 +26,85 @@ macro_rules! table {
 
 /// Every built-in table, in the order the default ones load.
 pub const TABLES: &[BuiltinTable] = &[
-    table!("ucd-v1.2", default = true),
+    // Imported from the v1.4 workbook (March 2015), the database councils download today.
+    table!("ucd-v1.4", default = true),
     table!("hertfordshire-2013", default = true),
-    // Imported from the v1.4 workbook (March 2015); by name only until it becomes the default.
-    table!("ucd-v1.4", default = false),
+    // The CSV export of v1.2 (2013/14 prices): by name, and for files written before v1.4.
+    table!("ucd-v1.2", default = false),
 ];
+
+/// The tables loaded when no table was named before v1.4 became the default. A file that names
+/// no table may have been written for these: [`super::earlier_default`] holds it to the figures
+/// they give.
+pub const EARLIER_DEFAULTS: &[&str] = &["ucd-v1.2", "hertfordshire-2013"];
+
+/// One deflator series compiled into the binary, named like a table.
+#[derive(Debug)]
+pub struct BuiltinDeflator {
+    pub name: &'static str,
+    /// Where it lies in the repository, for messages.
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+/// Every built-in deflator series. Each database table is uprated by default with the series
+/// published with it ([`deflator_for_tables`]), so that its own updated figures are reproduced.
+pub const DEFLATORS: &[BuiltinDeflator] = &[
+    BuiltinDeflator {
+        name: "gdp-deflator-ucd-v1.2",
+        file: "unit-costs/gdp-deflator.toml",
+        text: include_str!("../../unit-costs/gdp-deflator.toml"),
+    },
+    BuiltinDeflator {
+        name: "gdp-deflator-ucd-v1.4",
+        file: "unit-costs/gdp-deflator-ucd-v1.4.toml",
+        text: include_str!("../../unit-costs/gdp-deflator-ucd-v1.4.toml"),
+    },
+    BuiltinDeflator {
+        name: "hmt-gdp-deflator-2024",
+        file: "unit-costs/hmt-gdp-deflator-2024.toml",
+        text: include_str!("../../unit-costs/hmt-gdp-deflator-2024.toml"),
+    },
+];
+
+/// The built-in deflator series called `name`, if there is one.
+pub fn deflator_by_name(name: &str) -> Option<&'static BuiltinDeflator> {
+    DEFLATORS.iter().find(|deflator| deflator.name == name)
+}
+
+/// The names of every built-in deflator series, for messages.
+pub fn known_deflator_names() -> String {
+    DEFLATORS
+        .iter()
+        .map(|deflator| deflator.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The series a study that names none is uprated with: the one published with the first
+/// database table it loads (named, or by default), so that v1.4's costs move with v1.4's
+/// series and v1.2's with v1.2's; v1.2's for tables of other kinds, as it always was.
+pub fn deflator_for_tables<'a>(
+    named_tables: impl IntoIterator<Item = &'a str>,
+) -> &'static BuiltinDeflator {
+    let mut named_tables = named_tables.into_iter().peekable();
+    let v1_2 = &DEFLATORS[0];
+    let v1_4 = &DEFLATORS[1];
+    if named_tables.peek().is_none() {
+        return if defaults().any(|table| table.name == "ucd-v1.4") {
+            v1_4
+        } else {
+            v1_2
+        };
+    }
+    named_tables
+        .find_map(|name| match name {
+            "ucd-v1.4" => Some(v1_4),
+            "ucd-v1.2" => Some(v1_2),
+            _ => None,
+        })
+        .unwrap_or(v1_2)
+}
 
 /// The tables loaded when no table is named.
 pub fn defaults() -> impl Iterator<Item = &'static BuiltinTable> {
@@ -90,5 +164,26 @@ mod tests {
             );
         }
         assert!(by_name("ucd-v9").is_none());
+    }
+
+    #[test]
+    fn each_database_is_uprated_with_its_own_series() {
+        assert_eq!(deflator_for_tables([]).name, "gdp-deflator-ucd-v1.4");
+        assert_eq!(
+            deflator_for_tables(["ucd-v1.2", "local.toml"]).name,
+            "gdp-deflator-ucd-v1.2"
+        );
+        assert_eq!(
+            deflator_for_tables(["local.toml", "ucd-v1.4", "ucd-v1.2"]).name,
+            "gdp-deflator-ucd-v1.4"
+        );
+        assert_eq!(
+            deflator_for_tables(["hertfordshire-2013"]).name,
+            "gdp-deflator-ucd-v1.2"
+        );
+        for deflator in DEFLATORS {
+            assert!(deflator_by_name(deflator.name).is_some());
+            assert!(deflator.file.starts_with("unit-costs/"));
+        }
     }
 }

@@ -4,9 +4,12 @@
 //! - [`book`] merges several tables into a [`CostBook`], checks ids across them, and resolves
 //!   composites into a cost per unit and its split across agencies.
 //! - [`builtin`] holds the reference tables compiled into the binary.
+//! - [`earlier_default`] holds a file that names no table to the figures the earlier default
+//!   tables gave it.
 
 pub mod book;
 pub mod builtin;
+pub mod earlier_default;
 pub mod import_ucd;
 pub mod import_ucd_workbook;
 pub mod table;

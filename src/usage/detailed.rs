@@ -418,7 +418,7 @@ impl<'a> Rejects<'a> {
                     Some(column) => format!(
                         "{} {sheet}!{}",
                         self.file,
-                        super::worksheet::cell_name(group.lines[0], column)
+                        crate::worksheet::cell_name(group.lines[0], column)
                     ),
                     None => format!("{} {sheet} row {}", self.file, group.lines[0]),
                 }),

@@ -192,12 +192,12 @@ pub enum RowError {
     ExtraFields(csv_input::Misfit),
     /// The quantity times the unit cost does not fit.
     CostOverflow,
-    /// A worksheet cell that holds a date, a boolean or a formula error where a value is wanted:
-    /// the column, the cell (`Before!C7`) and what it holds.
+    /// A worksheet cell that holds a date, a boolean, a formula error or a formula where a value
+    /// is wanted: the column, the cell (`Before!C7`) and what it holds.
     Cell {
         column: &'static str,
         cell: String,
-        holds: String,
+        holds: crate::worksheet::NotAValue,
     },
 }
 
@@ -252,10 +252,9 @@ impl RowError {
             RowError::TextAfterQuote { .. } => Some(
                 "a quoted value must end with its quote; a quote inside it is written twice (\"\")".to_string(),
             ),
-            RowError::Cell { column: "quantity", .. } => Some(
-                "type the number of units as a number; a date usually means the column is formatted as dates: format it as Number".to_string(),
-            ),
-            RowError::Cell { .. } => Some("type the value itself, as text or a number".to_string()),
+            RowError::Cell { column, holds, .. } => {
+                Some(holds.hint((*column == "quantity").then_some("the number of units")))
+            }
             RowError::EmptyService => Some("give every row the service it used: a unit-cost id".to_string()),
             RowError::BadQuantity(_) => Some("write a number such as 62, 1.5 or 1,200".to_string()),
             RowError::MissingField(_) => Some("every row needs a value in each required column".to_string()),
@@ -300,15 +299,12 @@ impl fmt::Display for RowError {
                 column,
                 cell,
                 holds,
-            } => write!(
-                f,
-                "the `{column}` cell {cell} holds {holds}, not {}",
-                if *column == "quantity" {
-                    "a number"
-                } else {
-                    "a value"
-                }
-            ),
+            } => f.write_str(&crate::worksheet::not_a_value_message(
+                column,
+                cell,
+                holds,
+                *column == "quantity",
+            )),
             RowError::TotalTooLarge => {
                 f.write_str("a total is too large to hold exactly (over 28 significant digits)")
             }

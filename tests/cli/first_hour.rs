@@ -79,8 +79,14 @@ fn an_unknown_table_name_is_an_error_listing_the_known_names() {
         stderr.contains("`ucd-v1.3` is not the name of a built-in unit-cost table"),
         "{stderr}"
     );
-    assert!(stderr.contains("did you mean `ucd-v1.2`"), "{stderr}");
-    assert!(stderr.contains("ucd-v1.2, hertfordshire-2013"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `ucd-v1.2` or `ucd-v1.4`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ucd-v1.4, hertfordshire-2013, ucd-v1.2"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -168,7 +174,7 @@ fn costs_show_finds_a_cost_by_its_database_code_in_any_case() {
 #[test]
 fn costs_show_lists_the_ids_of_a_code_on_several_costs() {
     let output = tfcalc()
-        .args(["costs", "show", "CR7.0.3"])
+        .args(["costs", "show", "CR7.0.3", "--costs", "ucd-v1.2"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -190,7 +196,8 @@ fn a_new_study_runs_at_once_with_no_warning() {
     }
     let study = std::fs::read_to_string(folder.join("study.toml")).unwrap();
     assert!(
-        study.contains(r#"unit_costs = ["ucd-v1.2", "local-costs.toml"]"#),
+        study.contains(r#"unit_costs = ["ucd-v1.4", "local-costs.toml"]"#)
+            && study.contains(r#"deflator = "hmt-gdp-deflator-2024""#),
         "{study}"
     );
     let output = tfcalc()
@@ -211,11 +218,12 @@ fn a_new_study_runs_at_once_with_no_warning() {
     );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     // Three anti-social behaviour incidents at £500 in 2002/03 prices, uprated to the study's
-    // 2013/14 (the v1.2 deflator: 500 × 178.383… / 137.744… = £647.5170354959 each), and
-    // four local visits at £85, priced in 2013/14 already.
+    // 2023/24 with HM Treasury's calendar series under the 3/4 + 1/4 rule (2002/03 is
+    // ¾ × 56.911 + ¼ × 58.266 = 57.24975; 2023/24 is ¾ × 96.2507 + ¼ × 100 = 97.188025), and four
+    // local visits at £85, priced in 2023/24 already: 1500 × 97.188025 / 57.24975 + 340.
     assert_eq!(
         report["studies"][0]["families"][0]["before"],
-        "2282.5511064877"
+        "2886.422255119"
     );
 }
 

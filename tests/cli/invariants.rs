@@ -157,6 +157,7 @@ fn cost_with(
         },
         funding,
         funding_named_at: Default::default(),
+        funding_file: None,
         counterfactual_per_family: Decimal::ZERO,
         published: Published::default(),
         agency_map: Default::default(),

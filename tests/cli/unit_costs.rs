@@ -307,23 +307,41 @@ fn import_skips_and_reports_lines_without_a_usable_cost_or_year() {
     assert!(table.contains("cost = \"1234\""), "{table}");
 }
 
+/// The tables of the Unit Cost Database v1.2 and Hertfordshire, named: what tfcalc used when no
+/// table was named, before v1.4 became the default.
+const V1_2: [&str; 4] = ["--costs", "ucd-v1.2", "--costs", "hertfordshire-2013"];
+
+fn v1_2(args: &[&str]) -> String {
+    stdout(&[args, &V1_2[..]].concat())
+}
+
 #[test]
-fn default_table_is_the_database_plus_hertfordshire() {
+fn default_table_is_the_v1_4_database_plus_hertfordshire() {
     let text = stdout(&["costs", "list"]);
-    assert!(
-        text.contains("684 of 684 unit costs."),
-        "{}",
-        text.lines().last().unwrap()
-    );
+    assert!(text.contains("685 of 685 unit costs."), "{text}");
     assert_eq!(table_row(&text, "police_hour")[2], "£33");
+    // v1.4's own numbering: CR1.3 is the Acceptable Behaviour Contract (v1.2's CR1.5).
+    assert_eq!(
+        table_row(&text, "cr1.3")[1],
+        "Acceptable Behaviour Contract issued"
+    );
+    assert_eq!(table_row(&text, "ee1.3")[2], "£72.40");
+    let text = v1_2(&["costs", "list"]);
+    assert!(text.contains("684 of 684 unit costs."), "{text}");
     assert_eq!(table_row(&text, "cr2.0")[2], "£2,470");
+    assert_eq!(
+        table_row(&text, "cr1.5")[1],
+        "Acceptable Behaviour Contract issued"
+    );
 }
 
 #[test]
 fn list_filters_by_agency_words_and_confidence() {
     let text = stdout(&["costs", "list", "--search", "domestic violence"]);
+    assert!(text.contains("8 of 685 unit costs."), "{text}");
+    let text = v1_2(&["costs", "list", "--search", "domestic violence"]);
     assert!(text.contains("7 of 684 unit costs."), "{text}");
-    let text = stdout(&["costs", "list", "--agency", "police", "--confidence", "R"]);
+    let text = v1_2(&["costs", "list", "--agency", "police", "--confidence", "R"]);
     let ids: Vec<String> = text
         .lines()
         .filter(|line| line.starts_with("│ "))
@@ -337,7 +355,7 @@ fn list_filters_by_agency_words_and_confidence() {
         })
         .collect();
     assert_eq!(ids, ["Id", "cr1.0", "cr1.1"]);
-    let text = stdout(&["costs", "list", "--search", "seeker single 25"]);
+    let text = v1_2(&["costs", "list", "--search", "seeker single 25"]);
     assert_eq!(table_row(&text, "ee1.7")[2], "£71");
     tfcalc()
         .args(["costs", "list", "--confidence", "X"])
@@ -347,7 +365,7 @@ fn list_filters_by_agency_words_and_confidence() {
 
 #[test]
 fn list_uprates_when_asked_and_says_so() {
-    let text = stdout(&[
+    let text = v1_2(&[
         "costs",
         "list",
         "--search",
@@ -405,7 +423,7 @@ fn show_gives_every_field_the_components_and_the_agency_split() {
 
 #[test]
 fn agencies_counts_the_costs_each_bears() {
-    let text = stdout(&["costs", "agencies"]);
+    let text = v1_2(&["costs", "agencies"]);
     assert_eq!(table_row(&text, "Police")[1], "31");
     assert_eq!(table_row(&text, "Local Authority")[1], "170");
     assert!(!text.contains("│ Local authority "), "{text}");
@@ -524,7 +542,7 @@ fn studies_uprate_with_price_year_and_reports_state_it() {
     scratch
         .write(
             "study.toml",
-            "[study]\nname = \"T\"\nprice_year = \"2013/14\"\nbefore = \"before.csv\"\nafter = \"after.csv\"\n",
+            "[study]\nname = \"T\"\nprice_year = \"2013/14\"\nunit_costs = [\"ucd-v1.2\"]\nbefore = \"before.csv\"\nafter = \"after.csv\"\n",
         )
         .write("before.csv", "family_id,service,quantity\nA,cr2.0,1\n")
         .write("after.csv", "family_id,service,quantity\nA,cr2.0,0\n");

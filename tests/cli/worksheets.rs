@@ -4,14 +4,17 @@ use crate::common::Scratch;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 /// A cell to write.
-enum Cell {
+pub enum Cell {
     Text(&'static str),
     Number(f64),
     Date,
+    /// A formula, saved with no result worked out (as rust_xlsxwriter and many exporters save
+    /// them: a reader sees 0).
+    Formula(&'static str),
 }
 
 /// Writes a workbook of sheets, each a header and rows of cells.
-fn workbook(scratch: &Scratch, name: &str, sheets: &[(&str, Vec<Vec<Cell>>)]) {
+pub fn workbook(scratch: &Scratch, name: &str, sheets: &[(&str, Vec<Vec<Cell>>)]) {
     let mut book = Workbook::new();
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     for (sheet_name, rows) in sheets {
@@ -28,6 +31,9 @@ fn workbook(scratch: &Scratch, name: &str, sheets: &[(&str, Vec<Vec<Cell>>)]) {
                         sheet
                             .write_datetime_with_format(row, column, &date, &date_format)
                             .map(|_| ())
+                    }
+                    Cell::Formula(formula) => {
+                        sheet.write_formula(row, column, *formula).map(|_| ())
                     }
                 }
                 .unwrap();
@@ -178,6 +184,37 @@ fn a_date_in_the_quantity_is_an_error_naming_the_cell() {
         "{stderr}"
     );
     assert!(stderr.contains("format it as Number"), "{stderr}");
+}
+
+#[test]
+fn a_formula_in_the_quantity_is_an_error_naming_the_cell() {
+    // Saved with no result worked out, the formula would be read as a quantity of 0.
+    let scratch = Scratch::new();
+    workbook(
+        &scratch,
+        "extract.xlsx",
+        &[(
+            "Before",
+            vec![
+                header(),
+                vec![Cell::Text("A"), Cell::Text("arrest"), Cell::Formula("=1+1")],
+            ],
+        )],
+    );
+    scratch
+        .write(
+            "study.toml",
+            study_toml("\"extract.xlsx\"", "\"after.csv\""),
+        )
+        .write("after.csv", "family_id,service,quantity\nA,arrest,1\n");
+    let stderr = scratch.fails(&["report", "."]);
+    assert!(
+        stderr.contains(
+            "extract.xlsx Before!C2: the `quantity` cell Before!C2 holds a formula (=1+1), not a number"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("paste them as values"), "{stderr}");
 }
 
 #[test]
