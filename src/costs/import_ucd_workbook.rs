@@ -769,7 +769,7 @@ impl LookupDeflator {
         );
         let _ = writeln!(
             out,
-            "\n[deflator]\nname = \"GDP deflator at market prices (HM Treasury, March 2015 Budget), as used by the Unit Cost Database v1.4\"\nbase_year = \"{}\"",
+            "\n[deflator]\nname = \"GDP deflator at market prices (HM Treasury, March 2015 Budget), as used by the Unit Cost Database v1.4\"\nsource = \"HM Treasury, GDP deflators at market prices, as given in the Lookups sheet of the Unit Cost Database v1.4\"\nvintage = \"March 2015 Budget\"\nbase_year = \"{}\"",
             self.first_year()
         );
         if let Some(year) = self.forecast_from {

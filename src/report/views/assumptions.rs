@@ -70,10 +70,21 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                 let indices: Vec<String> = years
                     .iter()
                     .map(|used| {
+                        // A series of percentage changes compounds to 28 digits, which no one
+                        // redoes by hand: six places are shown, marked as rounded, and the JSON
+                        // report has every digit.
+                        const PLACES: u32 = 6;
+                        let index = if used.index.normalize().scale() > PLACES {
+                            format!(
+                                "≈{}",
+                                crate::money::round_for_display(used.index, PLACES).normalize()
+                            )
+                        } else {
+                            crate::report::json::decimal_text(used.index)
+                        };
                         format!(
-                            "{}: {}{}",
+                            "{}: {index}{}",
                             used.year,
-                            crate::report::json::decimal_text(used.index),
                             if used.forecast { " (forecast)" } else { "" }
                         )
                     })
