@@ -558,12 +558,22 @@ pub fn load_deflator(
     diagnostics: &mut Diagnostics,
 ) -> Option<Arc<Deflator>> {
     let Some(input) = named else {
-        // A table named by a path is known by its file's stem: `unit-costs/ucd-v1.4.toml` is v1.4.
+        // A table is known by its name, or by its file's name without `.toml`:
+        // `unit-costs/ucd-v1.4.toml` is v1.4. (Not `file_stem`, which makes `ucd-v1.4` "ucd-v1".)
         let stems: Vec<String> = tables
             .iter()
             .filter_map(|table| {
-                let stem = table.path.file_stem()?.to_string_lossy();
-                Some(stem.into_owned())
+                let name = table.path.file_name()?.to_string_lossy();
+                let stem = match name.len().checked_sub(".toml".len()) {
+                    Some(end)
+                        if name.is_char_boundary(end)
+                            && name[end..].eq_ignore_ascii_case(".toml") =>
+                    {
+                        &name[..end]
+                    }
+                    _ => &name,
+                };
+                Some(stem.to_string())
             })
             .collect();
         let builtin = builtin::deflator_for_tables(stems.iter().map(String::as_str));

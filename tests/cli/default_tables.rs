@@ -217,3 +217,24 @@ fn costs_show_notes_an_id_that_meant_another_line_in_v1_2() {
         );
     }
 }
+
+#[test]
+fn a_study_naming_v1_4_is_uprated_with_v1_4s_series() {
+    // `ucd-v1.4` once read as a file called "ucd-v1" with the extension ".4", and so got v1.2's
+    // series, which stops at 2017/18.
+    for unit_costs in ["[\"ucd-v1.4\"]", "[\"hertfordshire-2013\", \"ucd-v1.4\"]"] {
+        let scratch = Scratch::new();
+        scratch
+            .write(
+                "study.toml",
+                format!("[study]\nname = \"T\"\nprice_year = \"2019/20\"\nunit_costs = {unit_costs}\nbefore = \"before.csv\"\nafter = \"after.csv\"\n"),
+            )
+            .write("before.csv", "family_id,service,quantity\nA,ee1.3,1\n")
+            .write("after.csv", "family_id,service,quantity\nA,ee1.3,0\n");
+        let text = scratch.succeeds(&["report", ".", "--format", "markdown"]);
+        assert!(
+            text.contains("as used by the Unit Cost Database v1.4; source: HM Treasury, GDP deflators at market prices, as given in the Lookups sheet of the Unit Cost Database v1.4; vintage: March 2015 Budget"),
+            "{unit_costs}: {text}"
+        );
+    }
+}
