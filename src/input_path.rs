@@ -197,8 +197,20 @@ impl InputPath {
         encoding: Encoding,
         diagnostics: &mut Diagnostics,
     ) -> Option<Vec<u8>> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
+        let bytes = match read_bounded(&self.path) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => {
+                diagnostics
+                    .error(
+                        Some(Location::file(self.shown())),
+                        format!(
+                            "the {what} is over {} MiB, far more than any {what}: it may be a device, an endless stream or the wrong file",
+                            MAX_TEXT_FILE_BYTES >> 20
+                        ),
+                    )
+                    .hint(format!("name the {what} itself, a text file"));
+                return None;
+            }
             Err(error) => {
                 diagnostics.push(self.unreadable(what, &error));
                 return None;
@@ -231,6 +243,21 @@ impl InputPath {
         // Decoding as strict UTF-8 either gave UTF-8 or an error.
         String::from_utf8(bytes).ok()
     }
+}
+
+/// The most a study, unit-cost table, deflator or agency file may hold. They are read whole, so
+/// an endless input (`/dev/zero`, a pipe that never closes) must stop somewhere; the largest
+/// real one, the Unit Cost Database v1.4, is under 1 MiB.
+const MAX_TEXT_FILE_BYTES: u64 = 256 << 20;
+
+/// The whole file, or `None` if it holds more than [`MAX_TEXT_FILE_BYTES`].
+fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_TEXT_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_TEXT_FILE_BYTES).then_some(bytes))
 }
 
 /// The absolute form of a path, for messages; the path itself if that fails.

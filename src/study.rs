@@ -45,6 +45,8 @@ pub struct Study {
     pub published: Published,
     /// The council's own agencies: how the database's agencies map to them.
     pub agency_map: crate::agency_map::AgencyMap,
+    /// The shared file the mapping was read from (`agencies = "agencies.toml"`), if any.
+    pub agency_file: Option<InputPath>,
 }
 
 #[derive(Debug, Clone)]
@@ -662,6 +664,7 @@ pub fn parse_study(
         counterfactual_per_family,
         published,
         agency_map: agency_map?,
+        agency_file: header.agencies.as_ref().map(resolve),
     })
 }
 
@@ -1430,6 +1433,7 @@ impl QuickStudy {
             counterfactual_per_family: self.counterfactual_per_family.unwrap_or_default(),
             published: Published::default(),
             agency_map: crate::agency_map::AgencyMap::default(),
+            agency_file: None,
         }
     }
 }

@@ -4,7 +4,7 @@ use super::{emit_document, emit_wrapped_document, report_warnings};
 use crate::cli::{CostsCommand, CostsListArgs, GlobalArgs};
 use crate::costs::import_ucd;
 use crate::costs::import_ucd_workbook;
-use crate::costs::{CostBook, Service};
+use crate::costs::{CostBook, Service, builtin};
 use crate::diagnostic::{Diagnostics, Problem};
 use crate::input_path::InputPath;
 use crate::output::InputFiles;
@@ -22,11 +22,16 @@ pub fn run(command: &CostsCommand, global: &GlobalArgs) -> anyhow::Result<ExitCo
     }
 }
 
-/// The tables named with --costs, which output must not replace.
+/// The tables named with --costs and the --deflator series, which output must not replace
+/// (a built-in one, named by its name, is no file).
 fn cost_tables(global: &GlobalArgs) -> InputFiles {
     let mut files = InputFiles::new();
-    for table in &global.costs {
+    let is_file = |path: &&std::path::PathBuf| !builtin::is_name(&path.to_string_lossy());
+    for table in global.costs.iter().filter(is_file) {
         files.add("the unit-cost table", table);
+    }
+    if let Some(deflator) = global.deflator.as_ref().filter(is_file) {
+        files.add("the deflator series", deflator);
     }
     files
 }

@@ -161,13 +161,21 @@ fn refuse_rejects_as_output(global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 /// Adds the files `study` is read from: its study file, unit-cost tables, service-use files,
-/// intervention file and funding file.
+/// intervention file, funding file, deflator series and agency file. A built-in table or series,
+/// named by its name, is no file.
 pub fn study_input_files(study: &Study, files: &mut InputFiles) {
     if let Some(path) = &study.path {
         files.add("the study file", path);
     }
-    for table in &study.unit_cost_tables {
+    let is_file = |input: &&InputPath| !builtin::is_name(&input.path.to_string_lossy());
+    for table in study.unit_cost_tables.iter().filter(is_file) {
         files.add("the unit-cost table", &table.path);
+    }
+    if let Some(deflator) = study.deflator.as_ref().filter(is_file) {
+        files.add("the deflator series", &deflator.path);
+    }
+    if let Some(agencies) = &study.agency_file {
+        files.add("the agency file", &agencies.path);
     }
     if let StudyData::Records { before, after, .. } = &study.data {
         for input in before.iter().chain(after) {
@@ -193,7 +201,16 @@ pub fn refuse_to_overwrite_inputs(
         study_input_files(study, &mut inputs);
     }
     for table in &global.costs {
-        inputs.add("the unit-cost table", table);
+        if !builtin::is_name(&table.to_string_lossy()) {
+            inputs.add("the unit-cost table", table);
+        }
+    }
+    if let Some(deflator) = global
+        .deflator
+        .as_ref()
+        .filter(|deflator| !builtin::is_name(&deflator.to_string_lossy()))
+    {
+        inputs.add("the deflator series", deflator);
     }
     if let Some(output) = &global.output {
         inputs.refuse(output, "--output")?;

@@ -649,3 +649,80 @@ fn a_read_only_file_is_refused_not_replaced() {
     assert!(stderr.contains("it is read-only"), "{stderr}");
     assert_eq!(read(&scratch, "kept.md"), "final\n");
 }
+
+#[test]
+fn the_deflator_series_and_the_agency_file_are_inputs_the_output_never_replaces() {
+    let scratch = Scratch::new();
+    let deflator = std::fs::read_to_string(
+        crate::common::repo().join("unit-costs/hmt-gdp-deflator-2024.toml"),
+    )
+    .unwrap();
+    scratch
+        .write("d.toml", &deflator)
+        .write("ag.toml", "[agencies]\n\"Police\" = \"Constabulary\"\n")
+        .write(
+            "study.toml",
+            "[study]\nname = \"S\"\nunit_costs = [\"hertfordshire-2013\"]\ndeflator = \"d.toml\"\nagencies = \"ag.toml\"\nprice_year = \"2024\"\nbefore = \"before.csv\"\nafter = \"after.csv\"\n",
+        )
+        .write("before.csv", "family_id,service,quantity\nA,police_hour,2\n")
+        .write("after.csv", "family_id,service,quantity\nA,police_hour,1\n");
+    for (args, file, what) in [
+        (
+            &["report", ".", "--format", "table", "--output", "d.toml"][..],
+            "d.toml",
+            "the deflator series ./d.toml",
+        ),
+        (
+            &["report", ".", "--format", "table", "--output", "ag.toml"][..],
+            "ag.toml",
+            "the agency file ./ag.toml",
+        ),
+        (
+            &[
+                "costs",
+                "list",
+                "--deflator",
+                "d.toml",
+                "--price-year",
+                "2024",
+                "--format",
+                "table",
+                "--output",
+                "d.toml",
+            ][..],
+            "d.toml",
+            "the deflator series d.toml",
+        ),
+    ] {
+        let before = std::fs::read(scratch.path().join(file)).unwrap();
+        let stderr = scratch.fails(args);
+        assert!(
+            stderr.contains(&format!("it is one of this run's input files ({what})")),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read(scratch.path().join(file)).unwrap(),
+            before,
+            "{file} untouched"
+        );
+    }
+}
+
+#[test]
+fn an_endless_toml_input_is_an_error_not_a_hang() {
+    let scratch = Scratch::new();
+    scratch.study(
+        "family_id,service,quantity\nA,police_hour,2\n",
+        "family_id,service,quantity\nA,police_hour,1\n",
+    );
+    for (flag, what) in [
+        ("--costs", "unit-cost table"),
+        ("--deflator", "deflator series"),
+    ] {
+        let stderr = scratch.fails(&["report", ".", flag, "/dev/zero"]);
+        assert!(
+            stderr.contains(&format!("/dev/zero: the {what} is over 256 MiB")),
+            "{flag}: {stderr}"
+        );
+    }
+}

@@ -161,6 +161,7 @@ fn cost_with(
         counterfactual_per_family: Decimal::ZERO,
         published: Published::default(),
         agency_map: Default::default(),
+        agency_file: None,
     };
     let inputs = StudyInputs {
         study,
