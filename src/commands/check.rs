@@ -9,6 +9,7 @@ use crate::cli::{Format, GlobalArgs, StudyArgs};
 use crate::costs::CostBook;
 use crate::diagnostic::{Diagnostics, Location, Problem, display_path};
 use crate::ledger::{self, StudyInputs};
+use crate::report::renderer::Renderer;
 use crate::study::StudyData;
 use crate::usage::{FileAccount, Itemise};
 use anyhow::Context;
@@ -69,7 +70,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             "check lists problems as a table, csv or json: give --format table, csv or json"
         ),
         Format::Json => json(&diagnostics, &listed, hidden_warnings, hidden_notes),
-        Format::Csv => problems_csv(&listed)?,
+        Format::Csv => problems_csv(&listed, global)?,
         Format::Table => {
             let mut text = String::new();
             for problem in &listed {
@@ -459,24 +460,43 @@ fn json(
     text
 }
 
-/// The problems as CSV, one row each, spreadsheet-safe.
-fn problems_csv(listed: &[&Problem]) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(["severity", "file", "line", "column", "message", "hint"])?;
-    for problem in listed {
-        let location = problem.location.as_ref();
-        let number = |value: Option<u64>| value.map(|value| value.to_string()).unwrap_or_default();
-        writer.write_record([
-            problem.label(),
-            &crate::spreadsheet::safe_text(location.map_or("", |location| location.file.as_str())),
-            &number(location.and_then(|location| location.line)),
-            &number(location.and_then(|location| location.column)),
-            &crate::spreadsheet::safe_text(&problem.message),
-            &crate::spreadsheet::safe_text(problem.hint.as_deref().unwrap_or("")),
-        ])?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|error| anyhow::anyhow!("{error}"))?;
+/// The problems as a table, one row each: what `--format csv` draws.
+fn problems_table(listed: &[&Problem]) -> crate::report::TableView<'static> {
+    use crate::report::{Cell, Row, TableView};
+    let mut table = TableView::new(
+        "problems",
+        "Problems",
+        &["severity", "file", "line", "column", "message", "hint"],
+    );
+    let number = |value: Option<u64>| value.map_or(Cell::Empty, Cell::Count);
+    table.rows = listed
+        .iter()
+        .map(|problem| {
+            let location = problem.location.as_ref();
+            Row::item(vec![
+                Cell::text(problem.label()),
+                Cell::text(location.map_or("", |location| location.file.as_str())),
+                number(location.and_then(|location| location.line)),
+                number(location.and_then(|location| location.column)),
+                Cell::text(problem.message.as_str()),
+                Cell::text(problem.hint.as_deref().unwrap_or("")),
+            ])
+        })
+        .collect();
+    table
+}
+
+/// The problems as CSV, drawn by the CSV renderer, which makes them spreadsheet-safe.
+fn problems_csv(listed: &[&Problem], global: &GlobalArgs) -> anyhow::Result<String> {
+    let document = crate::report::Document {
+        title: "Problems".to_string(),
+        charts: Vec::new(),
+        tables: vec![problems_table(listed)],
+    };
+    let renderer = crate::report::csv::Csv {
+        precision: super::precision(global),
+    };
+    let mut bytes = Vec::new();
+    renderer.render(&document, &mut bytes)?;
     Ok(String::from_utf8(bytes)?)
 }

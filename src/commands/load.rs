@@ -236,28 +236,26 @@ pub fn study_inputs() -> InputFiles {
         .clone()
 }
 
-/// The rejects file: each bad row with its file, line, column and reason, spreadsheet-safe.
+/// The rejects file: each bad row with its file, line, column and reason, drawn as a table by the
+/// CSV renderer (which makes it spreadsheet-safe) as the rows come.
 fn write_rejects(path: &Path, rejected: RejectedRows, inputs: &InputFiles) -> anyhow::Result<()> {
+    use crate::report::{Cell, Row};
     // Written as a stream into a temporary file beside the target, renamed when complete.
     crate::output::write_with(Some(path), "--rejects", inputs, |output| {
-        let mut writer = csv::Writer::from_writer(output);
-        writer.write_record(["file", "line", "column", "reason", "row"])?;
+        let columns = ["file", "line", "column", "reason", "row"];
+        // No money in it: the precision is never used.
+        let mut writer =
+            crate::report::csv::stream_table(&columns, crate::money::Precision::Pounds, output)?;
         rejected.for_each(|row| {
-            let column = row
-                .column
-                .map(|column| column.to_string())
-                .unwrap_or_default();
-            writer
-                .write_record([
-                    crate::spreadsheet::safe_text(&row.file).as_ref(),
-                    &row.line.to_string(),
-                    &column,
-                    crate::spreadsheet::safe_text(&row.reason).as_ref(),
-                    crate::spreadsheet::safe_text(&row.row).as_ref(),
-                ])
-                .map_err(std::io::Error::other)
+            writer.push(&Row::item(vec![
+                Cell::Text(row.file),
+                Cell::Count(row.line),
+                row.column.map_or(Cell::Empty, Cell::Count),
+                Cell::Text(row.reason),
+                Cell::Text(row.row),
+            ]))
         })?;
-        writer.flush()?;
+        writer.finish()?;
         Ok(())
     })
 }

@@ -23,6 +23,7 @@ use crate::diagnostic::Diagnostics;
 use crate::money::Precision;
 use crate::output::{FileSet, InputFiles, write_with};
 use crate::report::json::{self, JsonOptions};
+use crate::report::renderer::Renderer;
 use crate::report::{Document, html, markdown, terminal, xlsx};
 use anyhow::Context;
 
@@ -299,27 +300,14 @@ fn render_document(
     let precision = precision(global);
     let started = std::time::Instant::now();
     let written = match format {
-        Format::Table => write_with(output, "--output", inputs, |writer| {
-            terminal::render(
-                document,
-                precision,
-                terminal_options(global, piped_width),
-                writer,
-            )
-        }),
-        Format::Markdown => write_with(output, "--output", inputs, |writer| {
-            markdown::render(document, precision, writer)
-        }),
-        Format::Json => write_with(output, "--output", inputs, |writer| {
-            json::render_document(document, writer)
-        }),
+        // CSV holds one table per file, which may be many files.
         Format::Csv => write_csv_tables(document, global, inputs),
-        Format::Xlsx => write_with(output, "--output", inputs, |writer| {
-            xlsx::render(document, precision, writer)
-        }),
-        Format::Html => write_with(output, "--output", inputs, |writer| {
-            html::render(document, precision, writer)
-        }),
+        _ => {
+            let renderer = renderer(format, precision, terminal_options(global, piped_width));
+            write_with(output, "--output", inputs, |writer| {
+                renderer.render(document, writer)
+            })
+        }
     };
     if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
         eprintln!(
@@ -329,6 +317,25 @@ fn render_document(
         );
     }
     written
+}
+
+/// The renderer of a format, which draws a document into one file (or standard output).
+pub(crate) fn renderer(
+    format: Format,
+    precision: Precision,
+    terminal: terminal::TerminalOptions,
+) -> Box<dyn Renderer> {
+    match format {
+        Format::Table => Box::new(terminal::Terminal {
+            precision,
+            options: terminal,
+        }),
+        Format::Markdown => Box::new(markdown::Markdown { precision }),
+        Format::Csv => Box::new(crate::report::csv::Csv { precision }),
+        Format::Json => Box::new(crate::report::renderer::Json),
+        Format::Xlsx => Box::new(xlsx::Xlsx { precision }),
+        Format::Html => Box::new(html::Html { precision }),
+    }
 }
 
 /// CSV holds one table per file. A one-table document goes to the output (or standard output);

@@ -2,7 +2,8 @@
 //! text made safe to open in one (see [`crate::spreadsheet`]).
 
 use super::format::{Style, cell_text};
-use super::view::{Cell, Row, TableView};
+use super::renderer::Renderer;
+use super::view::{Cell, Document, Row, TableView};
 use crate::money::Precision;
 use crate::spreadsheet::safe_text;
 use std::io::Write;
@@ -14,24 +15,29 @@ const PARALLEL_ROWS: usize = 50_000;
 /// Rows each thread writes at a time.
 const BLOCK_ROWS: usize = 8192;
 
+/// The CSV renderer. CSV holds one table per file: a document of many tables is written one
+/// table after another, and a command that writes files writes each with [`render_table`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Csv {
+    pub precision: Precision,
+}
+
+impl Renderer for Csv {
+    fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        for table in &document.tables {
+            render_table(table, self.precision, output)?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes one table: a header row, then every row.
 pub fn render_table(
     table: &TableView<'_>,
     precision: Precision,
     output: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(&mut *output);
-        writer.write_record(
-            table
-                .columns
-                .iter()
-                .map(|column| safe_text(column).into_owned()),
-        )?;
-        writer.flush()?;
-    }
+    write_header(&table.columns, output)?;
     if let Some(generated) = &table.generated {
         let rows = |range: std::ops::Range<usize>| range.map(|index| (generated.row)(index));
         let threads = rayon::current_num_threads();
@@ -70,49 +76,101 @@ pub fn render_table(
     write_rows(table.rows.iter().cloned(), precision, output)
 }
 
-/// Writes rows (no header), each field as a spreadsheet should read it. Fields are quoted exactly
-/// as the csv crate quotes them (when they hold a comma, a quote or a line break), but written
-/// straight into a buffer: the families of a national study are millions of fields.
+/// The header row: the columns' names, made safe to open in a spreadsheet.
+fn write_header(columns: &[String], output: &mut dyn Write) -> anyhow::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(&mut *output);
+    writer.write_record(columns.iter().map(|column| safe_text(column).into_owned()))?;
+    writer.flush()?;
+    Ok(())
+}
+
+/// Starts a table whose rows come one at a time from a source that can be walked only once
+/// (the rows set aside by `--skip-bad-rows`, some of them spilled to a file): writes the header
+/// row, and hands back the writer of the rows, which must be [finished](RowWriter::finish).
+pub(crate) fn stream_table<'w>(
+    columns: &[&str],
+    precision: Precision,
+    output: &'w mut dyn Write,
+) -> anyhow::Result<RowWriter<'w>> {
+    let columns: Vec<String> = columns.iter().map(|column| column.to_string()).collect();
+    write_header(&columns, output)?;
+    Ok(RowWriter::new(precision, output))
+}
+
+/// Writes rows (no header), each field as a spreadsheet should read it.
 fn write_rows(
     rows: impl Iterator<Item = Row>,
     precision: Precision,
     output: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
+    let mut writer = RowWriter::new(precision, output);
     for row in rows {
+        writer.push(&row)?;
+    }
+    writer.finish()?;
+    Ok(())
+}
+
+/// Writes rows, each field as a spreadsheet should read it. Fields are quoted exactly as the csv
+/// crate quotes them (when they hold a comma, a quote or a line break), but written straight into
+/// a buffer: the families of a national study are millions of fields.
+pub(crate) struct RowWriter<'w> {
+    output: &'w mut dyn Write,
+    buffer: Vec<u8>,
+    precision: Precision,
+}
+
+impl<'w> RowWriter<'w> {
+    fn new(precision: Precision, output: &'w mut dyn Write) -> RowWriter<'w> {
+        RowWriter {
+            output,
+            buffer: Vec::with_capacity(1 << 16),
+            precision,
+        }
+    }
+
+    /// Writes one row.
+    pub(crate) fn push(&mut self, row: &Row) -> std::io::Result<()> {
+        let (precision, buffer) = (self.precision, &mut self.buffer);
         if let [only] = row.cells.as_slice()
             && cell_text(only, precision, Style::Plain).is_empty()
         {
             // A row of one empty field is written as "", or it would read as no row at all.
             buffer.extend_from_slice(b"\"\"\n");
-            continue;
-        }
-        for (index, cell) in row.cells.iter().enumerate() {
-            if index > 0 {
-                buffer.push(b',');
-            }
-            match cell {
-                // Only text can start with "=", "+", "-" or "@" and be taken for a formula: a
-                // negative amount is a number, and must stay one.
-                Cell::Text(text) => write_field(&mut buffer, &safe_text(text)),
-                Cell::Phrase(_) | Cell::Verdict { .. } => write_field(
-                    &mut buffer,
-                    &safe_text(&cell_text(cell, precision, Style::Plain)),
-                ),
-                Cell::Money(value) | Cell::MoneyDifference(value) => {
-                    crate::money::write_money_plain(&mut buffer, *value, precision);
+        } else {
+            for (index, cell) in row.cells.iter().enumerate() {
+                if index > 0 {
+                    buffer.push(b',');
                 }
-                _ => write_field(&mut buffer, &cell_text(cell, precision, Style::Plain)),
+                match cell {
+                    // Only text can start with "=", "+", "-" or "@" and be taken for a formula: a
+                    // negative amount is a number, and must stay one.
+                    Cell::Text(text) => write_field(buffer, &safe_text(text)),
+                    Cell::Phrase(_) | Cell::Verdict { .. } => write_field(
+                        buffer,
+                        &safe_text(&cell_text(cell, precision, Style::Plain)),
+                    ),
+                    Cell::Money(value) | Cell::MoneyDifference(value) => {
+                        crate::money::write_money_plain(buffer, *value, precision);
+                    }
+                    _ => write_field(buffer, &cell_text(cell, precision, Style::Plain)),
+                }
             }
+            buffer.push(b'\n');
         }
-        buffer.push(b'\n');
-        if buffer.len() >= 1 << 16 {
-            output.write_all(&buffer)?;
-            buffer.clear();
+        if self.buffer.len() >= 1 << 16 {
+            self.output.write_all(&self.buffer)?;
+            self.buffer.clear();
         }
+        Ok(())
     }
-    output.write_all(&buffer)?;
-    Ok(())
+
+    /// Writes what is left of the rows.
+    pub(crate) fn finish(self) -> std::io::Result<()> {
+        self.output.write_all(&self.buffer)
+    }
 }
 
 /// One field, in quotes (with its quotes doubled) if it holds a comma, a quote or a line break.

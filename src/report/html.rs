@@ -2,11 +2,25 @@
 //! charts are inline SVG (see [`super::svg`]): it loads nothing from the network and needs no
 //! JavaScript.
 
-use super::format::{Style, cell_text, phrase_text, verdict_word};
+use super::format::{phrase_text, verdict_word};
+use super::markup::{self, Markup, MarkupTable};
+use super::renderer::Renderer;
 use super::svg::{self, escape};
-use super::view::{Cell, Document, ROWS_SHOWN, RowKind, TableView};
+use super::view::{Document, ROWS_SHOWN, RowKind};
 use crate::money::Precision;
 use std::io::Write;
+
+/// The HTML renderer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Html {
+    pub precision: Precision,
+}
+
+impl Renderer for Html {
+    fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        markup::render(self, document, output)
+    }
+}
 
 const STYLE: &str = r#"
 @page { size: A4; margin: 14mm 12mm; }
@@ -51,21 +65,28 @@ section { break-inside: auto; }
 }
 "#;
 
-pub fn render(
-    document: &Document<'_>,
-    precision: Precision,
-    output: &mut dyn Write,
-) -> anyhow::Result<()> {
-    let mut page = String::new();
-    page.push_str("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
-    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    page.push_str(&format!(
-        "<meta name=\"generator\" content=\"tfcalc {}\">\n",
-        env!("CARGO_PKG_VERSION")
-    ));
-    page.push_str(&format!("<title>{}</title>\n", escape(&document.title)));
-    page.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
-    page.push_str(&format!(
+impl Markup for Html {
+    fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    fn rows_shown(&self) -> Option<usize> {
+        Some(ROWS_SHOWN)
+    }
+
+    /// The page's head, the summaries and the charts.
+    fn start(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        let precision = self.precision;
+        let mut page = String::new();
+        page.push_str("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
+        page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        page.push_str(&format!(
+            "<meta name=\"generator\" content=\"tfcalc {}\">\n",
+            env!("CARGO_PKG_VERSION")
+        ));
+        page.push_str(&format!("<title>{}</title>\n", escape(&document.title)));
+        page.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
+        page.push_str(&format!(
         "<header>\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n",
         escape(&document.title),
         match precision {
@@ -74,40 +95,51 @@ pub fn render(
             Precision::Pence => "Money to the penny.",
         }
     ));
-    if document.tables.len() > 2 {
-        page.push_str("<nav><ol>\n");
-        for (index, table) in document.tables.iter().enumerate() {
-            page.push_str(&format!(
-                "<li><a href=\"#{}\">{}</a></li>\n",
-                anchor(index, &table.key),
-                escape(&table.title)
-            ));
+        if document.tables.len() > 2 {
+            page.push_str("<nav><ol>\n");
+            for (index, table) in document.tables.iter().enumerate() {
+                page.push_str(&format!(
+                    "<li><a href=\"#{}\">{}</a></li>\n",
+                    anchor(index, &table.key),
+                    escape(&table.title)
+                ));
+            }
+            page.push_str("</ol></nav>\n");
         }
-        page.push_str("</ol></nav>\n");
-    }
-    page.push_str("</header>\n");
-    page.push_str(&summaries(document, precision));
-    output.write_all(page.as_bytes())?;
+        page.push_str("</header>\n");
+        page.push_str(&summaries(document, precision));
+        output.write_all(page.as_bytes())?;
 
-    for (index, chart) in document.charts.iter().enumerate() {
-        let id = format!("chart-{index}");
-        let mut figure = format!(
-            "<figure id=\"{id}\">\n<figcaption>{}</figcaption>\n",
-            escape(&chart.title)
-        );
-        figure.push_str(&svg::chart(chart, precision, &id));
-        figure.push('\n');
-        for note in &chart.notes {
-            figure.push_str(&format!("<p class=\"note\">{}</p>\n", escape(note)));
+        for (index, chart) in document.charts.iter().enumerate() {
+            let id = format!("chart-{index}");
+            let mut figure = format!(
+                "<figure id=\"{id}\">\n<figcaption>{}</figcaption>\n",
+                escape(&chart.title)
+            );
+            figure.push_str(&svg::chart(chart, precision, &id));
+            figure.push('\n');
+            for note in &chart.notes {
+                figure.push_str(&format!("<p class=\"note\">{}</p>\n", escape(note)));
+            }
+            figure.push_str("</figure>\n");
+            output.write_all(figure.as_bytes())?;
         }
-        figure.push_str("</figure>\n");
-        output.write_all(figure.as_bytes())?;
+        Ok(())
     }
-    for (index, table) in document.tables.iter().enumerate() {
-        render_table(table, &anchor(index, &table.key), precision, output)?;
+
+    /// Tables follow one another as sections.
+    fn between_tables(&self, _output: &mut dyn Write) -> anyhow::Result<()> {
+        Ok(())
     }
-    output.write_all(b"</body>\n</html>\n")?;
-    Ok(())
+
+    fn table(&self, table: &MarkupTable<'_, '_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        render_table(table, output)
+    }
+
+    fn finish(&self, _document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        output.write_all(b"</body>\n</html>\n")?;
+        Ok(())
+    }
 }
 
 /// What the tables find, first, so that a reader sees at once which published figures differ:
@@ -153,20 +185,15 @@ fn anchor(index: usize, key: &str) -> String {
     format!("t{index}-{}", crate::output::file_name_part(key))
 }
 
-fn render_table(
-    table: &TableView<'_>,
-    anchor: &str,
-    precision: Precision,
-    output: &mut dyn Write,
-) -> anyhow::Result<()> {
-    let numeric: Vec<bool> = (0..table.columns.len())
-        .map(|column| table.is_numeric_column(column))
-        .collect();
+fn render_table(table: &MarkupTable<'_, '_>, output: &mut dyn Write) -> anyhow::Result<()> {
+    let view = table.view;
+    let numeric = &table.numeric_columns;
     let mut html = format!(
-        "<section id=\"{anchor}\">\n<h2>{}</h2>\n<table>\n<thead><tr>",
-        escape(&table.title)
+        "<section id=\"{}\">\n<h2>{}</h2>\n<table>\n<thead><tr>",
+        anchor(table.index, &view.key),
+        escape(&view.title)
     );
-    for (column, name) in table.columns.iter().enumerate() {
+    for (column, name) in view.columns.iter().enumerate() {
         html.push_str(&format!(
             "<th{} scope=\"col\">{}</th>",
             if numeric[column] {
@@ -178,16 +205,13 @@ fn render_table(
         ));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
-    let has_headings = table.rows.iter().any(|row| row.kind == RowKind::Heading);
     // The first generated rows, then a line saying how many are left out, then the held rows.
-    let generated = table.generated.as_ref().map_or(0, |rows| rows.count);
-    let shown = generated.min(ROWS_SHOWN);
-    let hidden = generated - shown;
-    for (index, row) in table.first_rows(shown).enumerate() {
+    let (shown, hidden) = (table.shown, table.hidden);
+    for (index, row) in table.rows().enumerate() {
         if hidden > 0 && index == shown {
             html.push_str(&format!(
                 "<tr class=\"more\"><td colspan=\"{}\">… and {} more {}, not shown here: the CSV and Excel outputs (--format csv or xlsx) have every one. The totals below include them.</td></tr>\n",
-                table.columns.len().max(1),
+                view.columns.len().max(1),
                 crate::money::format_quantity(rust_decimal::Decimal::from(hidden as u64)),
                 crate::diagnostic::plural(hidden as u64, "row", "rows")
             ));
@@ -200,22 +224,21 @@ fn render_table(
         html.push_str(&format!("<tr{class}>"));
         for (column, cell) in row.cells.iter().enumerate() {
             let mut classes = Vec::new();
-            if cell.is_numeric() || numeric.get(column).copied().unwrap_or(false) {
+            if cell.numeric || numeric.get(column).copied().unwrap_or(false) {
                 classes.push("num");
             }
-            let mut text = cell_text(cell, precision, Style::Display);
-            if has_headings && column == 0 && row.kind == RowKind::Item {
+            let mut text = cell.text.as_str();
+            if cell.indented {
                 // A line that explains the line above it (a composite's parts) is indented
                 // further, as spaces would be collapsed.
-                if text.starts_with("  ") {
-                    text = text.trim_start().to_string();
+                if cell.own_indent() >= 2 {
+                    text = text.trim_start();
                     classes.push("indent-more");
                 } else {
                     classes.push("indent");
                 }
             }
-            let differs = matches!(cell, Cell::Verdict { agrees: false, .. });
-            if differs {
+            if cell.differs {
                 classes.push("differs");
             }
             let class = if classes.is_empty() {
@@ -223,10 +246,10 @@ fn render_table(
             } else {
                 format!(" class=\"{}\"", classes.join(" "))
             };
-            let content = if differs {
-                format!("<strong>{}</strong>", escape(&text))
+            let content = if cell.differs {
+                format!("<strong>{}</strong>", escape(text))
             } else {
-                escape(&text)
+                escape(text)
             };
             html.push_str(&format!("<td{class}>{content}</td>"));
         }
@@ -238,11 +261,8 @@ fn render_table(
         }
     }
     html.push_str("</tbody>\n</table>\n");
-    for note in &table.notes {
-        html.push_str(&format!(
-            "<p class=\"note\">{}</p>\n",
-            escape(&phrase_text(note, precision))
-        ));
+    for note in table.notes() {
+        html.push_str(&format!("<p class=\"note\">{}</p>\n", escape(&note)));
     }
     html.push_str("</section>\n");
     output.write_all(html.as_bytes())?;

@@ -1,95 +1,83 @@
 //! Markdown: GitHub-flavoured tables, ready to paste into a board paper. Each table has its title
 //! as a heading and its notes as paragraphs under it; figures are right-aligned.
 
-use super::format::{Style, cell_text, phrase_text};
-use super::view::{Document, RowKind, TableView};
+use super::markup::{self, Markup, MarkupTable};
+use super::renderer::Renderer;
+use super::view::Document;
 use crate::display_text::{self, Lines};
 use crate::money::Precision;
 use std::fmt::Write as _;
 use std::io::Write;
 
-pub fn render(
-    document: &Document<'_>,
-    precision: Precision,
-    output: &mut dyn Write,
-) -> anyhow::Result<()> {
-    for (index, table) in document.tables.iter().enumerate() {
-        if index > 0 {
-            writeln!(output)?;
-        }
-        render_table(table, precision, output)?;
+/// The Markdown renderer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Markdown {
+    pub precision: Precision,
+}
+
+impl Renderer for Markdown {
+    fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        markup::render(self, document, output)
     }
-    Ok(())
 }
 
 /// What an item is indented by under its heading: four no-break spaces.
 const INDENT: &str = "\u{a0}\u{a0}\u{a0}\u{a0}";
 const NO_BREAK_SPACE: char = '\u{a0}';
 
-fn render_table(
-    table: &TableView<'_>,
-    precision: Precision,
-    output: &mut dyn Write,
-) -> anyhow::Result<()> {
-    writeln!(output, "### {}\n", escape_as(&table.title, Place::Heading))?;
-    let header: Vec<String> = table.columns.iter().map(|column| escape(column)).collect();
-    writeln!(output, "| {} |", header.join(" | "))?;
-    let alignment: Vec<&str> = (0..table.columns.len())
-        .map(|column| {
-            if table.is_numeric_column(column) {
-                "---:"
-            } else {
-                ":---"
-            }
-        })
-        .collect();
-    writeln!(output, "|{}|", alignment.join("|"))?;
-    let has_headings = table.rows.iter().any(|row| row.kind == RowKind::Heading);
-    let mut line = String::new();
-    for row in table.all_rows() {
-        line.clear();
-        line.push('|');
-        for column in 0..table.columns.len() {
-            let text = row
-                .cells
-                .get(column)
-                .map(|cell| escape(&cell_text(cell, precision, Style::Display)))
-                .unwrap_or_default();
-            line.push(' ');
-            match row.kind {
-                // Headings and totals stand out in bold; an empty cell stays empty, as `****`
-                // would show as asterisks.
-                RowKind::Heading | RowKind::Total if !text.is_empty() => {
+impl Markup for Markdown {
+    fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    fn table(&self, table: &MarkupTable<'_, '_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        let view = table.view;
+        writeln!(output, "### {}\n", escape_as(&view.title, Place::Heading))?;
+        let header: Vec<String> = view.columns.iter().map(|column| escape(column)).collect();
+        writeln!(output, "| {} |", header.join(" | "))?;
+        let alignment: Vec<&str> = table
+            .numeric_columns
+            .iter()
+            .map(|&numeric| if numeric { "---:" } else { ":---" })
+            .collect();
+        writeln!(output, "|{}|", alignment.join("|"))?;
+        let mut line = String::new();
+        for row in table.rows() {
+            line.clear();
+            line.push('|');
+            for column in 0..view.columns.len() {
+                let cell = row.cells.get(column);
+                let text = cell.map(|cell| escape(&cell.text)).unwrap_or_default();
+                line.push(' ');
+                if row.stands_out() && !text.is_empty() {
+                    // Headings and totals stand out in bold; an empty cell stays empty, as `****`
+                    // would show as asterisks.
                     line.push_str("**");
                     line.push_str(&text);
                     line.push_str("**");
-                }
-                RowKind::Item if has_headings && column == 0 => {
+                } else if let Some(cell) = cell.filter(|cell| cell.indented) {
                     // Items indented under their heading, as in the published statements, with
                     // no-break spaces: a table cell drops ordinary leading spaces, and an HTML
                     // entity such as `&emsp;` shows as itself once pasted into Word or Google
                     // Docs. The text's own indent (a composite's parts) is kept the same way.
                     line.push_str(INDENT);
-                    let own_indent = text.len() - text.trim_start_matches(' ').len();
+                    let own_indent = cell.own_indent();
                     for _ in 0..own_indent {
                         line.push(NO_BREAK_SPACE);
                     }
                     line.push_str(&text[own_indent..]);
+                } else {
+                    line.push_str(&text);
                 }
-                _ => line.push_str(&text),
+                line.push_str(" |");
             }
-            line.push_str(" |");
+            writeln!(output, "{line}")?;
         }
-        writeln!(output, "{line}")?;
+        for note in table.notes() {
+            writeln!(output, "\n{}", escape_as(&note, Place::Paragraph))?;
+        }
+        Ok(())
     }
-    for note in &table.notes {
-        writeln!(
-            output,
-            "\n{}",
-            escape_as(&phrase_text(note, precision), Place::Paragraph)
-        )?;
-    }
-    Ok(())
 }
 
 /// Text made literal in Markdown, with a backslash only where a character would otherwise change
@@ -179,7 +167,7 @@ fn starts_entity(rest: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::view::{Cell, Row};
+    use crate::report::view::{Cell, Row, TableView};
     use rust_decimal::Decimal;
 
     #[test]
@@ -200,7 +188,11 @@ mod tests {
             tables: vec![table],
         };
         let mut written = Vec::new();
-        render(&document, Precision::Pounds, &mut written).unwrap();
+        Markdown {
+            precision: Precision::Pounds,
+        }
+        .render(&document, &mut written)
+        .unwrap();
         assert_eq!(
             String::from_utf8(written).unwrap(),
             "### Savings \\| \\*all\\*\n\n\

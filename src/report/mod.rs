@@ -1,10 +1,12 @@
-//! Reports: views built from the ledger, and one renderer per output format.
+//! Reports: views built from the ledger, and one [`renderer::Renderer`] per output format.
 
 pub mod csv;
 pub mod format;
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod markup;
+pub(crate) mod renderer;
 mod svg;
 pub mod terminal;
 pub mod view;

@@ -6,8 +6,9 @@
 //! columns that say what a row is (the study and figure, the agency). With no width (a file, or a
 //! pipe without `COLUMNS`), nothing wraps, so that every row stays on one line for grep.
 
-use super::format::{Style, cell_text, phrase_text};
-use super::view::{Document, ROWS_SHOWN, RowKind, TableView};
+use super::markup::{self, Markup, MarkupTable};
+use super::renderer::Renderer;
+use super::view::{Document, ROWS_SHOWN, RowKind};
 use crate::display_text;
 use crate::money::Precision;
 use comfy_table::{Attribute, CellAlignment, ContentArrangement, Table, presets};
@@ -24,19 +25,42 @@ pub struct TerminalOptions {
     pub width: Option<u16>,
 }
 
-pub fn render(
-    document: &Document<'_>,
-    precision: Precision,
-    options: TerminalOptions,
-    output: &mut dyn std::io::Write,
-) -> anyhow::Result<()> {
-    for (index, table) in document.tables.iter().enumerate() {
-        if index > 0 {
-            writeln!(output)?;
-        }
-        output.write_all(render_table(table, precision, options).as_bytes())?;
+/// The terminal renderer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Terminal {
+    pub precision: Precision,
+    pub options: TerminalOptions,
+}
+
+impl Renderer for Terminal {
+    fn render(
+        &self,
+        document: &Document<'_>,
+        output: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        markup::render(self, document, output)
     }
-    Ok(())
+}
+
+impl Markup for Terminal {
+    fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// On a terminal, a long table (one row per family of a national study) shows its first rows
+    /// and says how many it leaves out. To a file or a pipe, every row is written.
+    fn rows_shown(&self) -> Option<usize> {
+        self.options.on_terminal.then_some(ROWS_SHOWN)
+    }
+
+    fn table(
+        &self,
+        table: &MarkupTable<'_, '_>,
+        output: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        output.write_all(render_table(table, self.options).as_bytes())?;
+        Ok(())
+    }
 }
 
 /// A cell's text as drawn: ids and names from the input files may hold control characters,
@@ -49,7 +73,12 @@ fn drawn_text(text: String) -> String {
 /// A document as plain terminal text, for tests and messages.
 pub fn render_to_string(document: &Document<'_>, precision: Precision) -> String {
     let mut output = Vec::new();
-    render(document, precision, TerminalOptions::default(), &mut output)
+    let terminal = Terminal {
+        precision,
+        options: TerminalOptions::default(),
+    };
+    terminal
+        .render(document, &mut output)
         .expect("writing to memory cannot fail");
     String::from_utf8(output).expect("tables are text")
 }
@@ -69,24 +98,21 @@ struct Grid {
 }
 
 impl Grid {
-    fn from_view(view: &TableView<'_>, precision: Precision, shown: usize) -> Grid {
-        // In a table with block headings (a statement), items are indented under their heading.
-        let has_headings = view.rows.iter().any(|row| row.kind == RowKind::Heading);
-        let rows = view
-            .first_rows(shown)
+    fn from_table(table: &MarkupTable<'_, '_>) -> Grid {
+        let rows = table
+            .rows()
             .map(|row| {
                 let cells = row
                     .cells
-                    .iter()
-                    .enumerate()
-                    .map(|(column, cell)| {
-                        let mut text = drawn_text(cell_text(cell, precision, Style::Display));
-                        if has_headings && column == 0 && row.kind == RowKind::Item {
+                    .into_iter()
+                    .map(|cell| {
+                        let mut text = drawn_text(cell.text);
+                        if cell.indented {
                             text.insert_str(0, "  ");
                         }
                         DrawnCell {
                             text,
-                            numeric: cell.is_numeric(),
+                            numeric: cell.numeric,
                         }
                     })
                     .collect();
@@ -94,15 +120,14 @@ impl Grid {
             })
             .collect();
         Grid {
-            header: view
+            header: table
+                .view
                 .columns
                 .iter()
                 .map(|column| display_text::line(column).into_owned())
                 .collect(),
             rows,
-            numeric_columns: (0..view.columns.len())
-                .map(|column| view.is_numeric_column(column))
-                .collect(),
+            numeric_columns: table.numeric_columns.clone(),
         }
     }
 
@@ -333,16 +358,9 @@ fn panels(grid: &Grid, narrowest: &[usize], width: usize) -> Vec<Vec<usize>> {
     panels
 }
 
-fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOptions) -> String {
-    // On a terminal, a long table (one row per family of a national study) shows its first rows
-    // and says how many it leaves out. To a file or a pipe, every row is written.
-    let generated = view.generated.as_ref().map_or(0, |rows| rows.count);
-    let shown = if options.on_terminal {
-        generated.min(ROWS_SHOWN)
-    } else {
-        generated
-    };
-    let grid = Grid::from_view(view, precision, shown);
+fn render_table(table: &MarkupTable<'_, '_>, options: TerminalOptions) -> String {
+    let view = table.view;
+    let grid = Grid::from_table(table);
     let title = display_text::line(&view.title).into_owned();
     let width = options.width.map(usize::from);
     let fitted = |text: &str| match width {
@@ -388,15 +406,16 @@ fn render_table(view: &TableView<'_>, precision: Precision, options: TerminalOpt
             }
         }
     }
-    if shown < generated {
+    if table.hidden > 0 {
         output.push_str(&fitted(&format!(
-            "The first {shown} of {} rows are shown; the totals include them all. --format csv, xlsx or markdown with --output writes every one.",
-            crate::money::format_quantity(rust_decimal::Decimal::from(generated as u64))
+            "The first {} of {} rows are shown; the totals include them all. --format csv, xlsx or markdown with --output writes every one.",
+            table.shown,
+            crate::money::format_quantity(rust_decimal::Decimal::from(table.generated() as u64))
         )));
         output.push('\n');
     }
-    for note in &view.notes {
-        output.push_str(&fitted(&display_text::line(&phrase_text(note, precision))));
+    for note in table.notes() {
+        output.push_str(&fitted(&display_text::line(&note)));
         output.push('\n');
     }
     output
@@ -464,7 +483,16 @@ fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::view::{Cell, Row};
+    use crate::report::view::{Cell, Row, TableView};
+
+    fn render(
+        document: &Document<'_>,
+        precision: Precision,
+        options: TerminalOptions,
+        output: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        Terminal { precision, options }.render(document, output)
+    }
     use rust_decimal::Decimal;
 
     fn document() -> Document<'static> {

@@ -4,6 +4,8 @@
 //! always written as a string cell, which Excel never runs as a formula.
 
 use super::format::{Style, cell_text, difference_precision, phrase_text, unit_cost_precision};
+use super::markup::{indents_items, is_indented};
+use super::renderer::Renderer;
 use super::view::{Cell, Document, Row, RowKind, TableView};
 use crate::money::Precision;
 use anyhow::Context;
@@ -24,7 +26,19 @@ const MAX_WIDTH: usize = 60;
 /// Rows looked at to size the columns.
 const WIDTH_SAMPLE_ROWS: usize = 1_000;
 
-pub fn render(
+/// The Excel renderer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Xlsx {
+    pub precision: Precision,
+}
+
+impl Renderer for Xlsx {
+    fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        render(document, self.precision, output)
+    }
+}
+
+fn render(
     document: &Document<'_>,
     precision: Precision,
     output: &mut dyn Write,
@@ -152,14 +166,14 @@ fn write_table(
     }
     worksheet.set_print_fit_to_pages(1, 0);
 
-    let has_headings = table.rows.iter().any(|row| row.kind == RowKind::Heading);
+    let indents_items = indents_items(table);
     let mut sheet_row: u32 = 2;
     for row in table.all_rows() {
         write_row(
             worksheet,
             sheet_row,
             &row,
-            has_headings,
+            indents_items,
             &widths,
             precision,
             formats,
@@ -189,7 +203,7 @@ fn write_row(
     worksheet: &mut Worksheet,
     sheet_row: u32,
     row: &Row,
-    has_headings: bool,
+    indents_items: bool,
     widths: &[usize],
     precision: Precision,
     formats: &Formats,
@@ -240,7 +254,7 @@ fn write_row(
             }
             Cell::Text(_) | Cell::Phrase(_) | Cell::Verdict { agrees: true, .. } => {
                 let mut text = shown(cell_text(cell, precision, Style::Display));
-                if has_headings && column == 0 && row.kind == RowKind::Item {
+                if is_indented(indents_items, row.kind, column) {
                     text.insert_str(0, "    ");
                 }
                 let mut format = if text.chars().count() > widths[column] {
