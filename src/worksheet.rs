@@ -17,7 +17,7 @@
 use crate::costs::import_ucd_workbook::excel_decimal;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::InputPath;
-use calamine::{Data, Range, Reader, open_workbook_auto};
+use calamine::{Data, Range, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
 use std::fmt;
 use std::path::Path;
 
@@ -201,17 +201,8 @@ impl Sheet {
             diagnostics.push(input.unreadable(what, &error));
             return None;
         }
-        let mut workbook = match open_workbook_auto(&input.path) {
-            Ok(workbook) => workbook,
-            Err(error) => {
-                diagnostics
-                    .error(
-                        Some(Location::file(&file)),
-                        format!("cannot read the workbook: {error}"),
-                    )
-                    .hint("save it as an Excel workbook (.xlsx), or export the sheet as CSV");
-                return None;
-            }
+        let Some(mut workbook) = open_by_content(input, what, diagnostics) else {
+            return None;
         };
         let names = workbook.sheet_names();
         let name = match &input.sheet {
@@ -417,5 +408,48 @@ mod tests {
         assert_eq!(cell_name(7, 3), "C7");
         assert_eq!(cell_name(1, 26), "Z1");
         assert_eq!(cell_name(2, 27), "AA2");
+    }
+}
+
+/// Opens a workbook with the reader its first bytes call for, not its name: an `.xls` saved as
+/// `.xlsx` is read, and a web page or CSV named `.xls` (as some websites' "Excel" downloads are)
+/// is told apart from a damaged workbook.
+fn open_by_content(
+    input: &InputPath,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Sheets<std::io::Cursor<Vec<u8>>>> {
+    use crate::costs::import_ucd_workbook::{WorkbookKind, workbook_kind};
+    let file = input.shown();
+    let bytes = match std::fs::read(&input.path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diagnostics.push(input.unreadable(what, &error));
+            return None;
+        }
+    };
+    let hint = "save it as an Excel workbook (.xlsx), or export the sheet as CSV";
+    let opened = workbook_kind(&bytes).and_then(|kind| {
+        let cursor = std::io::Cursor::new(bytes);
+        match kind {
+            WorkbookKind::Xls => open_workbook_from_rs::<Xls<_>, _>(cursor)
+                .map(Sheets::Xls)
+                .map_err(|error| format!("it begins as an .xls workbook does, but cannot be read as one ({error}): it may be damaged or cut short")),
+            WorkbookKind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+                .map(Sheets::Xlsx)
+                .map_err(|error| format!("it is a ZIP archive, as an .xlsx workbook is, but cannot be read as a workbook ({error}): it may be damaged, or another kind of ZIP file")),
+        }
+    });
+    match opened {
+        Ok(workbook) => Some(workbook),
+        Err(why) => {
+            diagnostics
+                .error(
+                    Some(Location::file(&file)),
+                    format!("cannot read the workbook: {why}"),
+                )
+                .hint(hint);
+            None
+        }
     }
 }

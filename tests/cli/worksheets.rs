@@ -320,3 +320,45 @@ fn a_sheet_of_a_csv_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_workbook_is_read_by_what_it_holds_not_by_its_name() {
+    let scratch = Scratch::new();
+    // An .xlsx saved under an .xls name (or the other way round) is still the workbook it is.
+    workbook(
+        &scratch,
+        "before.xls",
+        &[(
+            "Sheet1",
+            vec![
+                header(),
+                vec![Cell::Text("A"), Cell::Text("arrest"), Cell::Number(3.0)],
+            ],
+        )],
+    );
+    scratch.write("after.csv", "family_id,service,quantity\nA,arrest,1\n");
+    let args = [
+        "report",
+        "--before",
+        "before.xls",
+        "--after",
+        "after.csv",
+        "--format",
+        "json",
+    ];
+    let report: serde_json::Value = serde_json::from_str(&scratch.succeeds(&args)).unwrap();
+    assert_eq!(report["studies"][0]["families"][0]["before"], "5790");
+
+    // A web page saved as "Excel", as some websites' downloads are, is named for what it is.
+    scratch.write(
+        "before.xls",
+        "<html><body><table><tr><td>family_id</td></tr></table></body></html>",
+    );
+    let stderr = scratch.fails(&args);
+    assert!(
+        stderr.contains(
+            "before.xls: cannot read the workbook: it is a web page (HTML) named as a workbook"
+        ),
+        "{stderr}"
+    );
+}
