@@ -201,9 +201,7 @@ impl Sheet {
             diagnostics.push(input.unreadable(what, &error));
             return None;
         }
-        let Some(mut workbook) = open_by_content(input, what, diagnostics) else {
-            return None;
-        };
+        let mut workbook = open_by_content(input, what, diagnostics)?;
         let names = workbook.sheet_names();
         let name = match &input.sheet {
             Some(wanted) if names.iter().any(|name| name == wanted) => wanted.clone(),
@@ -364,6 +362,49 @@ impl Sheet {
     }
 }
 
+/// Opens a workbook with the reader its first bytes call for, not its name: an `.xls` saved as
+/// `.xlsx` is read, and a web page or CSV named `.xls` (as some websites' "Excel" downloads are)
+/// is told apart from a damaged workbook.
+fn open_by_content(
+    input: &InputPath,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Sheets<std::io::Cursor<Vec<u8>>>> {
+    use crate::costs::import_ucd_workbook::{WorkbookKind, workbook_kind};
+    let file = input.shown();
+    let bytes = match std::fs::read(&input.path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diagnostics.push(input.unreadable(what, &error));
+            return None;
+        }
+    };
+    let hint = "save it as an Excel workbook (.xlsx), or export the sheet as CSV";
+    let opened = workbook_kind(&bytes).and_then(|kind| {
+        let cursor = std::io::Cursor::new(bytes);
+        match kind {
+            WorkbookKind::Xls => open_workbook_from_rs::<Xls<_>, _>(cursor)
+                .map(Sheets::Xls)
+                .map_err(|error| format!("it begins as an .xls workbook does, but cannot be read as one ({error}): it may be damaged or cut short")),
+            WorkbookKind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+                .map(Sheets::Xlsx)
+                .map_err(|error| format!("it is a ZIP archive, as an .xlsx workbook is, but cannot be read as a workbook ({error}): it may be damaged, or another kind of ZIP file")),
+        }
+    });
+    match opened {
+        Ok(workbook) => Some(workbook),
+        Err(why) => {
+            diagnostics
+                .error(
+                    Some(Location::file(&file)),
+                    format!("cannot read the workbook: {why}"),
+                )
+                .hint(hint);
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,48 +449,5 @@ mod tests {
         assert_eq!(cell_name(7, 3), "C7");
         assert_eq!(cell_name(1, 26), "Z1");
         assert_eq!(cell_name(2, 27), "AA2");
-    }
-}
-
-/// Opens a workbook with the reader its first bytes call for, not its name: an `.xls` saved as
-/// `.xlsx` is read, and a web page or CSV named `.xls` (as some websites' "Excel" downloads are)
-/// is told apart from a damaged workbook.
-fn open_by_content(
-    input: &InputPath,
-    what: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<Sheets<std::io::Cursor<Vec<u8>>>> {
-    use crate::costs::import_ucd_workbook::{WorkbookKind, workbook_kind};
-    let file = input.shown();
-    let bytes = match std::fs::read(&input.path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            diagnostics.push(input.unreadable(what, &error));
-            return None;
-        }
-    };
-    let hint = "save it as an Excel workbook (.xlsx), or export the sheet as CSV";
-    let opened = workbook_kind(&bytes).and_then(|kind| {
-        let cursor = std::io::Cursor::new(bytes);
-        match kind {
-            WorkbookKind::Xls => open_workbook_from_rs::<Xls<_>, _>(cursor)
-                .map(Sheets::Xls)
-                .map_err(|error| format!("it begins as an .xls workbook does, but cannot be read as one ({error}): it may be damaged or cut short")),
-            WorkbookKind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
-                .map(Sheets::Xlsx)
-                .map_err(|error| format!("it is a ZIP archive, as an .xlsx workbook is, but cannot be read as a workbook ({error}): it may be damaged, or another kind of ZIP file")),
-        }
-    });
-    match opened {
-        Ok(workbook) => Some(workbook),
-        Err(why) => {
-            diagnostics
-                .error(
-                    Some(Location::file(&file)),
-                    format!("cannot read the workbook: {why}"),
-                )
-                .hint(hint);
-            None
-        }
     }
 }
