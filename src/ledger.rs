@@ -1,7 +1,8 @@
 //! The ledger: every exact figure of a study, per family, per agency and in total.
 //!
-//! This is the only place (with [`crate::appraisal`]) where money is computed. Views and renderers
-//! read these figures and never add them up again. All arithmetic is checked: an overflow is an
+//! Each family's before and after costs arrive summed from its service use by
+//! [`crate::usage::accumulator`]; everything else is derived here (with [`crate::appraisal`]).
+//! Views and renderers read these figures and never add them up again. All arithmetic is checked: an overflow is an
 //! input error naming the family or agency, never a panic.
 
 use crate::costs::{AgencyId, CostBook, ServiceId};

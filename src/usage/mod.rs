@@ -9,7 +9,10 @@
 //! - [`fast`]: plain files of any size, on every core, in bounded memory;
 //! - [`detailed`]: any CSV, one row at a time, reporting every problem with its line;
 //! - [`worksheet`]: a sheet of a workbook, its rows judged and accounted as the detailed reader's;
-//! - [`accumulator`]: the exact sums both readers add rows into.
+//! - [`accumulator`]: the exact sums both readers add rows into. This is where service use is
+//!   costed: each row's quantity times its unit cost is added to its family's money for the
+//!   window, so each family's before and after costs are summed here; the ledger takes them and
+//!   derives savings, intervention costs and each agency's share from them.
 
 pub mod accumulator;
 pub mod detailed;
