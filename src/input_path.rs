@@ -74,7 +74,7 @@ pub struct ReadOptions {
     /// The most bytes one input may have (`--max-input-size`).
     pub max_input_bytes: u64,
     /// Read every file with the detailed reader (for tests that hold the two readers to the same
-    /// answers; `TFCALC_DEBUG_READER=detailed` on the command line).
+    /// answers; `TFCALC_READER=detailed` in the environment).
     pub detailed_only: bool,
     /// The `--pseudonymise` key: messages written while reading (and rows set aside) show each
     /// family id as its pseudonym, as the outputs do.

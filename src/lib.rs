@@ -21,6 +21,7 @@ pub mod fuzzing;
 pub mod input_path;
 pub mod intervention_file;
 pub mod ledger;
+mod logging;
 pub mod money;
 pub mod output;
 pub mod price_year;
@@ -43,6 +44,7 @@ use std::process::ExitCode;
 /// Runs one command. Errors are returned for `main` to print; bad input is a
 /// [`diagnostic::InputErrors`].
 pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
+    logging::init();
     cli.global.threads = cli.global.threads.map(|asked| {
         let threads = threads_within_cap(asked, available_cores());
         if threads < asked && !cli.global.quiet {

@@ -29,8 +29,7 @@ pub fn read_options(global: &GlobalArgs) -> ReadOptions {
         threads: global.threads,
         quiet: global.quiet,
         max_input_bytes: global.max_input_size,
-        detailed_only: std::env::var_os("TFCALC_DEBUG_READER")
-            .is_some_and(|value| value == "detailed"),
+        detailed_only: crate::logging::detailed_reader_forced(),
         pseudonymise: global.pseudonymise.as_deref().map(pseudonym::Key::new),
     }
 }
@@ -78,9 +77,7 @@ pub fn cost_studies_with_tolerance(
             .into_iter()
             .for_each(|problem| agency_warnings.push(problem));
         report_warnings(&agency_warnings, global);
-        if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-            eprintln!("tfcalc: ledger built in {:?}", started.elapsed());
-        }
+        log::debug!("ledger built in {:?}", started.elapsed());
         // The ids were replaced as they were read (in `read_inputs`).
         if options.pseudonymise.is_some() {
             pseudonym::mark_pseudonymised(&mut ledger);
@@ -749,12 +746,7 @@ fn warn_of_ids_differing_only_in_case(
         .chain(interventions.keys().map(String::as_str));
     let started = std::time::Instant::now();
     let groups = crate::family_ids::differing_only_in_case(ids);
-    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-        eprintln!(
-            "tfcalc: family ids compared for case in {:?}",
-            started.elapsed()
-        );
-    }
+    log::debug!("family ids compared for case in {:?}", started.elapsed());
     if groups.is_empty() {
         return;
     }

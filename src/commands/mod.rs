@@ -309,13 +309,7 @@ fn render_document(
             })
         }
     };
-    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-        eprintln!(
-            "tfcalc: {} written in {:?}",
-            format_name(format),
-            started.elapsed()
-        );
-    }
+    log::debug!("{} written in {:?}", format_name(format), started.elapsed());
     written
 }
 

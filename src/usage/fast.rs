@@ -230,9 +230,7 @@ pub fn read<'c>(
             .unwrap_or(Fallback("abandoned"));
         return Err(why);
     }
-    if std::env::var_os("TFCALC_DEBUG_READER").is_some() {
-        eprintln!("tfcalc: read in {:?}", read_started.elapsed());
-    }
+    log::debug!("read in {:?}", read_started.elapsed());
     let accumulators = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut converted = Vec::with_capacity(prepared.len());
     for (index, (file, counts)) in prepared.iter().zip(&counts).enumerate() {

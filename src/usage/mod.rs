@@ -213,7 +213,6 @@ pub fn read_study_usage(
         .map(|input| (0, input))
         .chain(after.iter().map(|input| (1, input)))
         .collect();
-    let debug = std::env::var_os("TFCALC_DEBUG_READER").is_some();
 
     // Only regular files can be read in parts by several threads; anything else is read once.
     let mut detailed: Vec<bool> = files
@@ -259,30 +258,26 @@ pub fn read_study_usage(
         }
         match read {
             Ok(read) => {
-                if debug {
-                    eprintln!(
-                        "tfcalc: fast reader, {} threads, {} files",
-                        options.threads(),
-                        fast_numbers.len()
-                    );
-                }
+                log::debug!(
+                    "fast reader, {} threads, {} files",
+                    options.threads(),
+                    fast_numbers.len()
+                );
                 fast_read = Some((fast_numbers, read));
                 break;
             }
             Err(fallback) => {
                 // The file is read again by the detailed reader, and the others by the fast one:
                 // what was read of them so far is dropped, so nothing is counted twice.
-                if debug {
-                    eprintln!(
-                        "tfcalc: detailed reader for {} ({})",
-                        fallback
-                            .file
-                            .map_or("every file".to_string(), |file| fast_files[file]
-                                .shown
-                                .clone()),
-                        fallback.reason
-                    );
-                }
+                log::debug!(
+                    "detailed reader for {} ({})",
+                    fallback
+                        .file
+                        .map_or("every file".to_string(), |file| fast_files[file]
+                            .shown
+                            .clone()),
+                    fallback.reason
+                );
                 match fallback.file {
                     Some(file) => detailed[fast_numbers[file]] = true,
                     None => detailed.iter_mut().for_each(|detailed| *detailed = true),

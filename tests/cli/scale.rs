@@ -159,3 +159,38 @@ fn a_bad_row_deep_in_a_big_file_names_its_file_and_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn tfcalc_log_debug_tells_where_the_time_went_and_which_reader_read() {
+    let scratch = crate::common::Scratch::new();
+    scratch.study(
+        "family_id,service,quantity\nA,police_hour,2\n",
+        "family_id,service,quantity\nA,police_hour,1\n",
+    );
+    let run = |env: &[(&str, &str)]| {
+        let mut command = scratch.tfcalc();
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.args(["roi", "."]).output().unwrap();
+        assert!(output.status.success());
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (quiet_out, quiet_err) = run(&[]);
+    assert_eq!(quiet_err, "");
+    let (out, err) = run(&[("TFCALC_LOG", "debug")]);
+    assert_eq!(out, quiet_out, "logging never changes the output");
+    assert!(err.contains("tfcalc: fast reader, "), "{err}");
+    assert!(err.contains("tfcalc: ledger built in "), "{err}");
+    let (out, err) = run(&[("TFCALC_READER", "detailed"), ("TFCALC_LOG", "debug")]);
+    assert_eq!(out, quiet_out);
+    assert!(!err.contains("fast reader"), "{err}");
+    let (_, err) = run(&[("TFCALC_LOG", "loud")]);
+    assert!(
+        err.contains("warning: TFCALC_LOG=\"loud\" is not a level"),
+        "{err}"
+    );
+}
