@@ -5,9 +5,9 @@
 //! to the study file's folder.
 //!
 //! This module is the model a study is read into; the pieces around it each do one thing:
-//! [`file_format`] is the TOML shape as written, [`read`] turns it into a [`Study`] (checking it
-//! on the way), [`published`] holds the figures a source can print (one table of them), and
-//! [`quick`] makes a study from command-line options.
+//! `file_format` is the TOML shape as written, `read` turns it into a [`Study`] (checking it on
+//! the way), `published` holds the figures a source can print (one table of them, [`Figure`]),
+//! and `quick` makes a study from command-line options ([`QuickStudy`]).
 
 mod file_format;
 mod published;

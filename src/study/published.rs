@@ -158,3 +158,73 @@ pub struct PublishedValue {
     pub value: Decimal,
     pub location: Location,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_figure_is_in_the_table_once_with_a_key_and_label_of_its_own() {
+        for figure in Figure::ALL {
+            let rows = Figure::ALL.iter().filter(|row| **row == figure).count();
+            assert_eq!(rows, 1, "{figure:?} is in the table {rows} times");
+        }
+        let keys: HashSet<&str> = Figure::ALL.iter().map(|figure| figure.key()).collect();
+        assert_eq!(keys.len(), Figure::ALL.len(), "two figures share a key");
+        let labels: HashSet<&str> = Figure::ALL.iter().map(|figure| figure.label()).collect();
+        assert_eq!(labels.len(), Figure::ALL.len(), "two figures share a label");
+        for figure in Figure::ALL {
+            // A key is a bare TOML key, a JSON key and a CSV value alike.
+            assert!(
+                figure
+                    .key()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{:?}",
+                figure.key()
+            );
+        }
+    }
+
+    #[test]
+    fn the_table_keeps_its_order_and_readings() {
+        let keys: Vec<&str> = Figure::ALL.iter().map(|figure| figure.key()).collect();
+        assert_eq!(
+            keys,
+            [
+                "families",
+                "before",
+                "intervention",
+                "after",
+                "gross_saving",
+                "net_saving",
+                "benefit",
+                "delivery_cost_per_family",
+                "counterfactual_cost_per_family",
+                "net_cost_per_family",
+                "benefit_per_family",
+                "roi",
+            ]
+        );
+        for figure in Figure::ALL {
+            let expected = match figure {
+                Figure::Families => Reading::WholeNumber,
+                Figure::Roi => Reading::Ratio,
+                _ => Reading::Money,
+            };
+            assert_eq!(figure.reading(), expected, "{figure:?}");
+        }
+    }
+
+    #[test]
+    fn each_part_of_a_statement_adds_up_to_the_figure_of_its_key() {
+        for part in [
+            StatementPart::Before,
+            StatementPart::Intervention,
+            StatementPart::After,
+        ] {
+            assert_eq!(part.figure().key(), part.key());
+        }
+    }
+}

@@ -54,3 +54,32 @@ impl QuickStudy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quick_run_is_a_study_of_the_files_given_with_one_intervention_item() {
+        let study = QuickStudy {
+            before: vec![PathBuf::from("b.csv")],
+            after: vec![PathBuf::from("a.csv")],
+            unit_cost_tables: Vec::new(),
+            intervention_per_family: Some(Decimal::from(2419)),
+            counterfactual_per_family: None,
+            window_months: Some(6),
+            name: None,
+        }
+        .into_study();
+        assert_eq!(study.name, "Quick run");
+        assert_eq!(study.path, None);
+        let StudyData::Records { before, after, .. } = &study.data else {
+            panic!("a study of records");
+        };
+        assert_eq!(before, &[InputPath::given("b.csv")]);
+        assert_eq!(after, &[InputPath::given("a.csv")]);
+        assert_eq!(study.intervention.items.len(), 1);
+        assert_eq!(study.intervention.items[0].per_family, Decimal::from(2419));
+        assert_eq!(study.counterfactual_per_family, Decimal::ZERO);
+    }
+}

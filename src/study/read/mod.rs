@@ -309,3 +309,114 @@ fn read_agency_amounts(
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Option<Study>, Diagnostics) {
+        let mut diagnostics = Diagnostics::new();
+        let folder = Path::new("/data/lambeth");
+        let study = parse_study("study.toml", text, folder, None, &mut diagnostics);
+        (study, diagnostics)
+    }
+
+    fn messages(diagnostics: &Diagnostics) -> Vec<String> {
+        diagnostics
+            .problems()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_minimal_study_reads_its_windows_from_its_folder() {
+        let (study, diagnostics) =
+            read("[study]\nname = \"Lambeth\"\nbefore = \"before.csv\"\nafter = \"after.csv\"\n");
+        assert!(
+            diagnostics.problems().is_empty(),
+            "{:?}",
+            messages(&diagnostics)
+        );
+        let study = study.expect("a study");
+        assert_eq!(study.name, "Lambeth");
+        let StudyData::Records {
+            before,
+            after,
+            declared_families,
+        } = &study.data
+        else {
+            panic!("a study of records, not {:?}", study.data);
+        };
+        assert_eq!(
+            before,
+            &[InputPath {
+                path: PathBuf::from("/data/lambeth/before.csv"),
+                named_at: Some(Location::at("study.toml", 3, 10)),
+                sheet: None,
+            }]
+        );
+        assert_eq!(after[0].path, PathBuf::from("/data/lambeth/after.csv"));
+        assert_eq!(*declared_families, None);
+        assert!(study.unit_cost_tables.is_empty());
+        assert!(study.intervention.items.is_empty());
+        assert_eq!(study.funding, super::super::Funding::Unstated);
+        assert_eq!(study.counterfactual_per_family, Decimal::ZERO);
+        assert!(study.published.figures.is_empty());
+    }
+
+    #[test]
+    fn a_minimal_summary_study_reads_its_families_and_benefit() {
+        let (study, diagnostics) =
+            read("[study]\nfamilies = 120\n\n[benefit]\nper_family = \"858\"\n");
+        assert!(
+            diagnostics.problems().is_empty(),
+            "{:?}",
+            messages(&diagnostics)
+        );
+        let study = study.expect("a study");
+        let StudyData::Summary { families, benefit } = &study.data else {
+            panic!("a summary study, not {:?}", study.data);
+        };
+        assert_eq!(*families, 120);
+        assert_eq!(benefit.per_family, Some(Decimal::from(858)));
+        assert!(benefit.by_agency.is_empty());
+    }
+
+    #[test]
+    fn a_window_of_no_months_is_an_error_where_it_is_written() {
+        let (study, diagnostics) =
+            read("[study]\nbefore = \"b.csv\"\nafter = \"a.csv\"\nwindow_months = 0\n");
+        assert!(study.is_none());
+        let errors: Vec<_> = diagnostics
+            .problems()
+            .iter()
+            .filter(|problem| problem.is_error())
+            .collect();
+        assert_eq!(errors.len(), 1, "{:?}", messages(&diagnostics));
+        assert_eq!(errors[0].location, Some(Location::at("study.toml", 4, 17)));
+        assert!(errors[0].message.contains("window_months"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn a_file_without_a_study_section_is_an_error_of_the_whole_file() {
+        let (study, diagnostics) = read("[benefit]\nper_family = \"1\"\n");
+        assert!(study.is_none());
+        let problem = &diagnostics.problems()[0];
+        assert_eq!(problem.location, Some(Location::file("study.toml")));
+        assert_eq!(problem.message, "the study file has no [study] section");
+    }
+
+    #[test]
+    fn a_study_is_named_for_its_file_or_its_folder() {
+        assert_eq!(default_name(None), "Study");
+        assert_eq!(
+            default_name(Some(Path::new("/x/lambeth/study.toml"))),
+            "lambeth"
+        );
+        assert_eq!(
+            default_name(Some(Path::new("/x/cohort-2.toml"))),
+            "cohort-2"
+        );
+    }
+}

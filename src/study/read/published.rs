@@ -170,3 +170,40 @@ fn read_published_item(
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_study;
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn every_published_figure_is_read_from_its_key() {
+        for figure in Figure::ALL {
+            let text = format!(
+                "[study]\nfamilies = 2\n[benefit]\nper_family = \"1\"\n[published]\n{} = \"2\"\n",
+                figure.key()
+            );
+            let mut diagnostics = Diagnostics::new();
+            let study = parse_study("study.toml", &text, Path::new("."), None, &mut diagnostics)
+                .unwrap_or_else(|| panic!("{figure:?}: {:?}", diagnostics.problems()));
+            let figures = &study.published.figures;
+            assert_eq!(figures.len(), 1, "{figure:?}");
+            assert_eq!(figures[0].figure, figure);
+            assert_eq!(figures[0].value.value, Decimal::from(2));
+            assert_eq!(
+                figures[0].value.location,
+                crate::diagnostic::Location::at("study.toml", 6, figure.key().len() as u64 + 4)
+            );
+        }
+    }
+
+    #[test]
+    fn a_count_of_families_is_a_whole_number() {
+        let mut diagnostics = Diagnostics::new();
+        let text = "[study]\nfamilies = 2\n[benefit]\nper_family = \"1\"\n[published]\nfamilies = \"2.5\"\n";
+        let study = parse_study("study.toml", text, Path::new("."), None, &mut diagnostics);
+        assert!(study.is_none());
+        assert!(diagnostics.has_errors());
+    }
+}
