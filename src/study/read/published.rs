@@ -199,6 +199,24 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_key_in_published_lists_the_keys_in_the_order_they_always_had() {
+        let mut diagnostics = Diagnostics::new();
+        let text = "[study]\nfamilies = 2\n[benefit]\nper_family = \"1\"\n[published]\nnet_savings = \"1\"\n";
+        let study = parse_study("study.toml", text, Path::new("."), None, &mut diagnostics);
+        assert!(study.is_none());
+        let message = &diagnostics.problems()[0].message;
+        assert!(
+            message.contains(
+                "unknown field `net_savings`, expected one of `source`, `families`, `before`, \
+                 `intervention`, `after`, `gross_saving`, `net_saving`, `benefit`, \
+                 `delivery_cost_per_family`, `counterfactual_cost_per_family`, \
+                 `net_cost_per_family`, `benefit_per_family`, `roi`, `agencies`, `items`"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
     fn a_count_of_families_is_a_whole_number() {
         let mut diagnostics = Diagnostics::new();
         let text = "[study]\nfamilies = 2\n[benefit]\nper_family = \"1\"\n[published]\nfamilies = \"2.5\"\n";
