@@ -302,8 +302,8 @@ impl Splitter {
     }
 }
 
-/// Splits one line (no line ending) into `record` by the same grammar as [`Records`]; `Err` if a
-/// quote opened in it is not closed by its end.
+/// Splits one line (no line ending) into `record` by the same grammar as
+/// [`Records`](super::Records); `Err` if a quote opened in it is not closed by its end.
 pub fn split_line(splitter: &mut Splitter, line: &[u8]) -> Result<(), Unreadable> {
     splitter.start_next();
     splitter.line = 1;

@@ -3,7 +3,8 @@
 
 /// A line that is not UTF-8, as Windows-1252 text, if it is that: none of the bytes Windows-1252
 /// leaves undefined, and no UTF-8 character (which would make its file neither). For the fast
-/// reader, which meets such lines one at a time; the rule is [`DecodingReader`]'s.
+/// reader, which meets such lines one at a time; the rule is
+/// [`DecodingReader`](super::DecodingReader)'s.
 pub fn windows_1252_line(line: &[u8]) -> Option<String> {
     let clean = line.iter().enumerate().all(|(index, &byte)| {
         byte.is_ascii()

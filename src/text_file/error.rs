@@ -27,7 +27,8 @@ impl DecodeError {
         }
     }
 
-    /// The decode error inside an I/O error from a [`DecodingReader`], if that is what it is.
+    /// The decode error inside an I/O error from a [`DecodingReader`](super::DecodingReader), if
+    /// that is what it is.
     pub fn from_io(error: &std::io::Error) -> Option<&DecodeError> {
         error.get_ref()?.downcast_ref::<DecodeError>()
     }
