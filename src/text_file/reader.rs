@@ -1,111 +1,10 @@
-//! Reading input files as text, as people really save them: UTF-8 with or without Excel's
-//! byte-order mark, Windows-1252 from Excel's "CSV" on Windows (where `£` is byte 0xA3), UTF-16
-//! from "Unicode text", and refusing binary files (a workbook saved as .xlsx, say) with a clear
-//! message instead of mojibake.
-//!
-//! [`DecodingReader`] does this as a stream, so that no file is ever held whole in memory, and
-//! one rule decides every file's encoding, whichever reader reads it:
-//!
-//! - A file is UTF-8 if it is valid UTF-8.
-//! - It is read as Windows-1252 only if it is not UTF-8 *as a whole*: it has bytes that are not
-//!   UTF-8 and none of the multi-byte sequences UTF-8 writes (such as `ë`, bytes C3 AB), and none of
-//!   the five bytes Windows-1252 leaves undefined. (A UTF-8 byte-order mark does not count: Excel
-//!   puts one on files it then fills with Windows-1252.)
-//! - A file with both (valid UTF-8 but for a few bytes) is refused at the first bad byte's line
-//!   and column: reading it either way would change some of its text, and so perhaps a family id.
-//! - UTF-16, from its byte-order mark, with a lone surrogate refused rather than replaced.
-//!
-//! Because a file's first non-UTF-8 byte comes before anything that could contradict it, this is
-//! decided in one pass: text before it is ASCII, the same in both encodings.
+//! The streaming reader that decodes an input to UTF-8 one block at a time, by the one rule every
+//! file's encoding is decided by.
 
+use super::bytes::{binary_kind, count_chars, looks_binary, utf8_sequence_length};
+use super::error::{mixed, mixed_after};
+use super::{DecodeError, Encoding, MAX_LINE_BYTES, format_bytes};
 use std::io::Read;
-
-/// The encoding to read CSV input files in. (TOML files are UTF-8 by definition.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Encoding {
-    /// UTF-8 if the file is valid UTF-8, else Windows-1252 if it is that as a whole (with a
-    /// warning saying so); a file that is UTF-8 except for a few bytes is an error
-    #[default]
-    Auto,
-    /// UTF-8 only: anything else is an error
-    #[value(name = "utf-8", alias = "utf8")]
-    Utf8,
-    /// Windows-1252, as Excel writes "CSV" on Windows
-    #[value(name = "windows-1252", alias = "cp1252", alias = "latin1")]
-    Windows1252,
-}
-
-/// The longest line an input may have. A row is a few dozen bytes; a line of megabytes is a file
-/// that is not what it claims to be, and is refused before it can exhaust memory. The same limit
-/// holds on every path.
-pub const MAX_LINE_BYTES: usize = 1024 * 1024;
-
-/// The default limit on one input file's size (`--max-input-size`): far beyond any real extract
-/// (a national cohort of 5 million families is about 3.5 GB), so that an input that never ends
-/// (a device, a pipe from a program that loops) is stopped rather than read for ever.
-pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 << 30;
-
-/// File contents as UTF-8, and what was done to get them.
-#[derive(Debug)]
-pub struct Decoded {
-    pub text: Vec<u8>,
-    /// Set when the file was not UTF-8 and was converted: what it was read as.
-    pub converted_from: Option<&'static str>,
-}
-
-/// Why a file cannot be read as text, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    pub line: Option<u64>,
-    pub column: Option<u64>,
-    pub message: String,
-    pub hint: String,
-}
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
-impl DecodeError {
-    fn binary(line: Option<u64>, message: String) -> Self {
-        DecodeError {
-            line,
-            column: None,
-            message,
-            hint: "in Excel, use Save As and choose \"CSV UTF-8\"".to_string(),
-        }
-    }
-
-    /// The decode error inside an I/O error from a [`DecodingReader`], if that is what it is.
-    pub fn from_io(error: &std::io::Error) -> Option<&DecodeError> {
-        error.get_ref()?.downcast_ref::<DecodeError>()
-    }
-}
-
-/// Decodes a whole file's contents (for the small inputs read whole) by the same rules as
-/// [`DecodingReader`].
-pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<Decoded, DecodeError> {
-    let mut reader = DecodingReader::new(bytes, encoding, u64::MAX);
-    let mut text = Vec::with_capacity(bytes.len());
-    if let Err(error) = reader.read_to_end(&mut text) {
-        return Err(DecodeError::from_io(&error)
-            .cloned()
-            .unwrap_or(DecodeError {
-                line: None,
-                column: None,
-                message: format!("cannot be read: {error}"),
-                hint: "check that the file exists and that you may read it".to_string(),
-            }));
-    }
-    Ok(Decoded {
-        text,
-        converted_from: reader.converted_from(),
-    })
-}
 
 /// What the reader has decided the input is.
 enum Mode {
@@ -463,69 +362,6 @@ impl<R: Read> DecodingReader<R> {
     }
 }
 
-/// The error for a file that is UTF-8 but for a few bytes: `bad` is the first byte that is not,
-/// `multibyte` where the file has a UTF-8 character.
-fn mixed(bad: (u64, u64), byte: u8, multibyte: (u64, u64)) -> DecodeError {
-    DecodeError {
-        line: Some(bad.0),
-        column: Some(bad.1),
-        message: format!(
-            "is UTF-8 text except for byte 0x{byte:02X} at line {}, column {} (the file has UTF-8 characters, the first at line {}, column {}), so it cannot be read safely either as UTF-8 or as Windows-1252",
-            bad.0, bad.1, multibyte.0, multibyte.1
-        ),
-        hint: "correct that byte, or save the file again as \"CSV UTF-8\"; if it really is Windows-1252 throughout, give --encoding windows-1252".to_string(),
-    }
-}
-
-/// As [`mixed`], when the UTF-8 character comes after the first byte that is not UTF-8.
-fn mixed_after(bad: (u64, u64), multibyte: (u64, u64)) -> DecodeError {
-    DecodeError {
-        line: Some(bad.0),
-        column: Some(bad.1),
-        message: format!(
-            "is not UTF-8 text from line {}, column {}, but it has UTF-8 characters too (the first at line {}, column {}), so it cannot be read safely either as UTF-8 or as Windows-1252",
-            bad.0, bad.1, multibyte.0, multibyte.1
-        ),
-        hint: "save the file again as \"CSV UTF-8\"; if it really is Windows-1252 throughout, give --encoding windows-1252".to_string(),
-    }
-}
-
-/// A line that is not UTF-8, as Windows-1252 text, if it is that: none of the bytes Windows-1252
-/// leaves undefined, and no UTF-8 character (which would make its file neither). For the fast
-/// reader, which meets such lines one at a time; the rule is [`DecodingReader`]'s.
-pub fn windows_1252_line(line: &[u8]) -> Option<String> {
-    let clean = line.iter().enumerate().all(|(index, &byte)| {
-        byte.is_ascii()
-            || !matches!(byte, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D)
-                && utf8_sequence_length(&line[index..]) == 1
-    });
-    clean.then(|| {
-        encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(line)
-            .0
-            .into_owned()
-    })
-}
-
-/// The length of the UTF-8 multi-byte sequence `bytes` starts with, or 1 if it starts with none.
-fn utf8_sequence_length(bytes: &[u8]) -> usize {
-    let wanted = match bytes[0] {
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return 1,
-    };
-    match bytes.get(..wanted) {
-        Some(sequence) if std::str::from_utf8(sequence).is_ok() => wanted,
-        _ => 1,
-    }
-}
-
-/// Characters in UTF-8 text (bytes that do not continue a character).
-fn count_chars(text: &[u8]) -> u64 {
-    text.iter().filter(|&&byte| byte & 0xC0 != 0x80).count() as u64
-}
-
 impl<R: Read> Read for DecodingReader<R> {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
         if let Some(error) = &self.failed {
@@ -549,95 +385,10 @@ impl<R: Read> Read for DecodingReader<R> {
     }
 }
 
-/// What a binary file seems to be, from its first bytes.
-fn binary_kind(bytes: &[u8]) -> Option<String> {
-    let kinds: [(&[u8], &str); 5] = [
-        (
-            b"PK\x03\x04",
-            "an Excel workbook (.xlsx) or another ZIP file",
-        ),
-        (
-            b"\xD0\xCF\x11\xE0",
-            "an old Excel workbook (.xls) or another Office file",
-        ),
-        (b"%PDF", "a PDF"),
-        (b"\x89PNG", "a PNG image"),
-        (b"\x1F\x8B", "a gzip-compressed file"),
-    ];
-    kinds
-        .iter()
-        .find(|(magic, _)| bytes.starts_with(magic))
-        .map(|(_, kind)| format!("is {kind}, not CSV or TOML text"))
-}
-
-/// Text has few control characters other than tabs and line breaks; binary data has many.
-/// (UTF-16 is judged after decoding: its ASCII has a NUL in every other byte.)
-///
-/// The bar is high (a tenth of the first 64 KB), because text can hold a few: an id pasted
-/// with a terminal's escape sequence in it is data to report (escaped) at its line, not a
-/// binary file. Binary files nearly always have a NUL byte or a magic number, or bytes that
-/// are neither UTF-8 nor Windows-1252, and are refused for those first.
-fn looks_binary(bytes: &[u8]) -> bool {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return false;
-    }
-    let sample = &bytes[..bytes.len().min(64 * 1024)];
-    let controls = sample
-        .iter()
-        .filter(|&&byte| byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r' | 0x0C | 0))
-        .count();
-    controls * 10 > sample.len().max(1)
-}
-
-/// A size in bytes as people write it: `64 GiB`, `1 MiB`, `1,500 bytes`.
-pub fn format_bytes(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 4] = [
-        (1 << 40, "TiB"),
-        (1 << 30, "GiB"),
-        (1 << 20, "MiB"),
-        (1 << 10, "KiB"),
-    ];
-    for (size, unit) in UNITS {
-        if bytes >= size && bytes.is_multiple_of(size) {
-            return format!("{} {unit}", bytes / size);
-        }
-    }
-    format!("{bytes} bytes")
-}
-
-/// Reads a size such as `64G`, `500M`, `64GiB` or `1000000` (bytes), for `--max-input-size`.
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let digits = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(digits);
-    let number: u64 = number.parse().map_err(|_| {
-        format!("{text:?} is not a size: write it as 64G, 500M or a number of bytes")
-    })?;
-    let shift = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kb" | "kib" => 10,
-        "m" | "mb" | "mib" => 20,
-        "g" | "gb" | "gib" => 30,
-        "t" | "tb" | "tib" => 40,
-        _ => {
-            return Err(format!(
-                "{text:?} is not a size: write it as 64G, 500M or a number of bytes"
-            ));
-        }
-    };
-    number
-        .checked_mul(1 << shift)
-        .filter(|&bytes| bytes > 0)
-        .ok_or_else(|| {
-            format!("{text:?} is not a size tfcalc can use: give one from 1 byte to 16 EiB")
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text_file::decode;
 
     fn text(
         bytes: &[u8],
@@ -823,17 +574,5 @@ mod tests {
                 .contains("over the limit of 1 MiB for one input"),
             "{error}"
         );
-    }
-
-    #[test]
-    fn sizes_are_read_and_written() {
-        assert_eq!(parse_size("64G"), Ok(64 << 30));
-        assert_eq!(parse_size("500 MB"), Ok(500 << 20));
-        assert_eq!(parse_size("1000"), Ok(1000));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("99999999999T").is_err());
-        assert_eq!(format_bytes(64 << 30), "64 GiB");
-        assert_eq!(format_bytes(1500), "1500 bytes");
     }
 }

@@ -1,0 +1,70 @@
+//! Writing several files together, all or none: a folder of tables.
+
+use super::target::{Target, target};
+use super::temporary::{Pending, commit};
+use super::{InputFiles, same_destination};
+use anyhow::bail;
+use std::io::Write;
+use std::path::Path;
+
+/// Files written together, all or none: each goes to a temporary as it is rendered, and they take
+/// their names only when every one is complete. If one fails, no file is created or changed.
+pub struct FileSet<'a> {
+    option: &'a str,
+    inputs: &'a InputFiles,
+    pending: Vec<Pending>,
+}
+
+impl<'a> FileSet<'a> {
+    pub fn new(option: &'a str, inputs: &'a InputFiles) -> FileSet<'a> {
+        FileSet {
+            option,
+            inputs,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Renders one file of the set into its temporary.
+    pub fn write(
+        &mut self,
+        path: &Path,
+        render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.inputs.refuse(path, self.option)?;
+        let Target::Replace {
+            path: resolved,
+            keep,
+        } = target(path, self.option)?
+        else {
+            // A device among a folder of tables is a mistake, and cannot be taken back.
+            bail!(
+                "cannot write {}: it is a device or a pipe, and {} writes a set of files, all or none: remove it or give {} another folder",
+                path.display(),
+                self.option,
+                self.option
+            );
+        };
+        if let Some(earlier) = self
+            .pending
+            .iter()
+            .find(|pending| same_destination(&pending.target, &resolved))
+        {
+            // Names are kept apart (see `file_names`), so only links can make two one file.
+            bail!(
+                "cannot write {}: it is the same file as {}, which this output also writes (one is a link to the other); remove the link, or give {} another folder",
+                path.display(),
+                earlier.shown.display(),
+                self.option
+            );
+        }
+        let mut pending = Pending::create(resolved, keep, path)?;
+        pending.write(render)?;
+        self.pending.push(pending);
+        Ok(())
+    }
+
+    /// Gives every file its name.
+    pub fn commit(self) -> anyhow::Result<()> {
+        commit(self.pending)
+    }
+}
