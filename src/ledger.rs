@@ -1,6 +1,6 @@
 //! The ledger: every exact figure of a study, per family, per agency and in total.
 //!
-//! This is the only place (with [`crate::appraisal`]) where money is computed. Views and renderers
+//! This is the only place (with [`crate::analysis`]) where money is computed. Views and renderers
 //! read these figures and never add them up again. All arithmetic is checked: an overflow is an
 //! input error naming the family or agency, never a panic.
 
