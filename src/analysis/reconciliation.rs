@@ -305,7 +305,7 @@ fn service_total(
             return Err("an intervention item names no service".to_string());
         }
     };
-    let quantity = ledger.agency_quantities[window]
+    let quantity = ledger.service_quantities[window]
         .get(id.0 as usize)
         .copied()
         .unwrap_or_default();
