@@ -1,30 +1,31 @@
-//! A study costed, appraised and reconciled: everything a report draws on.
+//! A study's ledger and context with what the analysis stages found: everything a report draws on.
 
-use crate::appraisal::Appraisal;
+use crate::analysis::{self, check::Check, roi::Appraisal};
+use crate::context::StudyContext;
 use crate::ledger::StudyLedger;
-use crate::reconcile::{self, Check};
 use rust_decimal::Decimal;
 
 pub struct Costed {
     pub ledger: StudyLedger,
+    pub context: StudyContext,
     pub appraisal: Appraisal,
     /// Published figures against computed ones, then the internal consistency checks.
     pub checks: Vec<Check>,
 }
 
 impl Costed {
-    /// Appraises and reconciles a ledger, with money agreeing within `tolerance`; an error if the
-    /// appraisal's totals pass Decimal's range.
+    /// Runs the analysis stages over a ledger, with money agreeing within `tolerance`; an error
+    /// if a stage's figures pass Decimal's range.
     pub fn new(
         ledger: StudyLedger,
         tolerance: Decimal,
     ) -> Result<Costed, crate::diagnostic::InputErrors> {
-        let appraisal = Appraisal::of(&ledger)?;
-        let mut checks = reconcile::reconcile(&ledger, &appraisal, tolerance);
-        checks.extend(reconcile::consistency(&ledger));
+        let context = StudyContext { tolerance };
+        let analysis::Findings { appraisal, checks } = analysis::run(&ledger, &context)?;
         Ok(Costed {
             ledger,
-            appraisal,
+            context,
+            appraisal: appraisal.expect("the analysis stages include the ROI stage"),
             checks,
         })
     }

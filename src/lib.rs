@@ -1,15 +1,16 @@
 //! tfcalc: a cost-savings calculator for family-intervention programmes.
 //!
 //! Data flows one way: input files ([`costs`], [`study`], [`usage`]) are read and checked, the
-//! [`ledger`] computes every exact figure, [`appraisal`] and [`reconcile`] derive the return on
-//! investment and the checks against published figures, and [`report`] builds views of those
-//! figures and renders them. Nothing after the ledger computes money; nothing before a renderer
-//! formats it.
+//! [`ledger`] computes every exact fact (with the study's [`context`] beside it), the
+//! [`analysis`] stages derive the return on investment and the checks against published figures,
+//! and [`report`] builds views of those figures and renders them. Nothing after the analysis
+//! computes money; nothing before a renderer formats it.
 
 pub mod agency_map;
-pub mod appraisal;
+pub mod analysis;
 pub mod cli;
 pub mod commands;
+pub mod context;
 pub mod costed;
 pub mod costs;
 pub mod csv_input;
@@ -26,7 +27,7 @@ pub mod money;
 pub mod output;
 pub mod price_year;
 pub mod pseudonym;
-pub mod reconcile;
+
 pub mod report;
 pub mod spreadsheet;
 pub mod study;

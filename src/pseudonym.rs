@@ -138,8 +138,8 @@ pub fn header_problems(
 /// How [`crate::csv_input::find_columns`] goes on to list the names a header holds.
 const HEADER_NAMES_FOUND: &str = "; the columns found are:";
 
-/// Marks a ledger built from pseudonymised records (see [`pseudonymise_records`]) as such, making
-/// sure on the way that no note is left.
+/// Makes sure no note is left in a ledger built from pseudonymised records (see
+/// [`pseudonymise_records`]).
 pub fn mark_pseudonymised(ledger: &mut StudyLedger) {
     for family in &mut ledger.families {
         if let Some(lines) = &mut family.lines {
@@ -148,7 +148,6 @@ pub fn mark_pseudonymised(ledger: &mut StudyLedger) {
             }
         }
     }
-    ledger.pseudonymised = true;
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Reading, checking and costing the studies a command names: shared by every command.
 
 use super::report_warnings;
+use crate::analysis::check as reconciliation;
 use crate::cli::{GlobalArgs, StudyArgs};
 use crate::costed::Costed;
 use crate::costs::{CostBook, builtin};
@@ -11,7 +12,6 @@ use crate::ledger::{self, RecordInputs, StudyInputs};
 use crate::money::parse_money;
 use crate::output::InputFiles;
 use crate::pseudonym;
-use crate::reconcile as reconciliation;
 use crate::study::{QuickStudy, Study, StudyData, load_study};
 use crate::uprating::{Deflator, SeriesGiven, Uprating, YearGiven};
 use crate::usage::{Itemise, RejectedRows, read_study_usage};

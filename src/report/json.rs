@@ -554,7 +554,7 @@ fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
                 .collect()
         },
         agency_findings: findings(ledger),
-        rounding: crate::reconcile::rounding_gaps(ledger, options.precision.places())
+        rounding: crate::analysis::consistency::rounding_gaps(ledger, options.precision.places())
             .into_iter()
             .map(|gap| Rounding {
                 lines: gap.lines,

@@ -461,7 +461,7 @@ proptest! {
             })
             .sum();
         let shown_total = tfcalc::money::parse_money(&total[5]).unwrap();
-        let gaps = tfcalc::reconcile::rounding_gaps(&costed.ledger, 0);
+        let gaps = tfcalc::analysis::consistency::rounding_gaps(&costed.ledger, 0);
         let net_gap = gaps.iter().find(|gap| gap.lines.ends_with("net savings"));
         if costed.ledger.families.len() > 1 && shown != shown_total {
             let gap = net_gap.expect("a rounding gap is reported");

@@ -1,5 +1,5 @@
 //! Builders of report tables from the ledger. Nothing here computes money: every figure is read
-//! from a [`StudyLedger`], an [`Appraisal`] or a reconciliation [`Check`](crate::reconcile::Check).
+//! from a [`StudyLedger`], an [`Appraisal`] or a reconciliation [`Check`](crate::analysis::check::Check).
 
 mod agencies;
 mod assumptions;

@@ -3,9 +3,10 @@
 //! summary a report opens with.
 
 use super::super::view::{Cell, Piece, Row, TableView};
+use crate::analysis::check::{Check, CheckKind, Measure};
+use crate::analysis::consistency::rounding_gaps;
 use crate::costed::Costed;
 use crate::money::Precision;
-use crate::reconcile::{Check, CheckKind, Measure, rounding_gaps};
 use rust_decimal::Decimal;
 
 /// Published figures beside computed ones, and where figures rounded for display do not add up to
@@ -200,7 +201,7 @@ fn tolerance_note(checks: &[&Check]) -> Vec<Piece> {
         .filter(|check| check.kind != CheckKind::Consistency)
         .find_map(|check| check.tolerance.as_ref())
         .map(|tolerance| tolerance.amount)
-        .unwrap_or_else(crate::reconcile::default_tolerance);
+        .unwrap_or_else(crate::analysis::check::default_tolerance);
     vec![
         Piece::text("Money agrees when the difference is at most the tolerance: "),
         money(given),

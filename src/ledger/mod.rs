@@ -1,15 +1,19 @@
-//! The ledger: every exact figure of a study, per family, per agency and in total.
+//! The ledger: the facts of a costed study, per family, per agency, per service and in total.
 //!
 //! Each family's before and after costs arrive summed from its service use by
-//! [`crate::usage::accumulator`]; everything else is derived here (with [`crate::appraisal`]).
-//! Views and renderers read these figures and never add them up again. All arithmetic is checked: an overflow is an
+//! [`crate::usage::accumulator`]; everything else is derived here, and the figures drawn from them
+//! (ROI, checks) in [`crate::analysis`]. Views and renderers read these figures and never add them
+//! up again. All arithmetic is checked: an overflow is an
 //! input error naming the family or agency, never a panic.
+
+mod checked;
 
 use crate::costs::{AgencyId, CostBook, ServiceId};
 use crate::diagnostic::{InputErrors, Location, Problem};
 use crate::intervention_file::FamilyInterventions;
 use crate::study::{Funding, InterventionItem, Published, Study, StudyData};
 use crate::usage::{FamilyUsage, FileAccount, StudyUsage};
+use checked::{Context, Describe, FamilyFigure};
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -51,8 +55,8 @@ pub struct StudyLedger {
     pub inputs: Vec<FileAccount>,
     /// The services the families used, in cost-book order.
     pub services_used: Vec<ServiceId>,
-    /// Per window, per service id: the total quantity the families used.
-    pub agency_quantities: [Vec<Decimal>; 2],
+    /// Per window, per service id: the total quantity the families used of each service.
+    pub service_quantities: [Vec<Decimal>; 2],
     pub published: Published,
     /// A summary study's own `[benefit] per_family`, when it also gives `by_agency` totals.
     pub stated_benefit_per_family: Option<Decimal>,
@@ -61,8 +65,6 @@ pub struct StudyLedger {
     pub agency_map: crate::agency_map::AgencyMap,
     /// Warnings about the mapping, and about costs left with "Multiple", for the caller to report.
     pub agency_warnings: Vec<Problem>,
-    /// Whether family ids were replaced by pseudonyms (and notes dropped).
-    pub pseudonymised: bool,
 }
 
 /// Study totals. Before and after are unknown for a summary study, which gives only the benefit.
@@ -198,13 +200,12 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
         funding: study.funding.clone(),
         inputs: Vec::new(),
         services_used: Vec::new(),
-        agency_quantities: [Vec::new(), Vec::new()],
+        service_quantities: [Vec::new(), Vec::new()],
         published: study.published.clone(),
         stated_benefit_per_family: None,
         is_summary: false,
         agency_map: study.agency_map.clone(),
         agency_warnings: Vec::new(),
-        pseudonymised: false,
     };
     let uniform_intervention = context.sum(
         study.intervention.items.iter().map(|item| item.per_family),
@@ -237,7 +238,8 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
                 )
                 .into());
             }
-            for (agency, before, after) in agency_costs(&ledger.agency_quantities, &book, &context)?
+            for (agency, before, after) in
+                agency_costs(&ledger.service_quantities, &book, &context)?
             {
                 agency_rows.insert(
                     agency.clone(),
@@ -478,7 +480,7 @@ fn cost_records(
         .filter(|&index| services_used[0][index] || services_used[1][index])
         .map(|index| ServiceId(index as u32))
         .collect();
-    ledger.agency_quantities = quantities;
+    ledger.service_quantities = quantities;
     Ok(())
 }
 
@@ -623,89 +625,4 @@ fn split_funding(
         parts.push((agency.clone(), part));
     }
     Ok(parts)
-}
-
-/// What a figure is, for the message if it overflows: worked out only then, because most figures
-/// never do, and a national study has hundreds of thousands of them.
-trait Describe {
-    fn describe(&self) -> String;
-}
-
-impl Describe for &str {
-    fn describe(&self) -> String {
-        self.to_string()
-    }
-}
-
-impl<T: Describe> Describe for &T {
-    fn describe(&self) -> String {
-        (*self).describe()
-    }
-}
-
-/// "family E's before costs".
-struct FamilyFigure<'a> {
-    family: &'a str,
-    figure: &'static str,
-}
-
-impl Describe for FamilyFigure<'_> {
-    fn describe(&self) -> String {
-        format!("family {}'s {}", self.family, self.figure)
-    }
-}
-
-/// Checked arithmetic that names what overflowed.
-struct Context {
-    location: Option<Location>,
-}
-
-impl Context {
-    fn overflow(&self, what: impl Describe) -> InputErrors {
-        Problem::error(
-            self.location.clone(),
-            format!(
-                "{} cannot be computed exactly: the figure would be over 28 digits",
-                what.describe()
-            ),
-        )
-        .with_hint("check the quantities and unit costs for a mistyped figure")
-        .into()
-    }
-
-    fn add(&self, a: Decimal, b: Decimal, what: impl Describe) -> Result<Decimal, InputErrors> {
-        a.checked_add(b).ok_or_else(|| self.overflow(what))
-    }
-
-    fn subtract(
-        &self,
-        a: Decimal,
-        b: Decimal,
-        what: impl Describe,
-    ) -> Result<Decimal, InputErrors> {
-        a.checked_sub(b).ok_or_else(|| self.overflow(what))
-    }
-
-    fn multiply(
-        &self,
-        a: Decimal,
-        b: Decimal,
-        what: impl Describe,
-    ) -> Result<Decimal, InputErrors> {
-        a.checked_mul(b).ok_or_else(|| self.overflow(what))
-    }
-
-    fn sum(
-        &self,
-        values: impl IntoIterator<Item = Decimal>,
-        what: impl Describe,
-    ) -> Result<Decimal, InputErrors> {
-        let mut total = Decimal::ZERO;
-        for value in values {
-            total = total
-                .checked_add(value)
-                .ok_or_else(|| self.overflow(&what))?;
-        }
-        Ok(total)
-    }
 }

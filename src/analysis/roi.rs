@@ -2,9 +2,23 @@
 //! the family's services would have cost anyway, against the fiscal benefit per family; and the
 //! study's net benefit, the bottom line that agrees with that return.
 
+use super::Findings;
+use crate::context::StudyContext;
 use crate::diagnostic::{InputErrors, Location, Problem};
 use crate::ledger::StudyLedger;
 use rust_decimal::Decimal;
+
+/// The ROI stage: the study's appraisal.
+pub(crate) fn stage(
+    ledger: &StudyLedger,
+    _context: &StudyContext,
+    _found: &Findings,
+) -> Result<Findings, InputErrors> {
+    Ok(Findings {
+        appraisal: Some(Appraisal::of(ledger)?),
+        ..Findings::default()
+    })
+}
 
 /// A study's per-family figures and its return on investment.
 #[derive(Debug, Clone, PartialEq)]
