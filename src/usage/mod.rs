@@ -1,7 +1,8 @@
 //! Service-use records: the CSV files that say how much of each service each family used in a window.
 //!
-//! The format is `family_id,service,quantity` with a header row, columns in any order, optional
-//! `cohort` and `note` columns, and any other column ignored. Rows for the same family and service
+//! The format is `family_id,service,quantity` with a header row, columns in any order, an
+//! optional `note` column, and any other column ignored. (`cohort`, which the format has always
+//! allowed, is one of those: a study is one cohort, so it is never read.) Rows for the same family and service
 //! add up, across all the files of a window. Every row read is accounted for: used, blank, or
 //! rejected with a reason.
 //!
