@@ -1,0 +1,143 @@
+//! A study's families as JSON: each family's figures and, where its statement is itemised, its
+//! lines, streamed one family at a time.
+
+use super::JsonOptions;
+use super::decimal::{Exact, exact};
+use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
+use crate::report::views;
+use crate::study::{Derivation, InterventionItem};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Family<'a> {
+    family_id: &'a str,
+    before: Exact,
+    after: Exact,
+    gross_saving: Exact,
+    intervention: Exact,
+    net_saving: Exact,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<Lines<'a>>,
+}
+
+#[derive(Serialize)]
+struct Lines<'a> {
+    before: Vec<Line<'a>>,
+    intervention: Vec<InterventionLine<'a>>,
+    after: Vec<Line<'a>>,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    service: &'a str,
+    name: &'a str,
+    quantity: Exact,
+    unit: &'a str,
+    unit_cost: Exact,
+    amount: Exact,
+    /// The records' notes on the line (the first few kept).
+    notes: &'a [String],
+    /// For a cost uprated from another price year, the cost as its table states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uprated_from: Option<Stated>,
+}
+
+#[derive(Serialize)]
+struct Stated {
+    cost: Exact,
+    price_year: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct InterventionLine<'a> {
+    item: &'a str,
+    amount: Exact,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    derivation: Option<Derived>,
+}
+
+/// How an intervention item was worked out: running costs ÷ families a year.
+#[derive(Serialize)]
+struct Derived {
+    running_costs: Exact,
+    families_per_year: Exact,
+}
+
+/// An intervention item as JSON writes it, in a family's lines and in the assumptions.
+pub(super) fn intervention_line(item: &InterventionItem) -> InterventionLine<'_> {
+    InterventionLine {
+        item: &item.name,
+        amount: exact(item.per_family),
+        derivation: derived(&item.derivation),
+    }
+}
+
+fn derived(derivation: &Option<Derivation>) -> Option<Derived> {
+    derivation.as_ref().map(|derivation| Derived {
+        running_costs: exact(derivation.running_costs),
+        families_per_year: exact(derivation.families_per_year),
+    })
+}
+
+/// A study's families, serialised one at a time as the JSON is written: a national study has
+/// hundreds of thousands.
+pub(super) struct Families<'a> {
+    ledger: &'a StudyLedger,
+    options: JsonOptions,
+}
+
+/// The families of `ledger`, to be serialised as the JSON is written.
+pub(super) fn families(ledger: &StudyLedger, options: JsonOptions) -> Families<'_> {
+    Families { ledger, options }
+}
+
+impl Serialize for Families<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.ledger
+                .families
+                .iter()
+                .map(|family| self::family(self.ledger, family, self.options)),
+        )
+    }
+}
+
+fn family<'a>(
+    ledger: &'a StudyLedger,
+    family: &'a FamilyLedger,
+    options: JsonOptions,
+) -> Family<'a> {
+    let line = |line: &'a CostLine| {
+        let service = ledger.book.service(line.service);
+        let definition = &service.definition;
+        Line {
+            service: &definition.id,
+            name: &definition.name,
+            quantity: exact(line.quantity),
+            unit: &definition.unit,
+            unit_cost: exact(line.unit_cost),
+            amount: exact(line.amount),
+            notes: &line.notes,
+            uprated_from: views::uprated_from(&ledger.book, service).map(|(cost, year)| Stated {
+                cost: exact(cost),
+                price_year: year.to_string(),
+            }),
+        }
+    };
+    Family {
+        family_id: &family.family_id,
+        before: exact(family.before),
+        after: exact(family.after),
+        gross_saving: exact(family.gross_saving()),
+        intervention: exact(family.intervention),
+        net_saving: exact(family.net_saving()),
+        lines: options.itemises(ledger).then(|| Lines {
+            before: family.before_lines().iter().map(line).collect(),
+            intervention: family
+                .intervention_items(ledger)
+                .map(intervention_line)
+                .collect(),
+            after: family.after_lines().iter().map(line).collect(),
+        }),
+    }
+}

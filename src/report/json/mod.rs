@@ -1,0 +1,78 @@
+//! JSON output: the ledger's exact figures, with money as unrounded, normalised decimal strings,
+//! and for `report` everything its tables show, drawn from the same ledger, appraisal and checks
+//! as the views rather than from the views' cells. The key names are part of the file-format
+//! contract (DESIGN.md, Part 1): keys may be added, never renamed.
+//!
+//! This module holds the entry points and their options; `study` writes one study, from the
+//! parts `families`, `agencies`, `assumptions`, `unit_costs` and `checks` write, all
+//! with figures as `decimal` spells them; `document` writes a document with no study behind it.
+
+mod agencies;
+mod assumptions;
+mod checks;
+mod decimal;
+mod document;
+mod families;
+mod study;
+mod unit_costs;
+
+pub(crate) use decimal::decimal_text;
+pub use document::render_document;
+
+use crate::costed::Costed;
+use crate::ledger::StudyLedger;
+use crate::money::Precision;
+use crate::usage::Itemise;
+use serde::Serialize;
+
+/// What to include beyond the core figures.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonOptions {
+    /// Which studies' families carry their itemised lines (for statements): the same studies
+    /// whose statements the command's tables show.
+    pub lines: Itemise,
+    /// The places figures are rounded to for display, which decides the rounding gaps.
+    pub precision: Precision,
+}
+
+impl Default for JsonOptions {
+    fn default() -> JsonOptions {
+        JsonOptions {
+            lines: Itemise::Never,
+            precision: Precision::Pounds,
+        }
+    }
+}
+
+impl JsonOptions {
+    fn itemises(&self, ledger: &StudyLedger) -> bool {
+        !ledger.is_summary
+            && match self.lines {
+                Itemise::Always => true,
+                Itemise::UpTo(families) => ledger.families.len() <= families,
+                Itemise::Never => false,
+            }
+    }
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    studies: Vec<study::Study<'a>>,
+}
+
+/// Writes the studies' figures as JSON, streaming the families.
+pub fn render(
+    studies: &[Costed],
+    options: JsonOptions,
+    output: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    let report = Report {
+        studies: studies
+            .iter()
+            .map(|figures| study::study(figures, options))
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *output, &report).map_err(std::io::Error::from)?;
+    writeln!(output)?;
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! The unit costs a study used, as JSON: each cost, who bears it, where it came from, and the
+//! parts of a composite.
+
+use super::decimal::{Exact, exact};
+use crate::costs::{CostBasis, CostBook, Service};
+use crate::ledger::StudyLedger;
+use crate::report::views;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(super) struct UnitCostUsed<'a> {
+    id: &'a str,
+    name: &'a str,
+    unit: &'a str,
+    cost: Exact,
+    /// The price year `cost` is at.
+    price_year: Option<String>,
+    /// Who bears the cost, as the sources table names them (for a composite, its parts').
+    agency: String,
+    /// How one unit's cost splits across agencies; the amounts add up to `cost`.
+    agency_split: Vec<Borne<'a>>,
+    confidence: Option<String>,
+    code: Option<&'a str>,
+    source: Option<&'a str>,
+    /// For an uprated cost, the cost as its table states it, at `stated_price_year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stated_cost: Option<Exact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stated_price_year: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    components: Option<Vec<Part<'a>>>,
+}
+
+#[derive(Serialize)]
+struct Borne<'a> {
+    agency: &'a str,
+    amount: Exact,
+}
+
+#[derive(Serialize)]
+struct Part<'a> {
+    id: &'a str,
+    name: &'a str,
+    quantity: Exact,
+    unit: &'a str,
+    unit_cost: Exact,
+    /// quantity × unit cost, or null past Decimal's 28 digits.
+    amount: Option<Exact>,
+}
+
+/// Every unit cost the study used, and the parts of its composites; none for a summary study,
+/// which is costed from no unit costs.
+pub(super) fn unit_costs(ledger: &StudyLedger) -> Vec<UnitCostUsed<'_>> {
+    if ledger.is_summary {
+        Vec::new()
+    } else {
+        views::unit_costs_used(ledger)
+            .into_iter()
+            .map(|id| unit_cost(&ledger.book, ledger.book.service(id)))
+            .collect()
+    }
+}
+
+fn unit_cost<'a>(book: &'a CostBook, service: &'a Service) -> UnitCostUsed<'a> {
+    let definition = &service.definition;
+    UnitCostUsed {
+        id: &definition.id,
+        name: &definition.name,
+        unit: &definition.unit,
+        cost: exact(service.unit_cost),
+        price_year: views::price_year_of(book, service).map(|year| year.to_string()),
+        agency: views::agency_of(book, service),
+        agency_split: service
+            .agency_split
+            .iter()
+            .map(|(agency, amount)| Borne {
+                agency: book.agency_name(*agency),
+                amount: exact(*amount),
+            })
+            .collect(),
+        confidence: definition.confidence.map(|grade| grade.to_string()),
+        code: definition.code.as_deref(),
+        source: definition.source.as_deref(),
+        stated_cost: service.stated_cost.map(exact),
+        stated_price_year: service
+            .stated_cost
+            .and(definition.price_year)
+            .map(|year| year.to_string()),
+        components: match &definition.basis {
+            CostBasis::Amount(_) => None,
+            CostBasis::Components(components) => Some(
+                components
+                    .iter()
+                    .filter_map(|component| {
+                        let part = book.service(book.lookup(&component.id)?);
+                        Some(Part {
+                            id: &part.definition.id,
+                            name: &part.definition.name,
+                            quantity: exact(component.quantity),
+                            unit: &part.definition.unit,
+                            unit_cost: exact(part.unit_cost),
+                            // The book checked this product when it costed the composite;
+                            // checked again here rather than trusted.
+                            amount: component.quantity.checked_mul(part.unit_cost).map(exact),
+                        })
+                    })
+                    .collect(),
+            ),
+        },
+    }
+}
