@@ -6,7 +6,7 @@ use super::warnings::{
     warn_of_contradicted_composite_agencies, warn_of_ids_differing_only_in_case,
     warn_of_mixed_price_years, warn_of_price_year_on_summary, warn_of_unknown_funders,
 };
-use crate::cli::GlobalArgs;
+use crate::commands::RunConfig;
 use crate::costs::{CostBook, builtin};
 use crate::diagnostic::{Diagnostics, Location, display_path};
 use crate::input_path::{InputPath, ReadOptions};
@@ -23,26 +23,27 @@ use std::sync::Arc;
 /// Alongside the inputs come the rows set aside by `--skip-bad-rows`.
 pub fn read_inputs(
     mut study: Study,
-    global: &GlobalArgs,
+    config: &RunConfig,
     options: &ReadOptions,
     itemise: Itemise,
     diagnostics: &mut Diagnostics,
 ) -> Option<(StudyInputs, RejectedRows)> {
     let mut tables = study.unit_cost_tables.clone();
-    tables.extend(global.costs.iter().map(InputPath::given));
+    tables.extend(config.args.costs.iter().map(InputPath::given));
     // A summary study's figures are published amounts, costed from no unit cost, so a price year
     // changes nothing in it: say so rather than print it as if it had, and do not uprate its
     // tables (which it reads only for agency names) into errors about costs it never uses.
     let summary = matches!(study.data, StudyData::Summary { .. });
     if summary {
-        warn_of_price_year_on_summary(&study, global, diagnostics);
+        warn_of_price_year_on_summary(&study, config, diagnostics);
     }
-    let named_deflator = global
+    let named_deflator = config
+        .args
         .deflator
         .as_ref()
         .map(InputPath::given)
         .or_else(|| study.deflator.clone());
-    let series_given = match (&global.deflator, &study.deflator) {
+    let series_given = match (&config.args.deflator, &study.deflator) {
         (Some(_), _) => SeriesGiven::Flag,
         (None, Some(_)) => SeriesGiven::Study,
         (None, None) => SeriesGiven::BuiltIn,
@@ -57,7 +58,7 @@ pub fn read_inputs(
     let named_deflator = named_deflator.map(|_| deflator.clone());
     let named_deflator = named_deflator.as_ref();
     // `--price-year` wins over the study's own, which is then not used, so not checked.
-    let target = match (global.price_year, study.price_year) {
+    let target = match (config.args.price_year, study.price_year) {
         (Some(year), _) => Some((year, YearGiven::Flag)),
         (None, Some(year)) => Some((year, YearGiven::Study)),
         (None, None) => None,

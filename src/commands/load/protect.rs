@@ -1,8 +1,8 @@
 //! Keeping output off the input files: the files a run reads and writes, and the refusal of an
 //! `--output` or `--rejects` that would replace one of them.
 
-use super::rejects::{DEFAULT_REJECTS_FILE, rejects_path};
-use crate::cli::GlobalArgs;
+use crate::commands::RunConfig;
+use crate::commands::config::DEFAULT_REJECTS_FILE;
 use crate::costs::builtin;
 use crate::input_path::InputPath;
 use crate::output::InputFiles;
@@ -10,28 +10,27 @@ use crate::study::{Study, StudyData};
 
 /// The files a run writes besides its output, which the output must not replace: the rejects
 /// file, with `--skip-bad-rows`.
-pub fn written_files(global: &GlobalArgs) -> InputFiles {
+pub fn written_files(config: &RunConfig) -> InputFiles {
     let mut files = InputFiles::new();
-    if global.skip_bad_rows {
-        files.add_written("the rejects file", rejects_path(global));
+    if let Some(rejects) = config.skip_bad_rows_to() {
+        files.add_written("the rejects file", rejects);
     }
     files
 }
 
 /// `--rejects` and `--output` naming one file would have the report replace the bad rows (or
 /// the other way round): refused before any work.
-pub(super) fn refuse_rejects_as_output(global: &GlobalArgs) -> anyhow::Result<()> {
-    if global.rejects.is_none() && !global.skip_bad_rows {
+pub(super) fn refuse_rejects_as_output(config: &RunConfig) -> anyhow::Result<()> {
+    let Some(rejects) = &config.rejects else {
         return Ok(());
-    }
-    let rejects = rejects_path(global);
-    if let Some(output) = &global.output
-        && crate::output::same_destination(&rejects, output)
+    };
+    if let Some(output) = &config.output
+        && crate::output::same_destination(rejects, output)
     {
         anyhow::bail!(
             "--output {} is also the rejects file{}: the report would replace the bad rows set aside; give --output and --rejects different files",
             output.display(),
-            if global.rejects.is_some() {
+            if config.rejects_named {
                 String::new()
             } else {
                 format!(
@@ -77,29 +76,30 @@ pub fn study_input_files(study: &Study, files: &mut InputFiles) {
 /// read from, and returns those files.
 pub fn refuse_to_overwrite_inputs(
     studies: &[Study],
-    global: &GlobalArgs,
+    config: &RunConfig,
 ) -> anyhow::Result<InputFiles> {
     let mut inputs = InputFiles::new();
     for study in studies {
         study_input_files(study, &mut inputs);
     }
-    for table in &global.costs {
+    for table in &config.args.costs {
         if !builtin::is_name(&table.to_string_lossy()) {
             inputs.add("the unit-cost table", table);
         }
     }
-    if let Some(deflator) = global
+    if let Some(deflator) = config
+        .args
         .deflator
         .as_ref()
         .filter(|deflator| !builtin::is_name(&deflator.to_string_lossy()))
     {
         inputs.add("the deflator series", deflator);
     }
-    if let Some(output) = &global.output {
+    if let Some(output) = &config.output {
         inputs.refuse(output, "--output")?;
     }
-    if global.skip_bad_rows || global.rejects.is_some() {
-        inputs.refuse(&rejects_path(global), "--rejects")?;
+    if let Some(rejects) = &config.rejects {
+        inputs.refuse(rejects, "--rejects")?;
     }
     *STUDY_INPUTS
         .lock()

@@ -1,20 +1,9 @@
 //! The rejects file: where `--skip-bad-rows` sets bad rows aside, and writing it.
 
-use crate::cli::GlobalArgs;
+use crate::commands::RunConfig;
 use crate::output::InputFiles;
 use crate::usage::RejectedRows;
-use std::path::{Path, PathBuf};
-
-/// The file bad rows go to with `--skip-bad-rows`, unless `--rejects` names another.
-pub(super) const DEFAULT_REJECTS_FILE: &str = "tfcalc-rejects.csv";
-
-/// Where `--skip-bad-rows` writes bad rows.
-pub(super) fn rejects_path(global: &GlobalArgs) -> PathBuf {
-    global
-        .rejects
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_REJECTS_FILE))
-}
+use std::path::Path;
 
 /// Whether `path` is, or links to, a regular file.
 fn follow_links_is_file(path: &Path) -> bool {
@@ -48,28 +37,27 @@ fn write_rejects(path: &Path, rejected: RejectedRows, inputs: &InputFiles) -> an
 /// With `--skip-bad-rows`, writes the rows set aside to the rejects file and says how many there
 /// were.
 pub(super) fn write_rejects_file(
-    global: &GlobalArgs,
+    config: &RunConfig,
     rejected: RejectedRows,
     files_read: &InputFiles,
 ) -> anyhow::Result<()> {
-    if !global.skip_bad_rows {
+    let Some(path) = config.skip_bad_rows_to() else {
         return Ok(());
-    }
-    let path = rejects_path(global);
+    };
     let count = rejected.len();
     // The rejects file belongs to the last run: a run with no bad rows leaves one from an
     // earlier run holding only its header, rather than rows this run did not set aside.
-    let stale = count == 0 && follow_links_is_file(&path);
+    let stale = count == 0 && follow_links_is_file(path);
     if count > 0 || stale {
-        write_rejects(&path, rejected, files_read)?;
+        write_rejects(path, rejected, files_read)?;
     }
-    if !global.quiet && count > 0 {
+    if !config.quiet && count > 0 {
         eprintln!(
             "warning: {count} bad row{} set aside: written to {} with the reason for each",
             if count == 1 { "" } else { "s" },
             path.display()
         );
-    } else if !global.quiet && stale {
+    } else if !config.quiet && stale {
         eprintln!(
             "note: no bad rows were set aside, so {} (from an earlier run) now holds only its header row",
             path.display()

@@ -1,7 +1,7 @@
 //! The warnings and refusals that need more than one input to see: a study's file against its
 //! cost book, its service use and its flags.
 
-use crate::cli::GlobalArgs;
+use crate::commands::RunConfig;
 use crate::costs::CostBook;
 use crate::diagnostic::{Diagnostics, Location, display_path};
 use crate::input_path::InputPath;
@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// right for the others.
 pub(super) fn warn_of_price_year_on_summary(
     study: &Study,
-    global: &GlobalArgs,
+    config: &RunConfig,
     diagnostics: &mut Diagnostics,
 ) {
     let location = study
@@ -25,7 +25,7 @@ pub(super) fn warn_of_price_year_on_summary(
         .map(|path| Location::file(display_path(path)));
     // Problems escape what they quote when they are drawn, so the name goes in as written.
     let shown_name = &study.name;
-    if let Some(year) = global.price_year {
+    if let Some(year) = config.args.price_year {
         diagnostics
             .warning(
                 location.clone(),
