@@ -44,36 +44,27 @@ use std::process::ExitCode;
 
 /// Runs one command. Errors are returned for `main` to print; bad input is a
 /// [`diagnostic::InputErrors`].
-pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     logging::init();
-    cli.global.threads = cli.global.threads.map(|asked| {
-        let threads = threads_within_cap(asked, available_cores());
-        if threads < asked && !cli.global.quiet {
-            eprintln!(
-                "warning: --threads {asked} is more than {THREADS_PER_CORE} per core on this machine's {} cores: using {threads}",
-                available_cores()
-            );
-        }
-        threads
-    });
+    let config = commands::RunConfig::resolve(cli.global);
     // Every step that runs on several cores (reading, costing, writing) keeps to --threads.
-    if let Some(threads) = cli.global.threads {
+    if let Some(threads) = config.read.threads {
         // Fails only if the pool is already running, as in tests that run commands in-process.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .build_global();
     }
     match &cli.command {
-        Command::Report(args) => commands::report::run(args, &cli.global),
-        Command::Family(args) => commands::family::run(args, &cli.global),
-        Command::Agency(args) => commands::agency::run(args, &cli.global),
-        Command::Roi(args) => commands::roi::run(args, &cli.global),
-        Command::Reconcile(args) => commands::reconcile::run(args, &cli.global),
-        Command::Check(args) => commands::check::run(args, &cli.global),
-        Command::Costs(command) => commands::costs::run(command, &cli.global),
-        Command::New { folder } => commands::new::run(folder, &cli.global),
-        Command::Completions { shell } => commands::shell::completions(*shell, &cli.global),
-        Command::Man => commands::shell::man(&cli.global),
+        Command::Report(args) => commands::report::run(args, &config),
+        Command::Family(args) => commands::family::run(args, &config),
+        Command::Agency(args) => commands::agency::run(args, &config),
+        Command::Roi(args) => commands::roi::run(args, &config),
+        Command::Reconcile(args) => commands::reconcile::run(args, &config),
+        Command::Check(args) => commands::check::run(args, &config),
+        Command::Costs(command) => commands::costs::run(command, &config),
+        Command::New { folder } => commands::new::run(folder, &config),
+        Command::Completions { shell } => commands::shell::completions(*shell, &config),
+        Command::Man => commands::shell::man(&config),
     }
 }
 

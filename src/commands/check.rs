@@ -4,8 +4,9 @@
 //! knowing) are listed and counted apart from the warnings. With `--quiet`, warnings and notes
 //! are only counted.
 
-use super::{read_inputs, read_options, read_studies};
-use crate::cli::{Format, GlobalArgs, StudyArgs};
+use super::{read_inputs, read_studies};
+use crate::cli::{Format, StudyArgs};
+use crate::commands::RunConfig;
 use crate::costs::CostBook;
 use crate::diagnostic::{Diagnostics, Location, Problem, display_path};
 use crate::ledger::{self, StudyInputs};
@@ -19,9 +20,9 @@ use std::process::ExitCode;
 /// Families named in a warning before "and N more".
 const EXAMPLES_SHOWN: usize = 5;
 
-pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    crate::output::set_quiet(global.quiet);
-    let mut options = read_options(global);
+pub fn run(args: &StudyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
+    crate::output::set_quiet(config.quiet);
+    let mut options = config.read.clone();
     options.report_every_row = true;
     options.skip_bad_rows = false;
     let mut diagnostics = Diagnostics::new();
@@ -32,20 +33,20 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     for study in &studies {
         super::load::study_input_files(study, &mut inputs);
     }
-    for table in &global.costs {
+    for table in &config.args.costs {
         inputs.add("the unit-cost table", table);
     }
-    if let Some(output) = &global.output {
+    if let Some(output) = &config.output {
         inputs.refuse(output, "--output")?;
     }
-    warn_of_stale_temporaries(&studies, global, &mut diagnostics);
+    warn_of_stale_temporaries(&studies, config, &mut diagnostics);
     let mut accounts: Vec<FileAccount> = Vec::new();
     for study in studies {
         // Each study is read with problems of its own: `read_inputs` stops at errors already
         // found, and another study's (or a file that is not a study at all) must not stop this
         // one being checked, since check lists every problem.
         let mut found = Diagnostics::new();
-        check_study(study, global, &options, &mut accounts, &mut found);
+        check_study(study, config, &options, &mut accounts, &mut found);
         diagnostics.extend(found);
     }
 
@@ -58,19 +59,19 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let listed: Vec<&Problem> = diagnostics
         .problems()
         .iter()
-        .filter(|problem| problem.is_error() || !global.quiet)
+        .filter(|problem| problem.is_error() || !config.quiet)
         .collect();
-    let (hidden_warnings, hidden_notes) = if global.quiet {
+    let (hidden_warnings, hidden_notes) = if config.quiet {
         (warnings, notes)
     } else {
         (0, 0)
     };
-    let text = match super::output_format(global)? {
+    let text = match config.format()? {
         Format::Markdown | Format::Xlsx | Format::Html => anyhow::bail!(
             "check lists problems as a table, csv or json: give --format table, csv or json"
         ),
         Format::Json => json(&diagnostics, &listed, hidden_warnings, hidden_notes),
-        Format::Csv => problems_csv(&listed, global)?,
+        Format::Csv => problems_csv(&listed, config)?,
         Format::Table => {
             let mut text = String::new();
             for problem in &listed {
@@ -123,11 +124,11 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                     plural(warnings, "warning", "warnings")
                 ),
             });
-            crate::report::terminal::wrap_message(&text, super::text_width(global))
+            crate::report::terminal::wrap_message(&text, config.text_width())
         }
     };
     // A folder (`--output out/`) holds the problems as one CSV file, as other commands' tables.
-    let in_folder = match global.output.as_deref() {
+    let in_folder = match config.output.as_deref() {
         Some(folder) if super::is_folder(folder) => {
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("cannot create the folder {}", folder.display()))?;
@@ -135,10 +136,10 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    let output = in_folder.as_deref().or(global.output.as_deref());
+    let output = in_folder.as_deref().or(config.output.as_deref());
     crate::output::emit(text.as_bytes(), output, "--output", &inputs)?;
     if let Some(path) = &in_folder
-        && !global.quiet
+        && !config.quiet
     {
         eprintln!("wrote {}", path.display());
     }
@@ -152,7 +153,7 @@ pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 /// Reads and costs one study, for its problems and its files' row counts.
 fn check_study(
     study: crate::study::Study,
-    global: &GlobalArgs,
+    config: &RunConfig,
     options: &crate::input_path::ReadOptions,
     accounts: &mut Vec<FileAccount>,
     diagnostics: &mut Diagnostics,
@@ -161,7 +162,7 @@ fn check_study(
         .path
         .as_deref()
         .map(|path| Location::file(display_path(path)));
-    let Some((inputs, _)) = read_inputs(study, global, options, Itemise::Never, diagnostics) else {
+    let Some((inputs, _)) = read_inputs(study, config, options, Itemise::Never, diagnostics) else {
         return;
     };
     warn_about_windows(&inputs, options.pseudonymise.is_some(), diagnostics);
@@ -186,7 +187,7 @@ fn check_study(
 /// removes them, but a folder of inputs is worth knowing clean.
 fn warn_of_stale_temporaries(
     studies: &[crate::study::Study],
-    global: &GlobalArgs,
+    config: &RunConfig,
     diagnostics: &mut Diagnostics,
 ) {
     let mut files = Vec::new();
@@ -208,8 +209,8 @@ fn warn_of_stale_temporaries(
             files.push(file.path.clone());
         }
     }
-    files.extend(global.costs.iter().cloned());
-    files.extend(global.output.clone());
+    files.extend(config.args.costs.iter().cloned());
+    files.extend(config.output.clone());
     let mut folders: Vec<std::path::PathBuf> = Vec::new();
     for file in &files {
         let folder = match file.parent() {
@@ -487,14 +488,14 @@ fn problems_table(listed: &[&Problem]) -> crate::report::TableView<'static> {
 }
 
 /// The problems as CSV, drawn by the CSV renderer, which makes them spreadsheet-safe.
-fn problems_csv(listed: &[&Problem], global: &GlobalArgs) -> anyhow::Result<String> {
+fn problems_csv(listed: &[&Problem], config: &RunConfig) -> anyhow::Result<String> {
     let document = crate::report::Document {
         title: "Problems".to_string(),
         charts: Vec::new(),
         tables: vec![problems_table(listed)],
     };
     let renderer = crate::report::csv::Csv {
-        precision: super::precision(global),
+        precision: config.precision,
     };
     let mut bytes = Vec::new();
     renderer.render(&document, &mut bytes)?;

@@ -1,7 +1,8 @@
 //! `tfcalc costs`: browse, search and import unit-cost tables.
 
 use super::{emit_document, emit_wrapped_document, report_warnings};
-use crate::cli::{CostsCommand, CostsListArgs, GlobalArgs};
+use crate::cli::{CostsCommand, CostsListArgs};
+use crate::commands::RunConfig;
 use crate::costs::import_ucd;
 use crate::costs::import_ucd_workbook;
 use crate::costs::{CostBook, Service, builtin};
@@ -12,65 +13,71 @@ use crate::report::{Document, views};
 use crate::uprating::Uprating;
 use std::process::ExitCode;
 
-pub fn run(command: &CostsCommand, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    crate::output::set_quiet(global.quiet);
+pub fn run(command: &CostsCommand, config: &RunConfig) -> anyhow::Result<ExitCode> {
+    crate::output::set_quiet(config.quiet);
     match command {
-        CostsCommand::List(args) => list(args, global),
-        CostsCommand::Show { id } => show(id, global),
-        CostsCommand::Agencies => agencies(global),
-        CostsCommand::ImportUcd { files } => import(files, global),
+        CostsCommand::List(args) => list(args, config),
+        CostsCommand::Show { id } => show(id, config),
+        CostsCommand::Agencies => agencies(config),
+        CostsCommand::ImportUcd { files } => import(files, config),
     }
 }
 
 /// The tables named with --costs and the --deflator series, which output must not replace
 /// (a built-in one, named by its name, is no file).
-fn cost_tables(global: &GlobalArgs) -> InputFiles {
+fn cost_tables(config: &RunConfig) -> InputFiles {
     let mut files = InputFiles::new();
     let is_file = |path: &&std::path::PathBuf| !builtin::is_name(&path.to_string_lossy());
-    for table in global.costs.iter().filter(is_file) {
+    for table in config.args.costs.iter().filter(is_file) {
         files.add("the unit-cost table", table);
     }
-    if let Some(deflator) = global.deflator.as_ref().filter(is_file) {
+    if let Some(deflator) = config.args.deflator.as_ref().filter(is_file) {
         files.add("the deflator series", deflator);
     }
     files
 }
 
 /// The tables named with --costs, or the built-in ones.
-fn load_book(global: &GlobalArgs) -> anyhow::Result<CostBook> {
+fn load_book(config: &RunConfig) -> anyhow::Result<CostBook> {
     // Refused before the tables are read, as every command refuses.
-    if let Some(output) = &global.output {
-        cost_tables(global).refuse(output, "--output")?;
+    if let Some(output) = &config.output {
+        cost_tables(config).refuse(output, "--output")?;
     }
     let mut diagnostics = Diagnostics::new();
-    let paths: Vec<InputPath> = global.costs.iter().map(InputPath::given).collect();
+    let paths: Vec<InputPath> = config.args.costs.iter().map(InputPath::given).collect();
     // `--deflator` replaces the series here as in a study's costing, and with none named the
     // series is the one published with the tables shown.
     let deflator = super::load::load_deflator(
-        global.deflator.as_ref().map(InputPath::given),
+        config.args.deflator.as_ref().map(InputPath::given),
         &paths,
-        global.encoding,
+        config.read.encoding,
         &mut diagnostics,
     );
     if diagnostics.has_errors() {
-        report_warnings(&diagnostics, global);
+        report_warnings(&diagnostics, config);
         return Err(diagnostics.into_result().err().map_or_else(
             || anyhow::anyhow!("the deflator series cannot be read"),
             anyhow::Error::from,
         ));
     }
-    let uprating = global
+    let uprating = config
+        .args
         .price_year
         .zip(deflator)
         .map(|(year, deflator)| Uprating::with(year, deflator));
-    let book = CostBook::load(&paths, uprating.as_ref(), global.encoding, &mut diagnostics);
-    report_warnings(&diagnostics, global);
+    let book = CostBook::load(
+        &paths,
+        uprating.as_ref(),
+        config.read.encoding,
+        &mut diagnostics,
+    );
+    report_warnings(&diagnostics, config);
     diagnostics.into_result()?;
     Ok(book.expect("a cost book loads when there are no errors"))
 }
 
-fn list(args: &CostsListArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let book = load_book(global)?;
+fn list(args: &CostsListArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
+    let book = load_book(config)?;
     let words: Vec<String> = args
         .search
         .iter()
@@ -119,7 +126,7 @@ fn list(args: &CostsListArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         charts: Vec::new(),
         tables: vec![views::cost_list(&book, &keep)],
     };
-    emit_document(&document, global, &cost_tables(global))?;
+    emit_document(&document, config, &cost_tables(config))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -128,8 +135,8 @@ fn list(args: &CostsListArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 /// is read, not grepped by row, so wrapping it costs nothing.
 const SHOW_PIPED_WIDTH: u16 = 100;
 
-fn show(wanted: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let book = load_book(global)?;
+fn show(wanted: &str, config: &RunConfig) -> anyhow::Result<ExitCode> {
+    let book = load_book(config)?;
     let service_id = find_cost(&book, wanted)?;
     let id = &book.service(service_id).definition.id;
     let document = Document {
@@ -137,10 +144,10 @@ fn show(wanted: &str, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         charts: Vec::new(),
         tables: views::cost_detail(&book, book.service(service_id)),
     };
-    emit_wrapped_document(&document, global, &cost_tables(global), SHOW_PIPED_WIDTH)?;
+    emit_wrapped_document(&document, config, &cost_tables(config), SHOW_PIPED_WIDTH)?;
     if let Some(earlier) =
         crate::costs::earlier_default::earlier_meaning(&book, book.service(service_id))
-        && !global.quiet
+        && !config.quiet
     {
         eprintln!("note: {}", crate::display_text::line(&earlier));
     }
@@ -211,37 +218,37 @@ fn find_cost(book: &CostBook, wanted: &str) -> anyhow::Result<crate::costs::Serv
     Err(crate::diagnostic::InputErrors::from(problem).into())
 }
 
-fn agencies(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let book = load_book(global)?;
+fn agencies(config: &RunConfig) -> anyhow::Result<ExitCode> {
+    let book = load_book(config)?;
     let document = Document {
         title: "Agencies".to_string(),
         charts: Vec::new(),
         tables: vec![views::agency_list(&book)],
     };
-    emit_document(&document, global, &cost_tables(global))?;
+    emit_document(&document, config, &cost_tables(config))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+fn import(files: &[std::path::PathBuf], config: &RunConfig) -> anyhow::Result<ExitCode> {
     let mut exports = InputFiles::new();
     for file in files {
         exports.add("the Unit Cost Database export", file);
     }
     // An output over an export is the worse mistake, so it is the one named first.
-    if let Some(output) = &global.output {
+    if let Some(output) = &config.output {
         exports.refuse(output, "--output")?;
     }
-    refuse_other_formats(global)?;
+    refuse_other_formats(config)?;
     if files
         .iter()
         .any(|file| import_ucd_workbook::is_workbook(file))
     {
-        return import_workbook(files, global, &exports);
+        return import_workbook(files, config, &exports);
     }
     let mut diagnostics = Diagnostics::new();
     let inputs: Vec<InputPath> = files.iter().map(InputPath::given).collect();
     let imported = import_ucd::import(&inputs, &mut diagnostics);
-    report_warnings(&diagnostics, global);
+    report_warnings(&diagnostics, config);
     diagnostics.into_result()?;
     let sources: Vec<String> = files
         .iter()
@@ -266,13 +273,13 @@ fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<E
     }
     crate::output::emit(
         table.as_bytes(),
-        global.output.as_deref(),
+        config.output.as_deref(),
         "--output",
         &exports,
     )?;
-    if !global.quiet {
+    if !config.quiet {
         eprint!("{}", import_ucd::summary(&imported));
-        if let Some(output) = &global.output {
+        if let Some(output) = &config.output {
             eprintln!("Wrote {}.", output.display());
         }
     }
@@ -283,7 +290,7 @@ fn import(files: &[std::path::PathBuf], global: &GlobalArgs) -> anyhow::Result<E
 /// beside the table, written together (all or none).
 fn import_workbook(
     files: &[std::path::PathBuf],
-    global: &GlobalArgs,
+    config: &RunConfig,
     exports: &InputFiles,
 ) -> anyhow::Result<ExitCode> {
     let [file] = files else {
@@ -293,7 +300,7 @@ fn import_workbook(
     };
     let mut diagnostics = Diagnostics::new();
     let imported = import_ucd_workbook::import(&InputPath::given(file), &mut diagnostics);
-    report_warnings(&diagnostics, global);
+    report_warnings(&diagnostics, config);
     diagnostics.into_result()?;
     let Some(imported) = imported else {
         anyhow::bail!("internal error: the workbook import failed without saying why");
@@ -302,7 +309,7 @@ fn import_workbook(
         || file.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let table_name = global.output.as_deref().map_or_else(
+    let table_name = config.output.as_deref().map_or_else(
         || "ucd.toml".to_string(),
         |output| {
             output.file_name().map_or("ucd.toml".into(), |name| {
@@ -324,7 +331,7 @@ fn import_workbook(
         );
     }
     let deflator = imported.deflator.to_toml(&source, &table_name);
-    match &global.output {
+    match &config.output {
         Some(output) => {
             let deflator_path = import_ucd_workbook::deflator_path(output);
             let mut set = crate::output::FileSet::new("--output", exports);
@@ -333,7 +340,7 @@ fn import_workbook(
                 Ok(writer.write_all(deflator.as_bytes())?)
             })?;
             set.commit()?;
-            if !global.quiet {
+            if !config.quiet {
                 eprint!("{}", import_ucd_workbook::summary(&imported));
                 eprintln!(
                     "Wrote {} and its deflator series {}.",
@@ -344,7 +351,7 @@ fn import_workbook(
         }
         None => {
             crate::output::emit(table.as_bytes(), None, "--output", exports)?;
-            if !global.quiet {
+            if !config.quiet {
                 eprint!("{}", import_ucd_workbook::summary(&imported));
                 eprintln!(
                     "The deflator series is written only with --output (beside the table, as gdp-deflator-NAME.toml)."
@@ -358,14 +365,14 @@ fn import_workbook(
 /// The import writes a unit-cost table, which is TOML whatever else is asked: `--format json`, or
 /// `--output ucd.json`, would be a TOML file under a name that says otherwise, so both are refused
 /// before the exports are read.
-fn refuse_other_formats(global: &GlobalArgs) -> anyhow::Result<()> {
-    if let Some(format) = global.format {
+fn refuse_other_formats(config: &RunConfig) -> anyhow::Result<()> {
+    if let Some(format) = config.args.format {
         anyhow::bail!(
             "costs import-ucd writes a unit-cost table, which is TOML, so --format {} does not apply: leave out --format, and name the file with --output NAME.toml",
             super::format_name(format)
         );
     }
-    let Some(output) = global.output.as_deref() else {
+    let Some(output) = config.output.as_deref() else {
         return Ok(());
     };
     if super::is_folder(output) {

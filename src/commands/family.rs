@@ -1,7 +1,8 @@
 //! `tfcalc family`: the Hertfordshire-style statement of each family, or one row per family.
 
 use super::{cost_studies, emit};
-use crate::cli::{FamilyArgs, GlobalArgs};
+use crate::cli::FamilyArgs;
+use crate::commands::RunConfig;
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
 use crate::usage::Itemise;
@@ -10,14 +11,14 @@ use std::process::ExitCode;
 /// Families with a waterfall chart each; a study with more gets one chart for the whole study.
 const FAMILY_CHARTS: usize = 20;
 
-pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    super::check_output(global)?;
+pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
+    super::check_output(config)?;
     let itemise = if args.summary {
         Itemise::Never
     } else {
         Itemise::Always
     };
-    let studies = cost_studies(&args.study, global, itemise)?;
+    let studies = cost_studies(&args.study, config, itemise)?;
     let mut document = Document {
         title: "Family statements".to_string(),
         charts: Vec::new(),
@@ -58,7 +59,7 @@ pub fn run(args: &FamilyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         lines: itemise,
         ..JsonOptions::default()
     };
-    emit(&studies, &document, json_options, global)?;
+    emit(&studies, &document, json_options, config)?;
     drop(document);
     super::keep_until_exit(studies);
     Ok(ExitCode::SUCCESS)

@@ -11,13 +11,14 @@ pub mod report;
 pub mod roi;
 pub mod shell;
 
+pub mod config;
 mod load;
 
-pub use load::{
-    cost_studies, cost_studies_with_tolerance, read_inputs, read_options, read_studies,
-};
+pub use config::RunConfig;
 
-use crate::cli::{Format, GlobalArgs};
+pub use load::{cost_studies, cost_studies_with_tolerance, read_inputs, read_studies};
+
+use crate::cli::Format;
 use crate::costed::Costed;
 use crate::diagnostic::Diagnostics;
 use crate::money::Precision;
@@ -26,6 +27,7 @@ use crate::report::json::{self, JsonOptions};
 use crate::report::renderer::Renderer;
 use crate::report::{Document, html, markdown, terminal, xlsx};
 use anyhow::Context;
+use config::{format_name, is_folder};
 
 /// Leaves the studies for the operating system to reclaim when the command ends. Freeing a
 /// national study's hundreds of thousands of families one by one takes milliseconds the user
@@ -46,17 +48,9 @@ pub fn free_studies_after_each_command() {
     LEAVE_TO_EXIT.store(false, std::sync::atomic::Ordering::Relaxed);
 }
 
-pub fn precision(global: &GlobalArgs) -> Precision {
-    if global.pence {
-        Precision::Pence
-    } else {
-        Precision::Pounds
-    }
-}
-
 /// Prints warnings to stderr, unless `--quiet`.
-pub fn report_warnings(diagnostics: &Diagnostics, global: &GlobalArgs) {
-    if global.quiet {
+pub fn report_warnings(diagnostics: &Diagnostics, config: &RunConfig) {
+    if config.quiet {
         return;
     }
     for warning in diagnostics.warnings() {
@@ -66,91 +60,12 @@ pub fn report_warnings(diagnostics: &Diagnostics, global: &GlobalArgs) {
     }
 }
 
-/// The format to write in: as asked, or from the output file's extension, or terminal tables.
-pub fn output_format(global: &GlobalArgs) -> anyhow::Result<Format> {
-    if let Some(format) = global.format {
-        refuse_contradicting_extension(format, global.output.as_deref())?;
-        return Ok(format);
-    }
-    let Some(output) = global.output.as_deref() else {
-        return Ok(Format::Table);
-    };
-    // A folder holds CSV files, one per table.
-    if is_folder(output) {
-        return Ok(Format::Csv);
-    }
-    let Some(extension) = output.extension().and_then(|extension| extension.to_str()) else {
-        return Ok(Format::Table);
-    };
-    Format::from_extension(extension).ok_or_else(|| {
-        anyhow::anyhow!(
-            "cannot tell the output format from the extension .{extension} of {}: name the file .txt, .md, .csv, .json, .xlsx or .html, or give --format table|markdown|csv|json|xlsx|html",
-            output.display()
-        )
-    })
-}
-
-/// Refuses `--format F --output NAME.E` when `.E` is the extension of another format: the file
-/// would hold one format under the other's name (HTML in `report.xlsx`, which Excel then cannot
-/// open), and which of the two was meant cannot be known. An extension that is no format's
-/// (`report.out`) is the user's choice of name. `.txt` says only "text", so it takes any format
-/// but the workbook, which is not text.
-fn refuse_contradicting_extension(
-    format: Format,
-    output: Option<&std::path::Path>,
-) -> anyhow::Result<()> {
-    let Some(output) = output else {
-        return Ok(());
-    };
-    // A folder's format is checked by `check_output`, which says what a folder holds.
-    if is_folder(output) {
-        return Ok(());
-    }
-    let Some(extension) = output.extension().and_then(|extension| extension.to_str()) else {
-        return Ok(());
-    };
-    let Some(named) = Format::from_extension(extension) else {
-        return Ok(());
-    };
-    if named == format || (named == Format::Table && format != Format::Xlsx) {
-        return Ok(());
-    }
-    let renamed = output.with_extension(format.extension());
-    anyhow::bail!(
-        "--format {} but --output {} names {}: to write {}, name the file .{} (--output {}); to write {}, leave out --format",
-        format_name(format),
-        output.display(),
-        format_description(named),
-        format_description(format),
-        format.extension(),
-        renamed.display(),
-        format_description(named),
-    )
-}
-
-/// What a file of the format is, for messages.
-fn format_description(format: Format) -> &'static str {
-    match format {
-        Format::Table => "a text file",
-        Format::Markdown => "a Markdown file",
-        Format::Csv => "a CSV file",
-        Format::Json => "a JSON file",
-        Format::Xlsx => "an Excel workbook",
-        Format::Html => "an HTML page",
-    }
-}
-
-/// Whether `--output` names a folder: one that exists, or a path ending in a slash.
-fn is_folder(output: &std::path::Path) -> bool {
-    output.is_dir() || output.as_os_str().to_string_lossy().ends_with(['/', '\\'])
-}
-
 /// Checks the output options before any work is done, so that a mistake in them is reported at
 /// once rather than after reading a national extract.
-pub fn check_output(global: &GlobalArgs) -> anyhow::Result<()> {
-    let format = output_format(global)?;
-    refuse_binary_to_terminal(format, global)?;
-    if let Some(output) = global.output.as_deref()
+pub fn check_output(config: &RunConfig) -> anyhow::Result<()> {
+    let format = config.format()?;
+    refuse_binary_to_terminal(format, config)?;
+    if let Some(output) = config.output.as_deref()
         && is_folder(output)
         && format != Format::Csv
     {
@@ -165,14 +80,13 @@ pub fn check_output(global: &GlobalArgs) -> anyhow::Result<()> {
 
 /// Refuses to send a workbook or a web page to a terminal, where it would be unreadable: they go
 /// to a file (`--output`) or through a pipe.
-fn refuse_binary_to_terminal(format: Format, global: &GlobalArgs) -> anyhow::Result<()> {
-    use std::io::IsTerminal;
+fn refuse_binary_to_terminal(format: Format, config: &RunConfig) -> anyhow::Result<()> {
     let name = match format {
         Format::Xlsx => "an Excel workbook",
         Format::Html => "an HTML page",
         _ => return Ok(()),
     };
-    if global.output.is_none() && std::io::stdout().is_terminal() {
+    if config.on_terminal {
         anyhow::bail!(
             "--format {} writes {name}, not text for a terminal: give --output FILE (e.g. --output report.{})",
             format_name(format),
@@ -180,46 +94,6 @@ fn refuse_binary_to_terminal(format: Format, global: &GlobalArgs) -> anyhow::Res
         );
     }
     Ok(())
-}
-
-/// The format's name as `--format` takes it (clap's own spelling of the value).
-fn format_name(format: Format) -> String {
-    use clap::ValueEnum;
-    format
-        .to_possible_value()
-        .map_or_else(String::new, |value| value.get_name().to_string())
-}
-
-/// How terminal tables are drawn: styled only on a real terminal, and never when `NO_COLOR` is set
-/// (<https://no-color.org>); fitted to `COLUMNS` when it is set (as clap and most tools honour it),
-/// otherwise to the terminal's width, and otherwise, piped, not wrapped, so that every row stays
-/// on one line for grep. `piped_width` is the width a command wraps to when piped with no
-/// `COLUMNS` (`costs show`, whose long fields a pager cannot read on one line). A file written
-/// with `--output` is never wrapped.
-fn terminal_options(global: &GlobalArgs, piped_width: Option<u16>) -> terminal::TerminalOptions {
-    use std::io::IsTerminal;
-    let on_terminal = global.output.is_none() && std::io::stdout().is_terminal();
-    let columns = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|columns| columns.trim().parse::<u16>().ok())
-        .filter(|columns| *columns > 0);
-    let terminal_width = || comfy_table::Table::new().width();
-    let width = match (global.output.is_some(), on_terminal) {
-        (true, _) => None,
-        (false, true) => columns.or_else(terminal_width),
-        (false, false) => columns.or(piped_width),
-    };
-    terminal::TerminalOptions {
-        on_terminal,
-        styled: on_terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
-        width,
-    }
-}
-
-/// The width messages written to standard output are wrapped to, as tables are (see
-/// [`terminal_options`]).
-pub fn text_width(global: &GlobalArgs) -> Option<u16> {
-    terminal_options(global, None).width
 }
 
 /// Every file the studies were read from, which output must never overwrite: the study files,
@@ -248,62 +122,62 @@ pub fn emit(
     studies: &[Costed],
     document: &Document<'_>,
     json_options: JsonOptions,
-    global: &GlobalArgs,
+    config: &RunConfig,
 ) -> anyhow::Result<()> {
     let mut inputs = input_files(studies);
     inputs.extend(&load::study_inputs());
-    inputs.extend(&load::written_files(global));
-    if output_format(global)? == Format::Json {
+    inputs.extend(&load::written_files(config));
+    if config.format()? == Format::Json {
         // The rounding gaps the JSON lists are those of the tables at the precision asked for.
         let json_options = JsonOptions {
-            precision: precision(global),
+            precision: config.precision,
             ..json_options
         };
-        return write_with(global.output.as_deref(), "--output", &inputs, |writer| {
+        return write_with(config.output.as_deref(), "--output", &inputs, |writer| {
             json::render(studies, json_options, writer)
         });
     }
-    render_document(document, global, &inputs, None)
+    render_document(document, config, &inputs, None)
 }
 
 /// Writes a document with no study figures behind it (JSON is the document's tables), read from
 /// `inputs`.
 pub fn emit_document(
     document: &Document<'_>,
-    global: &GlobalArgs,
+    config: &RunConfig,
     inputs: &InputFiles,
 ) -> anyhow::Result<()> {
-    render_document(document, global, inputs, None)
+    render_document(document, config, inputs, None)
 }
 
 /// Writes a document as [`emit_document`] does, but wrapping terminal tables at `piped_width`
 /// when piped with no `COLUMNS` set: for long free text that a pager cannot read on one line.
 pub fn emit_wrapped_document(
     document: &Document<'_>,
-    global: &GlobalArgs,
+    config: &RunConfig,
     inputs: &InputFiles,
     piped_width: u16,
 ) -> anyhow::Result<()> {
-    render_document(document, global, inputs, Some(piped_width))
+    render_document(document, config, inputs, Some(piped_width))
 }
 
 /// Draws a document with the renderer of the format asked for.
 fn render_document(
     document: &Document<'_>,
-    global: &GlobalArgs,
+    config: &RunConfig,
     inputs: &InputFiles,
     piped_width: Option<u16>,
 ) -> anyhow::Result<()> {
-    let format = output_format(global)?;
-    refuse_binary_to_terminal(format, global)?;
-    let output = global.output.as_deref();
-    let precision = precision(global);
+    let format = config.format()?;
+    refuse_binary_to_terminal(format, config)?;
+    let output = config.output.as_deref();
+    let precision = config.precision;
     let started = std::time::Instant::now();
     let written = match format {
         // CSV holds one table per file, which may be many files.
-        Format::Csv => write_csv_tables(document, global, inputs),
+        Format::Csv => write_csv_tables(document, config, inputs),
         _ => {
-            let renderer = renderer(format, precision, terminal_options(global, piped_width));
+            let renderer = renderer(format, precision, config.terminal_options(piped_width));
             write_with(output, "--output", inputs, |writer| {
                 renderer.render(document, writer)
             })
@@ -338,11 +212,11 @@ pub(crate) fn renderer(
 /// [`FileSet`]), and named so that no two are one file (see [`crate::output::file_names`]).
 fn write_csv_tables(
     document: &Document<'_>,
-    global: &GlobalArgs,
+    config: &RunConfig,
     inputs: &InputFiles,
 ) -> anyhow::Result<()> {
-    let precision = precision(global);
-    let output = global.output.as_deref();
+    let precision = config.precision;
+    let output = config.output.as_deref();
     let as_folder = output.is_some_and(is_folder);
     if let [table] = document.tables.as_slice()
         && !as_folder
@@ -378,7 +252,7 @@ fn write_csv_tables(
         written.push(path);
     }
     files.commit()?;
-    if !global.quiet {
+    if !config.quiet {
         for path in &written {
             eprintln!("wrote {}", path.display());
         }

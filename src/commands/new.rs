@@ -1,6 +1,6 @@
 //! `tfcalc new DIR`: a commented starting study that runs at once, to edit into one's own.
 
-use crate::cli::GlobalArgs;
+use crate::commands::RunConfig;
 use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,7 +16,7 @@ const FILES: &[(&str, &str)] = &[
     ("after.csv", include_str!("templates/after.csv")),
 ];
 
-pub fn run(folder: &Path, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+pub fn run(folder: &Path, config: &RunConfig) -> anyhow::Result<ExitCode> {
     // A folder that holds anything is refused: a new study must never overwrite someone's files.
     if folder.exists() {
         let empty = folder.is_dir()
@@ -42,7 +42,7 @@ pub fn run(folder: &Path, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         let path = folder.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    if !global.quiet {
+    if !config.quiet {
         eprintln!(
             "wrote a new study in {shown}: run it with `tfcalc report {shown}`, then edit study.toml and the CSVs",
             shown = folder.display()

@@ -2,14 +2,15 @@
 //! checks. Exits 1 under `--strict` when any figure disagrees.
 
 use super::{cost_studies_with_tolerance, emit};
-use crate::cli::{GlobalArgs, ReconcileArgs};
+use crate::cli::ReconcileArgs;
+use crate::commands::RunConfig;
 use crate::money::parse_money;
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
 use crate::usage::Itemise;
 use std::process::ExitCode;
 
-pub fn run(args: &ReconcileArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ReconcileArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
     let tolerance = parse_money(&args.tolerance)
         .ok()
         .filter(|tolerance| !tolerance.is_sign_negative())
@@ -19,21 +20,21 @@ pub fn run(args: &ReconcileArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode
                 args.tolerance
             )
         })?;
-    super::check_output(global)?;
-    let studies = cost_studies_with_tolerance(&args.study, global, Itemise::Never, tolerance)?;
+    super::check_output(config)?;
+    let studies = cost_studies_with_tolerance(&args.study, config, Itemise::Never, tolerance)?;
     let document = Document {
         title: "Reconciliation".to_string(),
         charts: Vec::new(),
-        tables: vec![views::reconciliation(&studies, super::precision(global))],
+        tables: vec![views::reconciliation(&studies, config.precision)],
     };
-    emit(&studies, &document, JsonOptions::default(), global)?;
+    emit(&studies, &document, JsonOptions::default(), config)?;
     let disagreements = studies
         .iter()
         .flat_map(|costed| &costed.checks)
         .filter(|check| !check.agrees)
         .count();
     if args.strict && disagreements > 0 {
-        if !global.quiet {
+        if !config.quiet {
             eprintln!(
                 "reconcile --strict: {disagreements} figure{} differ{} by more than the tolerance",
                 if disagreements == 1 { "" } else { "s" },

@@ -1,7 +1,8 @@
 //! `tfcalc report`: everything about the studies in one document.
 
 use super::{cost_studies, emit};
-use crate::cli::{GlobalArgs, StudyArgs};
+use crate::cli::StudyArgs;
+use crate::commands::RunConfig;
 use crate::costed::Costed;
 use crate::money::Precision;
 use crate::report::json::JsonOptions;
@@ -13,15 +14,15 @@ use std::process::ExitCode;
 /// family is not a report anyone reads, and `tfcalc family` prints them all.
 const STATEMENTS_SHOWN: usize = 20;
 
-pub fn run(args: &StudyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    super::check_output(global)?;
-    let studies = cost_studies(args, global, Itemise::UpTo(STATEMENTS_SHOWN))?;
-    let document = report_document(&studies, super::precision(global));
+pub fn run(args: &StudyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
+    super::check_output(config)?;
+    let studies = cost_studies(args, config, Itemise::UpTo(STATEMENTS_SHOWN))?;
+    let document = report_document(&studies, config.precision);
     let json_options = JsonOptions {
         lines: Itemise::UpTo(STATEMENTS_SHOWN),
         ..JsonOptions::default()
     };
-    emit(&studies, &document, json_options, global)?;
+    emit(&studies, &document, json_options, config)?;
     drop(document);
     super::keep_until_exit(studies);
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,78 @@
+//! Reading, checking and costing the studies a command names: shared by every command. This
+//! module runs the steps in order; each step is in its own module.
+
+mod inputs;
+mod protect;
+mod rejects;
+mod studies;
+mod warnings;
+
+pub use inputs::{load_deflator, read_inputs};
+pub use protect::{refuse_to_overwrite_inputs, study_input_files, study_inputs, written_files};
+pub use studies::read_studies;
+
+use super::report_warnings;
+use crate::analysis::check as reconciliation;
+use crate::cli::StudyArgs;
+use crate::commands::RunConfig;
+use crate::costed::Costed;
+use crate::diagnostic::Diagnostics;
+
+use crate::ledger;
+use crate::pseudonym;
+use crate::usage::{Itemise, RejectedRows};
+use protect::refuse_rejects_as_output;
+
+/// Reads, checks and costs every study named on the command line (or the quick run). `itemise`
+/// says whether families keep their lines, for statements.
+pub fn cost_studies(
+    args: &StudyArgs,
+    config: &RunConfig,
+    itemise: Itemise,
+) -> anyhow::Result<Vec<Costed>> {
+    cost_studies_with_tolerance(args, config, itemise, reconciliation::default_tolerance())
+}
+
+/// As [`cost_studies`], reconciling published money figures to within `tolerance`.
+pub fn cost_studies_with_tolerance(
+    args: &StudyArgs,
+    config: &RunConfig,
+    itemise: Itemise,
+    tolerance: rust_decimal::Decimal,
+) -> anyhow::Result<Vec<Costed>> {
+    crate::output::set_quiet(config.quiet);
+    refuse_rejects_as_output(config)?;
+    let options = config.read.clone();
+    let mut diagnostics = Diagnostics::new();
+    let studies = read_studies(args, &options, &mut diagnostics);
+    report_warnings(&diagnostics, config);
+    diagnostics.into_result()?;
+    // Before a row is read: refusing after reading a national extract wastes the user's time.
+    let files_read = refuse_to_overwrite_inputs(&studies, config)?;
+
+    let mut costed = Vec::with_capacity(studies.len());
+    let mut rejected = RejectedRows::default();
+    for study in studies {
+        let mut diagnostics = Diagnostics::new();
+        let inputs = read_inputs(study, config, &options, itemise, &mut diagnostics);
+        report_warnings(&diagnostics, config);
+        diagnostics.into_result()?;
+        let (inputs, set_aside) = inputs.expect("inputs are complete when there are no errors");
+        rejected.append(set_aside)?;
+        let started = std::time::Instant::now();
+        let mut ledger = ledger::build(inputs)?;
+        let mut agency_warnings = Diagnostics::new();
+        std::mem::take(&mut ledger.agency_warnings)
+            .into_iter()
+            .for_each(|problem| agency_warnings.push(problem));
+        report_warnings(&agency_warnings, config);
+        log::debug!("ledger built in {:?}", started.elapsed());
+        // The ids were replaced as they were read (in `read_inputs`).
+        if options.pseudonymise.is_some() {
+            pseudonym::mark_pseudonymised(&mut ledger);
+        }
+        costed.push(Costed::new(ledger, tolerance)?);
+    }
+    rejects::write_rejects_file(config, rejected, &files_read)?;
+    Ok(costed)
+}
