@@ -17,7 +17,7 @@
 use crate::costs::import_ucd_workbook::excel_decimal;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::InputPath;
-use calamine::{Data, Range, Reader, Sheets, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Range, Reader, Sheets};
 use std::fmt;
 use std::path::Path;
 
@@ -370,8 +370,6 @@ fn open_by_content(
     what: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<Sheets<std::io::Cursor<Vec<u8>>>> {
-    use crate::costs::import_ucd_workbook::{WorkbookKind, workbook_kind};
-    let file = input.shown();
     let bytes = match std::fs::read(&input.path) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -379,27 +377,15 @@ fn open_by_content(
             return None;
         }
     };
-    let hint = "save it as an Excel workbook (.xlsx), or export the sheet as CSV";
-    let opened = workbook_kind(&bytes).and_then(|kind| {
-        let cursor = std::io::Cursor::new(bytes);
-        match kind {
-            WorkbookKind::Xls => open_workbook_from_rs::<Xls<_>, _>(cursor)
-                .map(Sheets::Xls)
-                .map_err(|error| format!("it begins as an .xls workbook does, but cannot be read as one ({error}): it may be damaged or cut short")),
-            WorkbookKind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
-                .map(Sheets::Xlsx)
-                .map_err(|error| format!("it is a ZIP archive, as an .xlsx workbook is, but cannot be read as a workbook ({error}): it may be damaged, or another kind of ZIP file")),
-        }
-    });
-    match opened {
+    match crate::costs::import_ucd_workbook::open_bytes(bytes) {
         Ok(workbook) => Some(workbook),
         Err(why) => {
             diagnostics
                 .error(
-                    Some(Location::file(&file)),
+                    Some(Location::file(input.shown())),
                     format!("cannot read the workbook: {why}"),
                 )
-                .hint(hint);
+                .hint("save it as an Excel workbook (.xlsx), or export the sheet as CSV");
             None
         }
     }

@@ -25,7 +25,7 @@ mod render;
 mod themes;
 
 pub use cells::excel_decimal;
-pub use open::{WorkbookKind, workbook_kind};
+pub use open::{WorkbookKind, open_bytes, workbook_kind};
 pub use render::{summary, to_toml};
 pub use themes::import;
 

@@ -74,22 +74,26 @@ pub(super) fn open(
             return None;
         }
     };
-    let location = || Some(Location::file(shown));
-    let hint = "give the .xlsx or .xls workbook as downloaded (or open this file in Excel or LibreOffice and save it as .xlsx), or its theme sheets exported as CSV";
-    let kind = match workbook_kind(&bytes) {
-        Ok(kind) => kind,
+    match open_bytes(bytes) {
+        Ok(workbook) => Some(workbook),
         Err(what) => {
             diagnostics
                 .error(
-                    location(),
+                    Some(Location::file(shown)),
                     format!("the Unit Cost Database workbook cannot be read: {what}"),
                 )
-                .hint(hint);
-            return None;
+                .hint("give the .xlsx or .xls workbook as downloaded (or open this file in Excel or LibreOffice and save it as .xlsx), or its theme sheets exported as CSV");
+            None
         }
-    };
+    }
+}
+
+/// A workbook's bytes opened with the reader their first bytes call for, not the file's name
+/// (an `.xls` saved as `.xlsx` is read), or what they are instead, in words for a message.
+pub fn open_bytes(bytes: Vec<u8>) -> Result<Sheets<std::io::Cursor<Vec<u8>>>, String> {
+    let kind = workbook_kind(&bytes)?;
     let cursor = std::io::Cursor::new(bytes);
-    let opened = match kind {
+    match kind {
         WorkbookKind::Xls => open_workbook_from_rs::<Xls<_>, _>(cursor)
             .map(Sheets::Xls)
             .map_err(|error| {
@@ -100,18 +104,6 @@ pub(super) fn open(
             .map_err(|error| {
                 format!("it is a ZIP archive, as an .xlsx workbook is, but cannot be read as a workbook ({error}): it may be damaged, or another kind of ZIP file")
             }),
-    };
-    match opened {
-        Ok(workbook) => Some(workbook),
-        Err(what) => {
-            diagnostics
-                .error(
-                    location(),
-                    format!("the Unit Cost Database workbook cannot be read: {what}"),
-                )
-                .hint(hint);
-            None
-        }
     }
 }
 
