@@ -72,26 +72,9 @@ fn parse_builtin(
 }
 
 /// A table value that is a name (see [`builtin::is_name`]) but not a built-in table's.
-fn unknown_table_name(input: &InputPath, name: &str, diagnostics: &mut Diagnostics) {
-    let known = builtin::TABLES.iter().map(|table| table.name);
-    let nearest = suggest::did_you_mean(name, known)
-        .map(|suggestion| format!("{suggestion} "))
-        .unwrap_or_default();
-    diagnostics
-        .error(
-            Some(
-                input
-                    .named_at
-                    .clone()
-                    .unwrap_or_else(|| Location::file(input.shown())),
-            ),
-            format!("`{name}` is not the name of a built-in unit-cost table"),
-        )
-        .hint(format!(
-            "{nearest}the built-in tables are {}; a file of your own is named with its .toml \
-             ending or a folder, such as \"{name}.toml\" or \"./{name}\"",
-            builtin::known_names()
-        ));
+fn unknown_table_name(input: &InputPath, diagnostics: &mut Diagnostics) {
+    let known: Vec<&str> = builtin::TABLES.iter().map(|table| table.name).collect();
+    builtin::unknown_name(input, ("unit-cost table", "tables"), &known, diagnostics);
 }
 
 /// Composites nested deeper than this are refused rather than risk the stack on hostile input.
@@ -146,7 +129,7 @@ impl CostBook {
             if builtin::is_name(&written) {
                 match builtin::by_name(&written) {
                     Some(table) => tables.extend(parse_builtin(table, diagnostics)),
-                    None => unknown_table_name(input, &written, diagnostics),
+                    None => unknown_table_name(input, diagnostics),
                 }
             } else if let Some(text) = input.read_string("unit-cost table", encoding, diagnostics) {
                 tables.extend(parse_table(&input.shown(), &text, false, diagnostics));

@@ -135,6 +135,35 @@ pub fn known_names() -> String {
         .join(", ")
 }
 
+/// The error for a name (`ucd-v1.3`) that no built-in table or series has: at the place it is
+/// written, with the nearest names and how to name a file instead. `what` is "unit-cost table"
+/// or "deflator series", `plural` "tables" or "series"; `known` are the names of its kind.
+pub fn unknown_name(
+    input: &crate::input_path::InputPath,
+    (what, plural): (&str, &str),
+    known: &[&str],
+    diagnostics: &mut crate::diagnostic::Diagnostics,
+) {
+    let name = input.path.to_string_lossy();
+    let nearest = crate::suggest::did_you_mean(&name, known.iter().copied())
+        .map(|suggestion| format!("{suggestion} "))
+        .unwrap_or_default();
+    let location = input
+        .named_at
+        .clone()
+        .unwrap_or_else(|| crate::diagnostic::Location::file(input.shown()));
+    diagnostics
+        .error(
+            Some(location),
+            format!("`{name}` is not the name of a built-in {what}"),
+        )
+        .hint(format!(
+            "{nearest}the built-in {plural} are {}; a file of your own is named with its .toml \
+             ending or a folder, such as \"{name}.toml\" or \"./{name}\"",
+            known.join(", ")
+        ));
+}
+
 /// How a built-in table is named in messages and reports.
 pub fn display_name(name: &str) -> String {
     format!("unit-costs/{name}.toml (built in)")

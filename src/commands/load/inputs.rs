@@ -179,27 +179,11 @@ pub fn load_deflator(
     let written = input.path.to_string_lossy();
     if builtin::is_name(&written) {
         let Some(builtin) = builtin::deflator_by_name(&written) else {
-            let nearest = crate::suggest::did_you_mean(
-                &written,
-                builtin::DEFLATORS.iter().map(|deflator| deflator.name),
-            )
-            .map(|suggestion| format!("{suggestion} "))
-            .unwrap_or_default();
-            diagnostics
-                .error(
-                    Some(
-                        input
-                            .named_at
-                            .clone()
-                            .unwrap_or_else(|| Location::file(input.shown())),
-                    ),
-                    format!("`{written}` is not the name of a built-in deflator series"),
-                )
-                .hint(format!(
-                    "{nearest}the built-in series are {}; a file of your own is named with its \
-                     .toml ending or a folder, such as \"{written}.toml\" or \"./{written}\"",
-                    builtin::known_deflator_names()
-                ));
+            let known: Vec<&str> = builtin::DEFLATORS
+                .iter()
+                .map(|deflator| deflator.name)
+                .collect();
+            builtin::unknown_name(&input, ("deflator series", "series"), &known, diagnostics);
             return None;
         };
         return Some(Arc::new(parse_builtin_deflator(builtin)));
