@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostics, Location, Problem, display_path};
 use crate::ledger::{self, StudyInputs};
 use crate::report::renderer::Renderer;
 use crate::study::StudyData;
-use crate::usage::{FileAccount, Itemise};
+use crate::usage::{FileAccount, Itemise, Window};
 use anyhow::Context;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -259,20 +259,22 @@ fn warn_about_windows(inputs: &StudyInputs, pseudonymised: bool, diagnostics: &m
     if before.is_empty() || after.is_empty() {
         return;
     }
-    let (before_files, after_files) = (files(before), files(after));
+    let window_files = [files(before), files(after)];
     let usage = &records.usage;
-    let only_in = |window_bit: u8| -> Vec<&str> {
+    let only_in = |window: Window| -> Vec<&str> {
         usage
             .families
             .iter()
-            .filter(|family| family.windows == window_bit)
+            .filter(|family| family.only_in(window))
             .map(|family| &*family.family_id)
             .collect()
     };
-    for (families, file, window, other) in [
-        (only_in(1), &before_files, "before", "after"),
-        (only_in(2), &after_files, "after", "before"),
-    ] {
+    for window in Window::BOTH {
+        let (families, file, other) = (
+            only_in(window),
+            &window_files[window.index()],
+            window.other(),
+        );
         if families.is_empty() {
             continue;
         }
@@ -304,21 +306,12 @@ fn warn_about_windows(inputs: &StudyInputs, pseudonymised: bool, diagnostics: &m
             ));
     }
     let book: &CostBook = &inputs.book;
-    let [used_before, used_after] = &usage.services_used;
-    for (only, file, window, other) in [
-        (
-            one_window(used_before, used_after),
-            &before_files,
-            "before",
-            "after",
-        ),
-        (
-            one_window(used_after, used_before),
-            &after_files,
-            "after",
-            "before",
-        ),
-    ] {
+    for window in Window::BOTH {
+        let only = one_window(
+            &usage.services_used[window.index()],
+            &usage.services_used[window.other().index()],
+        );
+        let (file, other) = (&window_files[window.index()], window.other());
         if only.is_empty() {
             continue;
         }

@@ -39,6 +39,29 @@ pub enum Window {
     After,
 }
 
+impl Window {
+    /// Both windows, in the order of every per-window array (`[before, after]`).
+    pub const BOTH: [Window; 2] = [Window::Before, Window::After];
+
+    /// The window's place in a per-window array.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The window it is compared with.
+    pub fn other(self) -> Window {
+        match self {
+            Window::Before => Window::After,
+            Window::After => Window::Before,
+        }
+    }
+
+    /// The window's bit in [`FamilyUsage::windows`].
+    pub fn bit(self) -> u8 {
+        1 << self.index()
+    }
+}
+
 impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -393,7 +416,7 @@ fn warn_of_empty_windows(
         // A file that could not be read has its own error; "no records" would only confuse.
         return;
     }
-    for window in [Window::Before, Window::After] {
+    for window in Window::BOTH {
         let in_window: Vec<(&InputPath, &FileAccount)> = files
             .iter()
             .zip(accounts)

@@ -123,10 +123,18 @@ pub struct FamilyUsage {
     pub family_id: Box<str>,
     /// What the family's services cost in each window (before, after).
     pub money: [Decimal; 2],
-    /// Which windows the family has rows in (bit 0 before, bit 1 after).
+    /// Which windows the family has rows in (bit 0 before, bit 1 after: see
+    /// [`crate::usage::Window::bit`]).
     pub windows: u8,
     /// Each window's services, when the read was itemised.
     pub lines: Option<Box<[IndexMap<ServiceId, ServiceUse>; 2]>>,
+}
+
+impl FamilyUsage {
+    /// Whether the family has rows in `window` and none in the other.
+    pub fn only_in(&self, window: crate::usage::Window) -> bool {
+        self.windows == window.bit()
+    }
 }
 
 /// What a study's service-use files add up to.
