@@ -11,9 +11,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use toml::Spanned;
 
-/// The deflator series compiled into the binary.
-const BUILTIN: &str = include_str!("../unit-costs/gdp-deflator.toml");
-
 /// The built-in calendar-year series, which messages suggest for calendar-year prices.
 pub const SHIPPED_CALENDAR: &str = "hmt-gdp-deflator-2024";
 
@@ -82,13 +79,9 @@ fn series_year(text: &str) -> Result<PriceYear, String> {
 impl Deflator {
     /// The series published with the Unit Cost Database v1.2.
     pub fn builtin() -> Deflator {
-        let mut diagnostics = Diagnostics::new();
-        Deflator::parse(
-            "unit-costs/gdp-deflator.toml (built in)",
-            BUILTIN,
-            &mut diagnostics,
-        )
-        .expect("the built-in deflator series is valid")
+        crate::costs::builtin::deflator_by_name("gdp-deflator-ucd-v1.2")
+            .expect("v1.2's series is built in")
+            .parse()
     }
 
     pub fn parse(name: &str, text: &str, diagnostics: &mut Diagnostics) -> Option<Deflator> {

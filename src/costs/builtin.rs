@@ -67,6 +67,20 @@ pub const DEFLATORS: &[BuiltinDeflator] = &[
     },
 ];
 
+impl BuiltinDeflator {
+    /// The series, named in messages as its file, built in. Every built-in series is valid (a
+    /// test parses them all), so this cannot fail.
+    pub fn parse(&self) -> crate::uprating::Deflator {
+        let mut diagnostics = crate::diagnostic::Diagnostics::new();
+        crate::uprating::Deflator::parse(
+            &format!("{} (built in)", self.file),
+            self.text,
+            &mut diagnostics,
+        )
+        .expect("every built-in deflator series is valid")
+    }
+}
+
 /// The built-in deflator series called `name`, if there is one.
 pub fn deflator_by_name(name: &str) -> Option<&'static BuiltinDeflator> {
     DEFLATORS.iter().find(|deflator| deflator.name == name)
@@ -212,6 +226,14 @@ mod tests {
         );
         for deflator in DEFLATORS {
             assert!(deflator_by_name(deflator.name).is_some());
+            let mut diagnostics = crate::diagnostic::Diagnostics::new();
+            assert!(
+                crate::uprating::Deflator::parse(deflator.name, deflator.text, &mut diagnostics)
+                    .is_some(),
+                "{}: {:?}",
+                deflator.name,
+                diagnostics.problems()
+            );
             assert!(deflator.file.starts_with("unit-costs/"));
         }
     }

@@ -94,12 +94,7 @@ pub fn changed_services(
 ) -> Vec<Changed> {
     let uprating = book.uprating().map(|current| {
         let deflator = named_deflator.cloned().unwrap_or_else(|| {
-            let series = builtin::deflator_for_tables(EARLIER_DEFAULTS.iter().copied());
-            let mut diagnostics = Diagnostics::new();
-            Arc::new(
-                Deflator::parse(series.file, series.text, &mut diagnostics)
-                    .expect("every built-in deflator series is valid"),
-            )
+            Arc::new(builtin::deflator_for_tables(EARLIER_DEFAULTS.iter().copied()).parse())
         });
         Uprating::with(current.target, deflator)
     });

@@ -174,7 +174,7 @@ pub fn load_deflator(
             })
             .collect();
         let builtin = builtin::deflator_for_tables(stems.iter().map(String::as_str));
-        return Some(Arc::new(parse_builtin_deflator(builtin)));
+        return Some(Arc::new(builtin.parse()));
     };
     let written = input.path.to_string_lossy();
     if builtin::is_name(&written) {
@@ -186,19 +186,8 @@ pub fn load_deflator(
             builtin::unknown_name(&input, ("deflator series", "series"), &known, diagnostics);
             return None;
         };
-        return Some(Arc::new(parse_builtin_deflator(builtin)));
+        return Some(Arc::new(builtin.parse()));
     }
     let text = input.read_string("deflator series", encoding, diagnostics)?;
     Deflator::parse(&input.shown(), &text, diagnostics).map(Arc::new)
-}
-
-/// A series compiled into the binary, which a test holds valid.
-fn parse_builtin_deflator(builtin: &builtin::BuiltinDeflator) -> Deflator {
-    let mut diagnostics = Diagnostics::new();
-    Deflator::parse(
-        &format!("{} (built in)", builtin.file),
-        builtin.text,
-        &mut diagnostics,
-    )
-    .expect("every built-in deflator series is valid")
 }
