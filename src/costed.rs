@@ -3,7 +3,6 @@
 use crate::analysis::{self, check::Check, roi::Appraisal};
 use crate::context::StudyContext;
 use crate::ledger::StudyLedger;
-use rust_decimal::Decimal;
 
 pub struct Costed {
     pub ledger: StudyLedger,
@@ -14,13 +13,12 @@ pub struct Costed {
 }
 
 impl Costed {
-    /// Runs the analysis stages over a ledger, with money agreeing within `tolerance`; an error
-    /// if a stage's figures pass Decimal's range.
+    /// Runs the analysis stages over a ledger and its context; an error if a stage's figures
+    /// pass Decimal's range.
     pub fn new(
         ledger: StudyLedger,
-        tolerance: Decimal,
+        context: StudyContext,
     ) -> Result<Costed, crate::diagnostic::InputErrors> {
-        let context = StudyContext { tolerance };
         let analysis::Findings { appraisal, checks } = analysis::run(&ledger, &context)?;
         Ok(Costed {
             ledger,

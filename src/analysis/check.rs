@@ -1,8 +1,8 @@
 //! A check: one figure set against another, and whether the two agree. Shared by the
 //! reconciliation and consistency stages, which make them.
 
+use crate::context::StudyContext;
 use crate::diagnostic::Location;
-use crate::ledger::StudyLedger;
 use rust_decimal::Decimal;
 
 /// What kind of figure a check compares, which decides how close counts as agreeing.
@@ -101,7 +101,7 @@ pub(crate) fn per_family_rounding(families: Decimal) -> Tolerance {
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn compare(
-    ledger: &StudyLedger,
+    context: &StudyContext,
     kind: CheckKind,
     subject: String,
     key: String,
@@ -132,7 +132,7 @@ pub(crate) fn compare(
         }
     };
     Check {
-        study: ledger.name.clone(),
+        study: context.name.clone(),
         kind,
         subject,
         key,

@@ -13,11 +13,11 @@ use rust_decimal::Decimal;
 /// The consistency stage: tfcalc's own figures against each other (see [`consistency`]).
 pub(crate) fn stage(
     ledger: &StudyLedger,
-    _context: &StudyContext,
+    context: &StudyContext,
     _found: &Findings,
 ) -> Result<Findings, InputErrors> {
     Ok(Findings {
-        checks: consistency(ledger),
+        checks: consistency(ledger, context),
         ..Findings::default()
     })
 }
@@ -32,7 +32,7 @@ fn half_penny() -> Tolerance {
 
 /// Checks that the figures agree with each other: agencies add up to the total benefit, families
 /// add up to the study, and families × a per-family figure gives the total it came from.
-pub(crate) fn consistency(ledger: &StudyLedger) -> Vec<Check> {
+pub(crate) fn consistency(ledger: &StudyLedger, context: &StudyContext) -> Vec<Check> {
     let mut checks = Vec::new();
     let totals = &ledger.totals;
     let agencies_sum = ledger
@@ -40,7 +40,7 @@ pub(crate) fn consistency(ledger: &StudyLedger) -> Vec<Check> {
         .iter()
         .try_fold(Decimal::ZERO, |sum, agency| sum.checked_add(agency.benefit));
     checks.push(compare(
-        ledger,
+        context,
         CheckKind::Consistency,
         "The agencies' benefits add up to the total benefit".to_string(),
         "consistency:agencies".to_string(),
@@ -55,9 +55,9 @@ pub(crate) fn consistency(ledger: &StudyLedger) -> Vec<Check> {
         .agencies
         .iter()
         .try_fold(Decimal::ZERO, |sum, agency| sum.checked_add(agency.funding));
-    if !matches!(ledger.funding, crate::study::Funding::Unstated) {
+    if !matches!(context.funding, crate::study::Funding::Unstated) {
         checks.push(compare(
-            ledger,
+            context,
             CheckKind::Consistency,
             "The agencies' funding adds up to the delivery cost".to_string(),
             "consistency:funding".to_string(),
@@ -72,7 +72,7 @@ pub(crate) fn consistency(ledger: &StudyLedger) -> Vec<Check> {
     if !ledger.is_summary {
         let families_sum = sum_in_parallel(&ledger.families, |family| family.net_saving());
         checks.push(compare(
-            ledger,
+            context,
             CheckKind::Consistency,
             "The families' net savings add up to the study's net saving".to_string(),
             "consistency:families".to_string(),
@@ -86,7 +86,7 @@ pub(crate) fn consistency(ledger: &StudyLedger) -> Vec<Check> {
     }
 
     let families = Decimal::from(ledger.family_count);
-    let published_per_family = ledger
+    let published_per_family = context
         .published
         .figures
         .iter()
@@ -100,7 +100,7 @@ pub(crate) fn consistency(ledger: &StudyLedger) -> Vec<Check> {
             )
         })
         .or_else(|| {
-            ledger
+            context
                 .stated_benefit_per_family
                 .map(|value| (value, "stated", None))
         });
@@ -108,7 +108,7 @@ pub(crate) fn consistency(ledger: &StudyLedger) -> Vec<Check> {
         && ledger.family_count > 0
     {
         checks.push(compare(
-            ledger,
+        context,
             CheckKind::Consistency,
             format!(
                 "{} families × the {how} benefit per family ({}) against the total benefit",
@@ -144,7 +144,11 @@ pub struct RoundingGap {
 }
 
 /// The rounding gaps of a study's per-family and per-agency tables at `places` decimal places.
-pub fn rounding_gaps(ledger: &StudyLedger, places: u32) -> Vec<RoundingGap> {
+pub fn rounding_gaps(
+    ledger: &StudyLedger,
+    context: &StudyContext,
+    places: u32,
+) -> Vec<RoundingGap> {
     let round = |value: Decimal| crate::money::round_for_display(value, places);
     let mut gaps = Vec::new();
     let mut compare = |lines: String, sum_of_rounded: Option<Decimal>, total: Decimal| {
@@ -156,7 +160,7 @@ pub fn rounding_gaps(ledger: &StudyLedger, places: u32) -> Vec<RoundingGap> {
             && let Some(difference) = sum_of_rounded.checked_sub(rounded_total)
         {
             gaps.push(RoundingGap {
-                study: ledger.name.clone(),
+                study: context.name.clone(),
                 lines,
                 sum_of_rounded,
                 rounded_total,

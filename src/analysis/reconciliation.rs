@@ -19,7 +19,7 @@ pub(crate) fn stage(
     found: &Findings,
 ) -> Result<Findings, InputErrors> {
     Ok(Findings {
-        checks: reconcile(ledger, found.appraisal(), context.tolerance),
+        checks: reconcile(ledger, context, found.appraisal(), context.tolerance),
         ..Findings::default()
     })
 }
@@ -37,11 +37,12 @@ fn published_tolerance(tolerance: Decimal) -> Tolerance {
 /// figure that differs, why where it can.
 pub(crate) fn reconcile(
     ledger: &StudyLedger,
+    context: &StudyContext,
     appraisal: &Appraisal,
     tolerance: Decimal,
 ) -> Vec<Check> {
     let mut checks = Vec::new();
-    for published in &ledger.published.figures {
+    for published in &context.published.figures {
         let figure = published.figure;
         let measure = measure_of(figure);
         let computed = computed_figure(figure, ledger, appraisal);
@@ -51,7 +52,7 @@ pub(crate) fn reconcile(
             _ => None,
         };
         checks.push(compare(
-            ledger,
+            context,
             CheckKind::Published,
             figure.label().to_string(),
             figure.key().to_string(),
@@ -63,7 +64,7 @@ pub(crate) fn reconcile(
             note,
         ));
     }
-    for (agency, published) in &ledger.published.agencies {
+    for (agency, published) in &context.published.agencies {
         let computed = ledger
             .agencies
             .iter()
@@ -73,7 +74,7 @@ pub(crate) fn reconcile(
             .is_none()
             .then(|| format!("no agency named {agency:?} bears any cost in this study"));
         checks.push(compare(
-            ledger,
+            context,
             CheckKind::Published,
             format!("Benefit to {agency}"),
             format!("agency:{agency}"),
@@ -85,14 +86,14 @@ pub(crate) fn reconcile(
             note,
         ));
     }
-    let items = reconcile_items(ledger, tolerance);
-    let mut consistency = published_consistency(ledger, tolerance);
-    consistency.extend(item_sums(ledger, tolerance));
+    let items = reconcile_items(ledger, context, tolerance);
+    let mut consistency = published_consistency(context, tolerance);
+    consistency.extend(item_sums(context, tolerance));
     checks.extend(items);
     checks.extend(consistency);
     let reasons: Vec<Option<String>> = checks
         .iter()
-        .map(|check| reason(ledger, check, &checks))
+        .map(|check| reason(ledger, context, check, &checks))
         .collect();
     for (check, reason) in checks.iter_mut().zip(reasons) {
         check.reason = reason;
@@ -203,8 +204,8 @@ impl Relation {
     }
 }
 
-fn published_value(ledger: &StudyLedger, figure: Figure) -> Option<Decimal> {
-    ledger
+fn published_value(context: &StudyContext, figure: Figure) -> Option<Decimal> {
+    context
         .published
         .figures
         .iter()
@@ -213,9 +214,9 @@ fn published_value(ledger: &StudyLedger, figure: Figure) -> Option<Decimal> {
 }
 
 /// Each published figure that other published figures give, against what they give.
-fn published_consistency(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
+fn published_consistency(context: &StudyContext, tolerance: Decimal) -> Vec<Check> {
     let mut checks = Vec::new();
-    for published in &ledger.published.figures {
+    for published in &context.published.figures {
         let figure = published.figure;
         let Some(relation) = relation(figure) else {
             continue;
@@ -223,7 +224,7 @@ fn published_consistency(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check>
         let Some(inputs) = relation
             .inputs()
             .into_iter()
-            .map(|input| published_value(ledger, input))
+            .map(|input| published_value(context, input))
             .collect::<Option<Vec<Decimal>>>()
         else {
             continue;
@@ -265,7 +266,7 @@ fn published_consistency(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check>
         let measure = measure_of(figure);
         let (name, _) = noun(figure);
         checks.push(compare(
-            ledger,
+            context,
             CheckKind::PublishedConsistency,
             format!(
                 "The published {name} against the published {} ({figures})",
@@ -289,13 +290,14 @@ fn published_consistency(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check>
 /// in the window times its unit cost. `Err` says why it cannot be worked out.
 fn service_total(
     ledger: &StudyLedger,
+    context: &StudyContext,
     part: StatementPart,
     service: &str,
 ) -> Result<Decimal, String> {
     if ledger.is_summary {
         return Err("a summary study has no service records to compare items with".to_string());
     }
-    let Some(id) = ledger.book.lookup(service) else {
+    let Some(id) = context.book.lookup(service) else {
         return Err(format!("no unit cost of this study has the id `{service}`"));
     };
     let window = match part {
@@ -305,24 +307,20 @@ fn service_total(
             return Err("an intervention item names no service".to_string());
         }
     };
-    let quantity = ledger.service_quantities[window]
-        .get(id.0 as usize)
-        .copied()
-        .unwrap_or_default();
-    quantity
-        .checked_mul(ledger.book.service(id).unit_cost)
-        .ok_or_else(|| format!("the cost of `{service}` is more than can be computed exactly"))
+    Ok(ledger
+        .service(id)
+        .map_or(Decimal::ZERO, |service| service.money[window]))
 }
 
 /// Each published line item against the lines it covers.
-fn reconcile_items(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
+fn reconcile_items(ledger: &StudyLedger, context: &StudyContext, tolerance: Decimal) -> Vec<Check> {
     let mut checks = Vec::new();
-    for item in &ledger.published.items {
+    for item in &context.published.items {
         let (computed, what) = match &item.covers {
             ItemCovers::Services(services) => {
                 let totals: Result<Vec<Decimal>, String> = services
                     .iter()
-                    .map(|(service, _)| service_total(ledger, item.part, service))
+                    .map(|(service, _)| service_total(ledger, context, item.part, service))
                     .collect();
                 let computed = totals.and_then(|totals| {
                     crate::money::checked_sum(totals)
@@ -335,7 +333,7 @@ fn reconcile_items(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
                 (computed, ids.join("+"))
             }
             ItemCovers::InterventionItem(name) => {
-                let computed = ledger
+                let computed = context
                     .intervention_items
                     .iter()
                     .find(|known| &known.name == name)
@@ -354,7 +352,7 @@ fn reconcile_items(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
             Err(why) => (None, Some(why)),
         };
         checks.push(compare(
-            ledger,
+            context,
             CheckKind::Item,
             format!("{}: {}", item.part.figure().label(), item.label),
             format!("item:{}:{what}", item.part.key()),
@@ -370,21 +368,21 @@ fn reconcile_items(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
 }
 
 /// For each part with published items and a published total: the items against the total.
-fn item_sums(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
+fn item_sums(context: &StudyContext, tolerance: Decimal) -> Vec<Check> {
     let mut checks = Vec::new();
     for part in [
         StatementPart::Before,
         StatementPart::Intervention,
         StatementPart::After,
     ] {
-        let values: Vec<Decimal> = ledger
+        let values: Vec<Decimal> = context
             .published
             .items
             .iter()
             .filter(|item| item.part == part)
             .map(|item| item.value.value)
             .collect();
-        let Some(total) = ledger
+        let Some(total) = context
             .published
             .figures
             .iter()
@@ -397,7 +395,7 @@ fn item_sums(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
         }
         let (name, _) = noun(part.figure());
         checks.push(compare(
-            ledger,
+            context,
             CheckKind::PublishedConsistency,
             format!(
                 "The published items of the {name} ({}) add up to the published {name}",
@@ -416,7 +414,12 @@ fn item_sums(ledger: &StudyLedger, tolerance: Decimal) -> Vec<Check> {
 }
 
 /// Why a check differs, where the other checks show it.
-fn reason(ledger: &StudyLedger, check: &Check, checks: &[Check]) -> Option<String> {
+fn reason(
+    ledger: &StudyLedger,
+    context: &StudyContext,
+    check: &Check,
+    checks: &[Check],
+) -> Option<String> {
     if check.agrees {
         return None;
     }
@@ -424,7 +427,7 @@ fn reason(ledger: &StudyLedger, check: &Check, checks: &[Check]) -> Option<Strin
     if check.kind == CheckKind::PublishedConsistency
         && let Some(part) = check.key.strip_prefix("consistency:published:items:")
     {
-        return item_reason(ledger, part, checks);
+        return item_reason(ledger, context, part, checks);
     }
     if check.kind != CheckKind::Published {
         return None;
@@ -493,8 +496,8 @@ fn reason(ledger: &StudyLedger, check: &Check, checks: &[Check]) -> Option<Strin
     .into_iter()
     .find(|part| part.figure() == figure)
     {
-        if ledger.published.items.iter().any(|item| item.part == part) {
-            return item_reason(ledger, part.key(), checks);
+        if context.published.items.iter().any(|item| item.part == part) {
+            return item_reason(ledger, context, part.key(), checks);
         }
         if !ledger.is_summary && part != StatementPart::Intervention {
             return Some(format!(
@@ -507,7 +510,12 @@ fn reason(ledger: &StudyLedger, check: &Check, checks: &[Check]) -> Option<Strin
 
 /// Why a part's published total differs from its computed one, or from its published items:
 /// the items that differ, the services no item covers, or the total itself.
-fn item_reason(ledger: &StudyLedger, part_key: &str, checks: &[Check]) -> Option<String> {
+fn item_reason(
+    ledger: &StudyLedger,
+    context: &StudyContext,
+    part_key: &str,
+    checks: &[Check],
+) -> Option<String> {
     let part = [
         StatementPart::Before,
         StatementPart::Intervention,
@@ -547,7 +555,7 @@ fn item_reason(ledger: &StudyLedger, part_key: &str, checks: &[Check]) -> Option
         ));
     }
     if part != StatementPart::Intervention && !ledger.is_summary {
-        let covered: Vec<&str> = ledger
+        let covered: Vec<&str> = context
             .published
             .items
             .iter()
@@ -561,14 +569,15 @@ fn item_reason(ledger: &StudyLedger, part_key: &str, checks: &[Check]) -> Option
             })
             .collect();
         let uncovered: Vec<String> = ledger
-            .services_used
+            .services
             .iter()
-            .filter(|&&service| {
-                !covered.contains(&ledger.book.service(service).definition.id.as_str())
+            .map(|service| service.service)
+            .filter(|&service| {
+                !covered.contains(&context.book.service(service).definition.id.as_str())
             })
-            .filter_map(|&service| {
-                let id = &ledger.book.service(service).definition.id;
-                let amount = service_total(ledger, part, id).ok()?;
+            .filter_map(|service| {
+                let id = &context.book.service(service).definition.id;
+                let amount = service_total(ledger, context, part, id).ok()?;
                 (!amount.is_zero()).then(|| format!("{id} ({})", shown(Measure::Money, amount)))
             })
             .collect();
@@ -579,7 +588,7 @@ fn item_reason(ledger: &StudyLedger, part_key: &str, checks: &[Check]) -> Option
     if !clauses.is_empty() {
         return Some(clauses.join("; "));
     }
-    let total = ledger
+    let total = context
         .published
         .figures
         .iter()

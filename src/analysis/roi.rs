@@ -11,11 +11,11 @@ use rust_decimal::Decimal;
 /// The ROI stage: the study's appraisal.
 pub(crate) fn stage(
     ledger: &StudyLedger,
-    _context: &StudyContext,
+    context: &StudyContext,
     _found: &Findings,
 ) -> Result<Findings, InputErrors> {
     Ok(Findings {
-        appraisal: Some(Appraisal::of(ledger)?),
+        appraisal: Some(Appraisal::of(ledger, context)?),
         ..Findings::default()
     })
 }
@@ -82,7 +82,7 @@ impl Roi {
 
 impl Appraisal {
     /// The study's appraisal, or an error at the study file if a total would pass Decimal's range.
-    pub fn of(ledger: &StudyLedger) -> Result<Appraisal, InputErrors> {
+    pub fn of(ledger: &StudyLedger, context: &StudyContext) -> Result<Appraisal, InputErrors> {
         let families = ledger.family_count;
         let per_family = |total: Decimal| {
             (families > 0)
@@ -95,7 +95,7 @@ impl Appraisal {
             // Checked, though the ledger has already summed these items times the families.
             (families > 0)
                 .then(|| {
-                    ledger
+                    context
                         .intervention_items
                         .iter()
                         .try_fold(Decimal::ZERO, |sum, item| sum.checked_add(item.per_family))
@@ -104,7 +104,7 @@ impl Appraisal {
         } else {
             per_family(ledger.totals.intervention)
         };
-        let counterfactual = ledger.counterfactual_cost_per_family;
+        let counterfactual = context.counterfactual_cost_per_family;
         let net_cost_per_family =
             delivery_cost_per_family.and_then(|delivery| delivery.checked_sub(counterfactual));
         let benefit_per_family = per_family(ledger.totals.benefit);
@@ -124,10 +124,10 @@ impl Appraisal {
         };
         let overflow = |what: &str| -> InputErrors {
             Problem::error(
-                ledger.study_file.clone().map(Location::file),
+                context.study_file.clone().map(Location::file),
                 format!(
                     "{what} of {} cannot be computed exactly: the figure would be over 28 digits",
-                    ledger.name
+                    context.name
                 ),
             )
             .with_hint(

@@ -167,13 +167,14 @@ fn check_study(
     };
     warn_about_windows(&inputs, options.pseudonymise.is_some(), diagnostics);
     warn_about_published_agencies(&inputs, location, diagnostics);
-    match ledger::build(inputs) {
-        Ok(ledger) => {
-            ledger
-                .agency_warnings
+    // No published figure is compared here, so the tolerance is the default's.
+    match ledger::build(inputs, crate::analysis::check::default_tolerance()) {
+        Ok(built) => {
+            built
+                .warnings
                 .into_iter()
                 .for_each(|problem| diagnostics.push(problem));
-            accounts.extend(ledger.inputs)
+            accounts.extend(built.context.inputs)
         }
         Err(errors) => errors
             .problems

@@ -26,10 +26,11 @@ pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
     };
     for costed in &studies {
         let ledger = &costed.ledger;
+        let context = &costed.context;
         if ledger.is_summary {
             anyhow::bail!(
                 "{} is a summary study: it has no family records to itemise; try `tfcalc roi` or `tfcalc agency`",
-                ledger.name
+                context.name
             );
         }
         // A chart for each family while there are few enough to look at; beyond that, one for
@@ -41,17 +42,17 @@ pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
                 ledger
                     .families
                     .iter()
-                    .map(|family| views::charts::family_waterfall(ledger, family)),
+                    .map(|family| views::charts::family_waterfall(context, family)),
             );
         }
         if args.summary {
-            document.tables.push(views::family_summary(ledger));
+            document.tables.push(views::family_summary(ledger, context));
         } else {
             document.tables.extend(
                 ledger
                     .families
                     .iter()
-                    .map(|family| views::statement(ledger, family)),
+                    .map(|family| views::statement(context, family)),
             );
         }
     }

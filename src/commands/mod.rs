@@ -102,14 +102,14 @@ fn refuse_binary_to_terminal(format: Format, config: &RunConfig) -> anyhow::Resu
 fn input_files(studies: &[Costed]) -> InputFiles {
     let mut files = InputFiles::new();
     for costed in studies {
-        let ledger = &costed.ledger;
-        if let Some(study_file) = &ledger.study_file {
+        let context = &costed.context;
+        if let Some(study_file) = &context.study_file {
             files.add("the study file", study_file);
         }
-        for account in &ledger.inputs {
+        for account in &context.inputs {
             files.add("the service-use file", &account.file);
         }
-        for table in ledger.book.tables().iter().filter(|table| !table.builtin) {
+        for table in context.book.tables().iter().filter(|table| !table.builtin) {
             files.add("the unit-cost table", &table.path);
         }
     }

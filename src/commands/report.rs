@@ -33,7 +33,7 @@ pub fn run(args: &StudyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
 pub fn report_document(studies: &[Costed], precision: Precision) -> Document<'_> {
     let names: Vec<&str> = studies
         .iter()
-        .map(|costed| costed.ledger.name.as_str())
+        .map(|costed| costed.context.name.as_str())
         .collect();
     let mut document = Document {
         title: format!("Cost-benefit report: {}", names.join("; ")),
@@ -49,16 +49,17 @@ pub fn report_document(studies: &[Costed], precision: Precision) -> Document<'_>
     document.charts.push(views::charts::roi(studies));
     for costed in studies {
         let ledger = &costed.ledger;
+        let context = &costed.context;
         if ledger.families.len() <= STATEMENTS_SHOWN {
             document.tables.extend(
                 ledger
                     .families
                     .iter()
-                    .map(|family| views::statement(ledger, family)),
+                    .map(|family| views::statement(context, family)),
             );
         }
         if !ledger.is_summary {
-            let mut summary = views::family_summary(ledger);
+            let mut summary = views::family_summary(ledger, context);
             if ledger.families.len() > STATEMENTS_SHOWN {
                 summary.note(format!(
                     "Itemised statements are left out of the report for studies of more than {STATEMENTS_SHOWN} families; `tfcalc family` prints them."
@@ -76,7 +77,7 @@ pub fn report_document(studies: &[Costed], precision: Precision) -> Document<'_>
         .push(views::reconciliation(studies, precision));
     if studies
         .iter()
-        .any(|costed| !costed.ledger.inputs.is_empty())
+        .any(|costed| !costed.context.inputs.is_empty())
     {
         document.tables.push(views::inputs(studies));
     }

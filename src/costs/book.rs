@@ -2,7 +2,7 @@
 
 use super::builtin;
 use super::table::parse_table;
-use super::{CostBasis, TableInfo, UnitCost};
+use super::{Confidence, CostBasis, TableInfo, UnitCost};
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::InputPath;
 use crate::suggest;
@@ -31,6 +31,10 @@ pub struct Service {
     pub agency_split: Vec<(AgencyId, Decimal)>,
     /// For a plain cost that was uprated, the cost as the table states it, at its own price year.
     pub stated_cost: Option<Decimal>,
+    /// How sure the cost is: its table's confidence grade. A composite the table gives no grade
+    /// takes the weakest of its components' grades (red below amber below green), and none if any
+    /// component has none: a cost built from parts is no surer than its least known part.
+    pub grade: Option<Confidence>,
 }
 
 /// A reference cost replaced by a local one (a table with `overrides = true`).
@@ -264,6 +268,7 @@ impl CostBook {
                     table,
                     unit_cost: resolved.unit_cost,
                     agency_split: resolved.split.into_iter().collect(),
+                    grade: resolved.grade,
                     stated_cost,
                 }
             })
@@ -365,6 +370,8 @@ impl CostBook {
 struct Resolved {
     unit_cost: Decimal,
     split: BTreeMap<AgencyId, Decimal>,
+    /// The cost's confidence grade (see [`Service::grade`]).
+    grade: Option<Confidence>,
     /// Levels of composites below and including this one: 0 for a plain cost. The depth limit is
     /// on this, so that it holds the same whatever order the entries are written in (a chain
     /// written bottom up resolves one level at a time, and never grows the stack).
@@ -417,6 +424,7 @@ impl Resolver<'_> {
                     (Some(agency), Some(amount)) => Some(Resolved {
                         unit_cost: amount,
                         split: BTreeMap::from([(agency, amount)]),
+                        grade: definition.confidence,
                         depth: 0,
                     }),
                     _ => None,
@@ -459,9 +467,12 @@ impl Resolver<'_> {
         definition: &UnitCost,
         components: &[super::Component],
     ) -> Option<Resolved> {
+        // The weakest grade of the components so far; `None` once one has no grade.
+        let mut weakest = (!components.is_empty()).then_some(Confidence::Green);
         let mut total = Resolved {
             unit_cost: Decimal::ZERO,
             split: BTreeMap::new(),
+            grade: None,
             depth: 1,
         };
         let mut complete = true;
@@ -499,6 +510,9 @@ impl Resolver<'_> {
                 continue;
             };
             total.depth = total.depth.max(part.depth + 1);
+            weakest = weakest
+                .zip(part.grade)
+                .map(|(so_far, grade)| so_far.max(grade));
             let Some(cost) = part.unit_cost.checked_mul(component.quantity) else {
                 self.overflow(definition);
                 return None;
@@ -513,6 +527,7 @@ impl Resolver<'_> {
                 *entry = entry.checked_add(share)?;
             }
         }
+        total.grade = definition.confidence.or(weakest);
         complete.then_some(total)
     }
 

@@ -34,11 +34,11 @@ impl Describe for FamilyFigure<'_> {
 }
 
 /// Checked arithmetic that names what overflowed.
-pub(super) struct Context {
+pub(super) struct Checked {
     pub(super) location: Option<Location>,
 }
 
-impl Context {
+impl Checked {
     pub(super) fn overflow(&self, what: impl Describe) -> InputErrors {
         Problem::error(
             self.location.clone(),

@@ -8,12 +8,13 @@
 
 mod checked;
 
-use crate::costs::{AgencyId, CostBook, ServiceId};
+use crate::context::StudyContext;
+use crate::costs::{AgencyId, Confidence, CostBook, ServiceId};
 use crate::diagnostic::{InputErrors, Location, Problem};
 use crate::intervention_file::FamilyInterventions;
-use crate::study::{Funding, InterventionItem, Published, Study, StudyData};
+use crate::study::{Funding, InterventionItem, Study, StudyData};
 use crate::usage::{FamilyUsage, FileAccount, StudyUsage};
-use checked::{Context, Describe, FamilyFigure};
+use checked::{Checked, Describe, FamilyFigure};
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -35,36 +36,55 @@ pub struct RecordInputs {
     pub interventions: FamilyInterventions,
 }
 
+/// The facts of a costed study: what its families' services cost, per family, per agency, per
+/// service and in total. What it was costed with is its [`StudyContext`].
 #[derive(Debug, Clone)]
 pub struct StudyLedger {
-    pub name: String,
-    /// The study file, as shown in messages, or `None` for a quick run.
-    pub study_file: Option<String>,
-    pub window_months: Option<u64>,
-    pub book: Arc<CostBook>,
     /// Per-family figures (empty for a summary study).
     pub families: Vec<FamilyLedger>,
     pub family_count: u64,
     pub agencies: Vec<AgencyLedger>,
     pub totals: Totals,
-    pub counterfactual_cost_per_family: Decimal,
-    /// Intervention items every family costs.
-    pub intervention_items: Vec<InterventionItem>,
-    pub funding: Funding,
-    /// Row accounting for each input file.
-    pub inputs: Vec<FileAccount>,
-    /// The services the families used, in cost-book order.
-    pub services_used: Vec<ServiceId>,
-    /// Per window, per service id: the total quantity the families used of each service.
-    pub service_quantities: [Vec<Decimal>; 2],
-    pub published: Published,
-    /// A summary study's own `[benefit] per_family`, when it also gives `by_agency` totals.
-    pub stated_benefit_per_family: Option<Decimal>,
+    /// The services the families used, in cost-book order: quantity and money in each window,
+    /// split by the database's agencies, with each cost's confidence grade (empty for a summary
+    /// study, which gives no service use).
+    pub services: Vec<ServiceLedger>,
     pub is_summary: bool,
-    /// How the database's agencies map to the council's own (applied to `agencies`).
-    pub agency_map: crate::agency_map::AgencyMap,
-    /// Warnings about the mapping, and about costs left with "Multiple", for the caller to report.
-    pub agency_warnings: Vec<Problem>,
+}
+
+/// A study costed: the ledger's facts, the context they were costed with, and the warnings the
+/// costing found (about the agency mapping, and costs left with "Multiple") for the caller to
+/// report.
+pub struct Built {
+    pub ledger: StudyLedger,
+    pub context: StudyContext,
+    pub warnings: Vec<Problem>,
+}
+
+/// One service the families used, in both windows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceLedger {
+    pub service: ServiceId,
+    /// The cost's confidence grade (a composite's rule is in [`crate::costs::Service::grade`]).
+    pub grade: Option<Confidence>,
+    /// The total quantity the families used, before and after.
+    pub quantity: [Decimal; 2],
+    /// Quantity × unit cost, before and after.
+    pub money: [Decimal; 2],
+    /// Quantity × each agency's share of the unit cost, before and after, by the database's
+    /// agencies (before the study's `[agencies]` mapping), in agency order.
+    pub by_agency: Vec<(AgencyId, [Decimal; 2])>,
+}
+
+impl StudyLedger {
+    /// The figures of one service the families used, or `None` if they used none of it.
+    pub fn service(&self, id: ServiceId) -> Option<&ServiceLedger> {
+        // `services` is in cost-book order, which is id order.
+        self.services
+            .binary_search_by_key(&id, |service| service.service)
+            .ok()
+            .map(|index| &self.services[index])
+    }
 }
 
 /// Study totals. Before and after are unknown for a summary study, which gives only the benefit.
@@ -125,9 +145,9 @@ impl FamilyLedger {
     /// Every item of the family's intervention cost: the study's, then its own.
     pub fn intervention_items<'a>(
         &'a self,
-        ledger: &'a StudyLedger,
+        context: &'a StudyContext,
     ) -> impl Iterator<Item = &'a InterventionItem> {
-        ledger
+        context
             .intervention_items
             .iter()
             .chain(&self.own_intervention)
@@ -167,22 +187,23 @@ pub struct AgencyLedger {
 /// The agency row a summary study's benefit goes in when it is not split by agency.
 pub const UNSPLIT_AGENCY: &str = "Not split by agency";
 
-/// Costs a study.
-pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
+/// Costs a study: its ledger of facts, the context beside it, and the costing's warnings. The
+/// analysis stages compare published money figures within `tolerance`.
+pub fn build(inputs: StudyInputs, tolerance: Decimal) -> Result<Built, InputErrors> {
     let StudyInputs {
         study,
         book,
-        records,
+        mut records,
     } = inputs;
-    let study_file = study.path.as_deref().map(crate::diagnostic::display_path);
-    let context = Context {
-        location: study_file.clone().map(Location::file),
+    let accounts = records
+        .as_mut()
+        .map(|records| std::mem::take(&mut records.accounts))
+        .unwrap_or_default();
+    let context = StudyContext::new(&study, Arc::clone(&book), accounts, tolerance);
+    let checked = Checked {
+        location: context.study_file.clone().map(Location::file),
     };
     let mut ledger = StudyLedger {
-        name: study.name.clone(),
-        study_file,
-        window_months: study.window_months,
-        book: Arc::clone(&book),
         families: Vec::new(),
         family_count: 0,
         agencies: Vec::new(),
@@ -195,19 +216,10 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
             funding: Decimal::ZERO,
             benefit_less_funding: Decimal::ZERO,
         },
-        counterfactual_cost_per_family: study.counterfactual_per_family,
-        intervention_items: study.intervention.items.clone(),
-        funding: study.funding.clone(),
-        inputs: Vec::new(),
-        services_used: Vec::new(),
-        service_quantities: [Vec::new(), Vec::new()],
-        published: study.published.clone(),
-        stated_benefit_per_family: None,
+        services: Vec::new(),
         is_summary: false,
-        agency_map: study.agency_map.clone(),
-        agency_warnings: Vec::new(),
     };
-    let uniform_intervention = context.sum(
+    let uniform_intervention = checked.sum(
         study.intervention.items.iter().map(|item| item.per_family),
         "the intervention items",
     )?;
@@ -220,7 +232,7 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
             },
             Some(records),
         ) => {
-            cost_records(&mut ledger, &book, &study, records, &context)?;
+            cost_records(&mut ledger, &book, &study, records, &checked)?;
             if let Some((declared, location)) = declared_families
                 && *declared != ledger.family_count
             {
@@ -238,16 +250,14 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
                 )
                 .into());
             }
-            for (agency, before, after) in
-                agency_costs(&ledger.service_quantities, &book, &context)?
-            {
+            for (agency, before, after) in agency_costs(&ledger.services, &book, &checked)? {
                 agency_rows.insert(
                     agency.clone(),
                     AgencyLedger {
                         agency,
                         before: Some(before),
                         after: Some(after),
-                        benefit: context.subtract(before, after, "an agency's benefit")?,
+                        benefit: checked.subtract(before, after, "an agency's benefit")?,
                         funding: Decimal::ZERO,
                         net: Decimal::ZERO,
                     },
@@ -259,21 +269,20 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
             ledger.family_count = *families;
             let family_count = Decimal::from(*families);
             ledger.totals.intervention =
-                context.multiply(uniform_intervention, family_count, "the delivery cost")?;
+                checked.multiply(uniform_intervention, family_count, "the delivery cost")?;
             if benefit.by_agency.is_empty() {
                 let per_family = benefit.per_family.unwrap_or_default();
-                let total = context.multiply(per_family, family_count, "the benefit")?;
+                let total = checked.multiply(per_family, family_count, "the benefit")?;
                 agency_rows.insert(
                     UNSPLIT_AGENCY.to_string(),
                     summary_agency(UNSPLIT_AGENCY, total),
                 );
                 ledger.totals.benefit = total;
             } else {
-                ledger.stated_benefit_per_family = benefit.per_family;
                 for (agency, amount) in &benefit.by_agency {
                     agency_rows.insert(agency.clone(), summary_agency(agency, *amount));
                 }
-                ledger.totals.benefit = context.sum(
+                ledger.totals.benefit = checked.sum(
                     benefit.by_agency.values().copied(),
                     "the agencies' benefits",
                 )?;
@@ -284,8 +293,9 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
         }
     }
 
-    let mut agency_rows = map_agencies(&mut ledger, agency_rows, &context)?;
-    for (agency, funding) in split_funding(&ledger.funding, ledger.totals.intervention, &context)? {
+    let (mut agency_rows, warnings) = map_agencies(&context, agency_rows, &checked)?;
+    for (agency, funding) in split_funding(&context.funding, ledger.totals.intervention, &checked)?
+    {
         agency_rows
             .entry(agency.clone())
             .or_insert_with(|| AgencyLedger {
@@ -299,33 +309,37 @@ pub fn build(inputs: StudyInputs) -> Result<StudyLedger, InputErrors> {
             .funding = funding;
     }
     for agency in agency_rows.values_mut() {
-        agency.net = context.subtract(agency.benefit, agency.funding, "an agency's net benefit")?;
+        agency.net = checked.subtract(agency.benefit, agency.funding, "an agency's net benefit")?;
     }
-    ledger.totals.net_saving = context.subtract(
+    ledger.totals.net_saving = checked.subtract(
         ledger.totals.benefit,
         ledger.totals.intervention,
         "the study's net saving",
     )?;
-    ledger.totals.funding = match ledger.funding {
+    ledger.totals.funding = match context.funding {
         Funding::Unstated => Decimal::ZERO,
         _ => ledger.totals.intervention,
     };
-    ledger.totals.benefit_less_funding = context.subtract(
+    ledger.totals.benefit_less_funding = checked.subtract(
         ledger.totals.benefit,
         ledger.totals.funding,
         "the study's benefit less funding",
     )?;
     ledger.agencies = agency_rows.into_values().collect();
-    Ok(ledger)
+    Ok(Built {
+        ledger,
+        context,
+        warnings,
+    })
 }
 
 /// Maps the database's agencies to the council's (the study's `[agencies]`), and notes what the
 /// caller should warn of. Funding is charged after, to the council's agencies as named.
 fn map_agencies(
-    ledger: &mut StudyLedger,
+    context: &StudyContext,
     rows: IndexMap<String, AgencyLedger>,
-    context: &Context,
-) -> Result<IndexMap<String, AgencyLedger>, InputErrors> {
+    checked: &Checked,
+) -> Result<(IndexMap<String, AgencyLedger>, Vec<Problem>), InputErrors> {
     use crate::agency_map::Figures;
     let figures: Vec<(String, Figures)> = rows
         .into_values()
@@ -340,16 +354,16 @@ fn map_agencies(
             )
         })
         .collect();
-    let mapped = crate::agency_map::apply(&ledger.agency_map, figures.clone())
-        .ok_or_else(|| context.overflow("an agency's costs, mapped to the council's agencies"))?;
+    let mapped = crate::agency_map::apply(&context.agency_map, figures.clone())
+        .ok_or_else(|| checked.overflow("an agency's costs, mapped to the council's agencies"))?;
     // Mapped names are checked against the database's agencies; "Multiple" after mapping.
-    ledger.agency_warnings = crate::agency_map::warnings(
-        &ledger.agency_map,
+    let warnings = crate::agency_map::warnings(
+        &context.agency_map,
         &figures,
         &mapped,
-        context.location.as_ref(),
+        checked.location.as_ref(),
     );
-    Ok(mapped
+    let rows = mapped
         .into_iter()
         .map(|(agency, figures)| {
             (
@@ -364,7 +378,8 @@ fn map_agencies(
                 },
             )
         })
-        .collect())
+        .collect();
+    Ok((rows, warnings))
 }
 
 fn summary_agency(agency: &str, benefit: Decimal) -> AgencyLedger {
@@ -383,14 +398,14 @@ fn cost_records(
     book: &CostBook,
     study: &Study,
     records: RecordInputs,
-    context: &Context,
+    checked: &Checked,
 ) -> Result<(), InputErrors> {
     let RecordInputs {
         usage,
-        accounts,
+        accounts: _,
         interventions,
     } = records;
-    let uniform = context.sum(
+    let uniform = checked.sum(
         study.intervention.items.iter().map(|item| item.per_family),
         "the intervention items",
     )?;
@@ -439,7 +454,7 @@ fn cost_records(
         .into_par_iter()
         .enumerate()
         .map(|(index, family)| {
-            cost_family(family, book, uniform, &own_items, context).unwrap_or_else(|error| {
+            cost_family(family, book, uniform, &own_items, checked).unwrap_or_else(|error| {
                 let mut failure = first_failure
                     .lock()
                     .unwrap_or_else(|poison| poison.into_inner());
@@ -461,27 +476,61 @@ fn cost_records(
         crate::money::sums_in_parallel(&ledger.families, |family| {
             [family.before, family.after, family.intervention]
         });
-    let before = before.ok_or_else(|| context.overflow("the study's before costs"))?;
-    let after = after.ok_or_else(|| context.overflow("the study's after costs"))?;
+    let before = before.ok_or_else(|| checked.overflow("the study's before costs"))?;
+    let after = after.ok_or_else(|| checked.overflow("the study's after costs"))?;
     let intervention =
-        intervention.ok_or_else(|| context.overflow("the study's intervention costs"))?;
+        intervention.ok_or_else(|| checked.overflow("the study's intervention costs"))?;
     ledger.family_count = ledger.families.len() as u64;
     ledger.totals = Totals {
         before: Some(before),
         after: Some(after),
         intervention,
-        benefit: context.subtract(before, after, "the study's benefit")?,
+        benefit: checked.subtract(before, after, "the study's benefit")?,
         net_saving: Decimal::ZERO,
         funding: Decimal::ZERO,
         benefit_less_funding: Decimal::ZERO,
     };
-    ledger.inputs = accounts;
-    ledger.services_used = (0..book.services().len())
-        .filter(|&index| services_used[0][index] || services_used[1][index])
-        .map(|index| ServiceId(index as u32))
-        .collect();
-    ledger.service_quantities = quantities;
+    ledger.services = service_ledgers(&quantities, &services_used, book, checked)?;
     Ok(())
+}
+
+/// Each service the families used, in cost-book order: its quantity in each window, times its
+/// unit cost and each agency's share of it.
+fn service_ledgers(
+    quantities: &[Vec<Decimal>; 2],
+    services_used: &[Vec<bool>; 2],
+    book: &CostBook,
+    checked: &Checked,
+) -> Result<Vec<ServiceLedger>, InputErrors> {
+    let used = |index: usize| {
+        services_used.iter().any(|used| used[index])
+            || quantities.iter().any(|window| !window[index].is_zero())
+    };
+    let mut services = Vec::new();
+    for index in (0..book.services().len()).filter(|&index| used(index)) {
+        let id = ServiceId(index as u32);
+        let service = book.service(id);
+        let quantity = [quantities[0][index], quantities[1][index]];
+        let times = |per_unit: Decimal| -> Result<[Decimal; 2], InputErrors> {
+            Ok([
+                checked.multiply(quantity[0], per_unit, "a service's costs")?,
+                checked.multiply(quantity[1], per_unit, "a service's costs")?,
+            ])
+        };
+        let by_agency = service
+            .agency_split
+            .iter()
+            .map(|&(agency, share)| Ok((agency, times(share)?)))
+            .collect::<Result<_, InputErrors>>()?;
+        services.push(ServiceLedger {
+            service: id,
+            grade: service.grade,
+            quantity,
+            money: times(service.unit_cost)?,
+            by_agency,
+        });
+    }
+    Ok(services)
 }
 
 /// One family's figures, checked: every figure later derived from them is then known to fit.
@@ -490,29 +539,29 @@ fn cost_family(
     book: &CostBook,
     uniform_intervention: Decimal,
     own_items: &(impl Fn(&str) -> Vec<InterventionItem> + Sync),
-    context: &Context,
+    checked: &Checked,
 ) -> Result<FamilyLedger, InputErrors> {
     let figure = |figure: &'static str| FamilyFigure {
         family: &family.family_id,
         figure,
     };
     let own_intervention = own_items(&family.family_id);
-    let own_total = context.sum(
+    let own_total = checked.sum(
         own_intervention.iter().map(|item| item.per_family),
         figure("intervention costs"),
     )?;
-    let intervention = context.add(
+    let intervention = checked.add(
         uniform_intervention,
         own_total,
         figure("intervention costs"),
     )?;
     let [before, after] = family.money;
-    let gross_saving = context.subtract(before, after, figure("gross savings"))?;
-    let net_saving = context.subtract(gross_saving, intervention, figure("net savings"))?;
+    let gross_saving = checked.subtract(before, after, figure("gross savings"))?;
+    let net_saving = checked.subtract(gross_saving, intervention, figure("net savings"))?;
     let lines = match &family.lines {
         Some(lines) => Some(Box::new(FamilyLines {
-            before: cost_lines(book, &lines[0], context, figure("before costs"))?,
-            after: cost_lines(book, &lines[1], context, figure("after costs"))?,
+            before: cost_lines(book, &lines[0], checked, figure("before costs"))?,
+            after: cost_lines(book, &lines[1], checked, figure("after costs"))?,
         })),
         None => None,
     };
@@ -547,7 +596,7 @@ impl FamilyLedger {
 fn cost_lines(
     book: &CostBook,
     usage: &IndexMap<ServiceId, crate::usage::ServiceUse>,
-    context: &Context,
+    checked: &Checked,
     what: impl Describe,
 ) -> Result<Vec<CostLine>, InputErrors> {
     let mut lines = Vec::with_capacity(usage.len());
@@ -557,32 +606,32 @@ fn cost_lines(
             service,
             quantity: service_use.quantity,
             unit_cost,
-            amount: context.multiply(service_use.quantity, unit_cost, &what)?,
+            amount: checked.multiply(service_use.quantity, unit_cost, &what)?,
             notes: service_use.notes.clone(),
         });
     }
     Ok(lines)
 }
 
-/// Each agency's before and after costs: each service's total quantity in the window times the
-/// agency's share of its unit cost. Agencies that bore nothing in either window are left out.
+/// Each agency's before and after costs: the sum over the services of each service's total
+/// quantity in the window times the agency's share of its unit cost. Agencies that bore nothing in
+/// either window are left out.
 fn agency_costs(
-    quantities: &[Vec<Decimal>; 2],
+    services: &[ServiceLedger],
     book: &CostBook,
-    context: &Context,
+    checked: &Checked,
 ) -> Result<Vec<(String, Decimal, Decimal)>, InputErrors> {
     let agencies = book.agencies().len();
-    let mut sums = [vec![Decimal::ZERO; agencies], vec![Decimal::ZERO; agencies]];
+    let mut sums = vec![[Decimal::ZERO; 2]; agencies];
     let mut used = vec![false; agencies];
-    for (window, window_quantities) in quantities.iter().enumerate() {
-        for (index, quantity) in window_quantities.iter().enumerate() {
-            if quantity.is_zero() {
-                continue;
-            }
-            for &(AgencyId(agency), share) in &book.service(ServiceId(index as u32)).agency_split {
-                let amount = context.multiply(*quantity, share, "an agency's costs")?;
-                let sum = &mut sums[window][agency as usize];
-                *sum = context.add(*sum, amount, "an agency's costs")?;
+    for service in services {
+        for &(AgencyId(agency), amounts) in &service.by_agency {
+            for window in 0..2 {
+                if service.quantity[window].is_zero() {
+                    continue;
+                }
+                let sum = &mut sums[agency as usize][window];
+                *sum = checked.add(*sum, amounts[window], "an agency's costs")?;
                 used[agency as usize] = true;
             }
         }
@@ -592,7 +641,7 @@ fn agency_costs(
         .iter()
         .enumerate()
         .filter(|(index, _)| used[*index])
-        .map(|(index, name)| (name.clone(), sums[0][index], sums[1][index]))
+        .map(|(index, name)| (name.clone(), sums[index][0], sums[index][1]))
         .collect())
 }
 
@@ -601,27 +650,27 @@ fn agency_costs(
 fn split_funding(
     funding: &Funding,
     delivery: Decimal,
-    context: &Context,
+    checked: &Checked,
 ) -> Result<Vec<(String, Decimal)>, InputErrors> {
     let (weights, total_weight) = match funding {
         Funding::Unstated => return Ok(Vec::new()),
         Funding::Shares(shares) => (shares, Decimal::ONE),
         Funding::Amounts(amounts) => (
             amounts,
-            context.sum(amounts.values().copied(), "the funding amounts")?,
+            checked.sum(amounts.values().copied(), "the funding amounts")?,
         ),
     };
     let mut parts = Vec::with_capacity(weights.len());
     let mut allocated = Decimal::ZERO;
     for (index, (agency, weight)) in weights.iter().enumerate() {
         let part = if index + 1 == weights.len() {
-            context.subtract(delivery, allocated, "an agency's funding")?
+            checked.subtract(delivery, allocated, "an agency's funding")?
         } else {
-            let product = context.multiply(delivery, *weight, "an agency's funding")?;
+            let product = checked.multiply(delivery, *weight, "an agency's funding")?;
             crate::money::divide(product, total_weight)
-                .ok_or_else(|| context.overflow("an agency's funding"))?
+                .ok_or_else(|| checked.overflow("an agency's funding"))?
         };
-        allocated = context.add(allocated, part, "the funding")?;
+        allocated = checked.add(allocated, part, "the funding")?;
         parts.push((agency.clone(), part));
     }
     Ok(parts)

@@ -172,7 +172,8 @@ fn cost_with(
             interventions: Default::default(),
         }),
     };
-    Costed::new(ledger::build(inputs).unwrap(), Decimal::new(50, 2)).unwrap()
+    let built = ledger::build(inputs, Decimal::new(50, 2)).unwrap();
+    Costed::new(built.ledger, built.context).unwrap()
 }
 
 /// The figures of a study, independent of the order families and agencies were first seen in.
@@ -257,7 +258,7 @@ fn readers_agree(
     prop_assert_eq!(order(&detailed), order(&two_threads));
     let counts = |costed: &Costed| {
         costed
-            .ledger
+            .context
             .inputs
             .iter()
             .map(|account| {
@@ -307,6 +308,23 @@ proptest! {
         }
         prop_assert_eq!(Some(ledger.totals.net_saving), ledger.totals.before.zip(ledger.totals.after).map(|(b, a)| b - ledger.totals.intervention - a));
         prop_assert!(costed.checks.iter().all(|check| check.agrees), "{:?}", costed.checks);
+
+        // The services add up to the study, and each service's agencies to the service.
+        for window in 0..2 {
+            let services: Decimal = ledger.services.iter().map(|service| service.money[window]).sum();
+            let total = [ledger.totals.before, ledger.totals.after][window].unwrap();
+            prop_assert_eq!(services, total);
+        }
+        let book = &costed.context.book;
+        for service in &ledger.services {
+            let unit_cost = book.service(service.service).unit_cost;
+            for window in 0..2 {
+                prop_assert_eq!(service.money[window], service.quantity[window] * unit_cost);
+                let by_agency: Decimal = service.by_agency.iter().map(|(_, money)| money[window]).sum();
+                prop_assert_eq!(by_agency, service.money[window]);
+            }
+            prop_assert_eq!(service.grade, book.service(service.service).grade);
+        }
     }
 }
 
@@ -412,7 +430,7 @@ proptest! {
         let parts = [csv(first, services), csv(second, services)];
         let split_study = cost_files(&table, &parts, &[csv(&after, services)], Decimal::ZERO, no_funding());
         prop_assert_eq!(figures(&original), figures(&split_study));
-        prop_assert_eq!(split_study.ledger.inputs.len(), 3);
+        prop_assert_eq!(split_study.context.inputs.len(), 3);
     }
 
     #[test]
@@ -440,7 +458,7 @@ proptest! {
         let document = tfcalc::report::Document {
             title: String::new(),
             charts: Vec::new(),
-            tables: vec![tfcalc::report::views::family_summary(&costed.ledger)],
+            tables: vec![tfcalc::report::views::family_summary(&costed.ledger, &costed.context)],
         };
         let text = tfcalc::report::terminal::render_to_string(&document, tfcalc::money::Precision::Pounds);
         let total = crate::common::table_row(&text, &format!("Total ({} {})", costed.ledger.family_count, if costed.ledger.family_count == 1 { "family" } else { "families" }));
@@ -461,7 +479,7 @@ proptest! {
             })
             .sum();
         let shown_total = tfcalc::money::parse_money(&total[5]).unwrap();
-        let gaps = tfcalc::analysis::consistency::rounding_gaps(&costed.ledger, 0);
+        let gaps = tfcalc::analysis::consistency::rounding_gaps(&costed.ledger, &costed.context, 0);
         let net_gap = gaps.iter().find(|gap| gap.lines.ends_with("net savings"));
         if costed.ledger.families.len() > 1 && shown != shown_total {
             let gap = net_gap.expect("a rounding gap is reported");

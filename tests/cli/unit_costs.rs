@@ -604,3 +604,69 @@ fn studies_uprate_with_price_year_and_reports_state_it() {
     .unwrap();
     assert_eq!(json["studies"][0]["families"][0]["before"], "2470");
 }
+
+/// A composite with no grade of its own is as sure as its least sure part; with a part ungraded,
+/// it is ungraded; a grade of its own stands.
+#[test]
+fn a_composite_takes_the_weakest_grade_of_its_components() {
+    use tfcalc::costs::Confidence;
+    let text = r#"
+[table]
+name = "graded"
+
+[[unit_cost]]
+id = "green"
+name = "Green"
+cost = "10"
+agency = "Police"
+confidence = "G"
+
+[[unit_cost]]
+id = "amber"
+name = "Amber"
+cost = "20"
+agency = "NHS"
+confidence = "A"
+
+[[unit_cost]]
+id = "ungraded"
+name = "Ungraded"
+cost = "5"
+agency = "NHS"
+
+[[unit_cost]]
+id = "green_and_amber"
+name = "Both"
+components = [{ id = "green", quantity = "2" }, { id = "amber", quantity = "1" }]
+
+[[unit_cost]]
+id = "nested"
+name = "Nested"
+components = [{ id = "green_and_amber", quantity = "1" }, { id = "green", quantity = "3" }]
+
+[[unit_cost]]
+id = "with_ungraded"
+name = "With an ungraded part"
+components = [{ id = "green", quantity = "1" }, { id = "ungraded", quantity = "1" }]
+
+[[unit_cost]]
+id = "graded_itself"
+name = "Graded itself"
+components = [{ id = "amber", quantity = "1" }, { id = "ungraded", quantity = "1" }]
+confidence = "R"
+"#;
+    let book = book(text, None);
+    let grade = |id: &str| book.service(book.lookup(id).unwrap()).grade;
+    assert_eq!(grade("green"), Some(Confidence::Green));
+    assert_eq!(grade("ungraded"), None);
+    assert_eq!(grade("green_and_amber"), Some(Confidence::Amber));
+    assert_eq!(grade("nested"), Some(Confidence::Amber));
+    assert_eq!(grade("with_ungraded"), None);
+    assert_eq!(grade("graded_itself"), Some(Confidence::Red));
+    // The composite's cost is unchanged by its grade: 2 × £10 + £20.
+    assert_eq!(
+        book.service(book.lookup("green_and_amber").unwrap())
+            .unit_cost,
+        rust_decimal::Decimal::from(40)
+    );
+}

@@ -60,9 +60,13 @@ pub fn cost_studies_with_tolerance(
         let (inputs, set_aside) = inputs.expect("inputs are complete when there are no errors");
         rejected.append(set_aside)?;
         let started = std::time::Instant::now();
-        let mut ledger = ledger::build(inputs)?;
+        let ledger::Built {
+            mut ledger,
+            context,
+            warnings,
+        } = ledger::build(inputs, tolerance)?;
         let mut agency_warnings = Diagnostics::new();
-        std::mem::take(&mut ledger.agency_warnings)
+        warnings
             .into_iter()
             .for_each(|problem| agency_warnings.push(problem));
         report_warnings(&agency_warnings, config);
@@ -71,7 +75,7 @@ pub fn cost_studies_with_tolerance(
         if options.pseudonymise.is_some() {
             pseudonym::mark_pseudonymised(&mut ledger);
         }
-        costed.push(Costed::new(ledger, tolerance)?);
+        costed.push(Costed::new(ledger, context)?);
     }
     rejects::write_rejects_file(config, rejected, &files_read)?;
     Ok(costed)

@@ -2,6 +2,7 @@
 //! under the agency table say of them.
 
 use super::decimal::{Exact, exact};
+use crate::context::StudyContext;
 use crate::ledger::StudyLedger;
 use crate::report::views;
 use crate::study::Funding;
@@ -42,10 +43,10 @@ pub(super) fn agencies(ledger: &StudyLedger) -> Vec<Agency<'_>> {
         .collect()
 }
 
-pub(super) fn findings(ledger: &StudyLedger) -> Findings<'_> {
+pub(super) fn findings<'a>(ledger: &'a StudyLedger, context: &'a StudyContext) -> Findings<'a> {
     let found = views::AgencyFindings::of(ledger);
     Findings {
-        funding_stated: !matches!(ledger.funding, Funding::Unstated),
+        funding_stated: !matches!(context.funding, Funding::Unstated),
         come_out_ahead: found.come_out_ahead,
         fund_more_than_they_gain: found.fund_more_than_they_gain,
         costs_rose_for: found.costs_rose_for,

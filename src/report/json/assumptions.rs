@@ -4,6 +4,7 @@
 
 use super::decimal::{Exact, exact};
 use super::families::{InterventionLine, intervention_line};
+use crate::context::StudyContext;
 use crate::costs::CostBasis;
 use crate::diagnostic::Location;
 use crate::ledger::StudyLedger;
@@ -69,10 +70,13 @@ struct DeflatorYear {
     forecast: bool,
 }
 
-fn deflator_used(ledger: &StudyLedger) -> Option<DeflatorUsed<'_>> {
-    let uprating = ledger.book.uprating()?;
+fn deflator_used<'a>(
+    ledger: &'a StudyLedger,
+    context: &'a StudyContext,
+) -> Option<DeflatorUsed<'a>> {
+    let uprating = context.book.uprating()?;
     let deflator = &uprating.deflator;
-    let years = views::deflator_years_used(ledger);
+    let years = views::deflator_years_used(ledger, context);
     let (from, to) = deflator.series_years();
     Some(DeflatorUsed {
         name: &deflator.name,
@@ -154,8 +158,11 @@ fn funders(by_agency: &indexmap::IndexMap<String, Decimal>, shares: bool) -> Vec
         .collect()
 }
 
-pub(super) fn assumptions(ledger: &StudyLedger) -> Assumptions<'_> {
-    let book = &ledger.book;
+pub(super) fn assumptions<'a>(
+    ledger: &'a StudyLedger,
+    context: &'a StudyContext,
+) -> Assumptions<'a> {
+    let book = &context.book;
     Assumptions {
         basis: if ledger.is_summary {
             "summary"
@@ -165,7 +172,7 @@ pub(super) fn assumptions(ledger: &StudyLedger) -> Assumptions<'_> {
         uprated_with: book
             .uprating()
             .map(|uprating| uprating.deflator.name.as_str()),
-        deflator: deflator_used(ledger),
+        deflator: deflator_used(ledger, context),
         // A summary study is costed from no unit costs: the tables loaded for it are not what
         // its figures rest on, and the assumptions table leaves them out too.
         unit_cost_tables: if ledger.is_summary {
@@ -194,13 +201,13 @@ pub(super) fn assumptions(ledger: &StudyLedger) -> Assumptions<'_> {
                 })
                 .collect()
         },
-        intervention_items: ledger
+        intervention_items: context
             .intervention_items
             .iter()
             .map(intervention_line)
             .collect(),
-        counterfactual_cost_per_family: exact(ledger.counterfactual_cost_per_family),
-        funding: match &ledger.funding {
+        counterfactual_cost_per_family: exact(context.counterfactual_cost_per_family),
+        funding: match &context.funding {
             Funding::Unstated => FundingJson {
                 basis: "not stated",
                 agencies: Vec::new(),
@@ -214,8 +221,8 @@ pub(super) fn assumptions(ledger: &StudyLedger) -> Assumptions<'_> {
                 agencies: funders(amounts, false),
             },
         },
-        published_source: ledger.published.source.as_deref(),
-        agency_map: ledger
+        published_source: context.published.source.as_deref(),
+        agency_map: context
             .agency_map
             .entries
             .iter()

@@ -5,6 +5,7 @@
 use super::decimal::{Exact, exact};
 use crate::analysis::check::Check;
 use crate::analysis::consistency::rounding_gaps;
+use crate::context::StudyContext;
 use crate::ledger::StudyLedger;
 use crate::money::Precision;
 use serde::Serialize;
@@ -82,8 +83,12 @@ pub(super) fn reconciliation(checks: &[Check]) -> Vec<Reconciled<'_>> {
 }
 
 /// The tables whose lines, each rounded to `precision`, add up to other than the total shown.
-pub(super) fn rounding(ledger: &StudyLedger, precision: Precision) -> Vec<Rounding> {
-    rounding_gaps(ledger, precision.places())
+pub(super) fn rounding(
+    ledger: &StudyLedger,
+    context: &StudyContext,
+    precision: Precision,
+) -> Vec<Rounding> {
+    rounding_gaps(ledger, context, precision.places())
         .into_iter()
         .map(|gap| Rounding {
             lines: gap.lines,

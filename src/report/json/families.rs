@@ -3,6 +3,7 @@
 
 use super::JsonOptions;
 use super::decimal::{Exact, exact};
+use crate::context::StudyContext;
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
 use crate::report::views;
 use crate::study::{Derivation, InterventionItem};
@@ -83,12 +84,21 @@ fn derived(derivation: &Option<Derivation>) -> Option<Derived> {
 /// hundreds of thousands.
 pub(super) struct Families<'a> {
     ledger: &'a StudyLedger,
+    context: &'a StudyContext,
     options: JsonOptions,
 }
 
 /// The families of `ledger`, to be serialised as the JSON is written.
-pub(super) fn families(ledger: &StudyLedger, options: JsonOptions) -> Families<'_> {
-    Families { ledger, options }
+pub(super) fn families<'a>(
+    ledger: &'a StudyLedger,
+    context: &'a StudyContext,
+    options: JsonOptions,
+) -> Families<'a> {
+    Families {
+        ledger,
+        context,
+        options,
+    }
 }
 
 impl Serialize for Families<'_> {
@@ -97,18 +107,19 @@ impl Serialize for Families<'_> {
             self.ledger
                 .families
                 .iter()
-                .map(|family| self::family(self.ledger, family, self.options)),
+                .map(|family| self::family(self.ledger, self.context, family, self.options)),
         )
     }
 }
 
 fn family<'a>(
     ledger: &'a StudyLedger,
+    context: &'a StudyContext,
     family: &'a FamilyLedger,
     options: JsonOptions,
 ) -> Family<'a> {
     let line = |line: &'a CostLine| {
-        let service = ledger.book.service(line.service);
+        let service = context.book.service(line.service);
         let definition = &service.definition;
         Line {
             service: &definition.id,
@@ -118,7 +129,7 @@ fn family<'a>(
             unit_cost: exact(line.unit_cost),
             amount: exact(line.amount),
             notes: &line.notes,
-            uprated_from: views::uprated_from(&ledger.book, service).map(|(cost, year)| Stated {
+            uprated_from: views::uprated_from(&context.book, service).map(|(cost, year)| Stated {
                 cost: exact(cost),
                 price_year: year.to_string(),
             }),
@@ -134,7 +145,7 @@ fn family<'a>(
         lines: options.itemises(ledger).then(|| Lines {
             before: family.before_lines().iter().map(line).collect(),
             intervention: family
-                .intervention_items(ledger)
+                .intervention_items(context)
                 .map(intervention_line)
                 .collect(),
             after: family.after_lines().iter().map(line).collect(),

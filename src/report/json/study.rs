@@ -78,16 +78,17 @@ struct Input<'a> {
 
 pub(super) fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
     let ledger = &figures.ledger;
+    let context = &figures.context;
     let appraisal = &figures.appraisal;
     Study {
-        name: &ledger.name,
-        study_file: ledger.study_file.as_deref(),
-        window_months: ledger.window_months,
-        price_year: ledger
+        name: &context.name,
+        study_file: context.study_file.as_deref(),
+        window_months: context.window_months,
+        price_year: context
             .book
             .uprating()
             .map(|uprating| uprating.target.to_string()),
-        families: families::families(ledger, options),
+        families: families::families(ledger, context, options),
         agencies: agencies::agencies(ledger),
         summary: Summary {
             families: appraisal.families,
@@ -112,12 +113,12 @@ pub(super) fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
             benefit_less_funding: exact(ledger.totals.benefit_less_funding),
         },
         reconciliation: checks::reconciliation(&figures.checks),
-        inputs: ledger.inputs.iter().map(input).collect(),
+        inputs: context.inputs.iter().map(input).collect(),
         itemised: options.itemises(ledger),
-        assumptions: assumptions::assumptions(ledger),
-        unit_costs: unit_costs::unit_costs(ledger),
-        agency_findings: agencies::findings(ledger),
-        rounding: checks::rounding(ledger, options.precision),
+        assumptions: assumptions::assumptions(ledger, context),
+        unit_costs: unit_costs::unit_costs(ledger, context),
+        agency_findings: agencies::findings(ledger, context),
+        rounding: checks::rounding(ledger, context, options.precision),
     }
 }
 

@@ -2,6 +2,7 @@
 //! parts of a composite.
 
 use super::decimal::{Exact, exact};
+use crate::context::StudyContext;
 use crate::costs::{CostBasis, CostBook, Service};
 use crate::ledger::StudyLedger;
 use crate::report::views;
@@ -50,13 +51,16 @@ struct Part<'a> {
 
 /// Every unit cost the study used, and the parts of its composites; none for a summary study,
 /// which is costed from no unit costs.
-pub(super) fn unit_costs(ledger: &StudyLedger) -> Vec<UnitCostUsed<'_>> {
+pub(super) fn unit_costs<'a>(
+    ledger: &'a StudyLedger,
+    context: &'a StudyContext,
+) -> Vec<UnitCostUsed<'a>> {
     if ledger.is_summary {
         Vec::new()
     } else {
-        views::unit_costs_used(ledger)
+        views::unit_costs_used(ledger, context)
             .into_iter()
-            .map(|id| unit_cost(&ledger.book, ledger.book.service(id)))
+            .map(|id| unit_cost(&context.book, context.book.service(id)))
             .collect()
     }
 }

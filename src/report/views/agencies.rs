@@ -38,7 +38,7 @@ pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
     let names = agency_names(studies);
     let mut columns = vec!["Agency".to_string()];
     for costed in studies {
-        let name = &costed.ledger.name;
+        let name = &costed.context.name;
         if net {
             columns.extend([
                 format!("{name}: benefit"),
@@ -101,11 +101,12 @@ pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
 
     for costed in studies {
         let ledger = &costed.ledger;
+        let context = &costed.context;
         if let Some(per_family) = costed.appraisal.benefit_per_family {
             table.note_with_figures(vec![
                 Piece::text(format!(
                     "{}: the total is {} {} × ",
-                    ledger.name,
+                    context.name,
                     ledger.family_count,
                     if ledger.family_count == 1 {
                         "family"
@@ -131,9 +132,10 @@ pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
 
 fn note_who_pays(table: &mut TableView<'_>, costed: &Costed) {
     let ledger = &costed.ledger;
-    if matches!(ledger.funding, Funding::Unstated) {
+    let context = &costed.context;
+    if matches!(context.funding, Funding::Unstated) {
         table.note_with_figures(vec![
-            Piece::text(format!("{}: no funding split is stated, so the delivery cost of ", ledger.name)),
+            Piece::text(format!("{}: no funding split is stated, so the delivery cost of ", context.name)),
             Piece::Money(ledger.totals.intervention),
             Piece::text(" is not charged to any agency (give `funding` shares in the study's [intervention])."),
         ]);
@@ -149,14 +151,14 @@ fn note_who_pays(table: &mut TableView<'_>, costed: &Costed) {
     };
     table.note(format!(
         "{}: come out ahead: {}. Fund more than they gain: {}.",
-        ledger.name,
+        context.name,
         listed(&findings.come_out_ahead),
         listed(&findings.fund_more_than_they_gain),
     ));
     if !findings.costs_rose_for.is_empty() {
         table.note(format!(
             "{}: costs rose for: {}.",
-            ledger.name,
+            context.name,
             findings.costs_rose_for.join(", ")
         ));
     }

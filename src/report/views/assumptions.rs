@@ -13,9 +13,10 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
     );
     for costed in studies {
         let ledger = &costed.ledger;
+        let context = &costed.context;
         let mut add = |assumption: &str, value: Cell| {
             table.rows.push(Row::item(vec![
-                Cell::text(ledger.name.clone()),
+                Cell::text(context.name.clone()),
                 Cell::text(assumption),
                 value,
             ]));
@@ -29,7 +30,7 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
             }),
         );
         add("Families", Cell::Count(ledger.family_count));
-        if let Some(months) = ledger.window_months {
+        if let Some(months) = context.window_months {
             add(
                 "Window",
                 Cell::text(format!("{months} months before and {months} months after")),
@@ -38,7 +39,7 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
         if !ledger.is_summary {
             add(
                 "Prices",
-                Cell::text(match ledger.book.uprating() {
+                Cell::text(match context.book.uprating() {
                     Some(uprating) => {
                         let mut text = format!(
                             "{} prices: unit costs uprated from their own price years with the {}",
@@ -47,7 +48,7 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                         );
                         // A forecast index is a guess the series' publisher later revised: a
                         // reader should know which figures rest on one.
-                        let forecasts: Vec<String> = super::deflator_years_used(ledger)
+                        let forecasts: Vec<String> = super::deflator_years_used(ledger, context)
                             .into_iter()
                             .filter(|used| used.forecast)
                             .map(|used| used.year.to_string())
@@ -65,7 +66,7 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
             );
             // The indices themselves, so that a reader can redo any uprating by hand:
             // cost × I(target) ÷ I(its own year).
-            let years = super::deflator_years_used(ledger);
+            let years = super::deflator_years_used(ledger, context);
             if !years.is_empty() {
                 let indices: Vec<String> = years
                     .iter()
@@ -91,7 +92,7 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                     .collect();
                 add("Deflator index used", Cell::text(indices.join("; ")));
             }
-            let tables: Vec<String> = ledger
+            let tables: Vec<String> = context
                 .book
                 .tables()
                 .iter()
@@ -101,7 +102,7 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                 })
                 .collect();
             add("Unit costs", Cell::text(tables.join("; ")));
-            for overridden in ledger.book.overrides() {
+            for overridden in context.book.overrides() {
                 add(
                     "Overridden unit cost",
                     Cell::text(format!(
@@ -115,28 +116,28 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                 );
             }
         }
-        for item in &ledger.intervention_items {
+        for item in &context.intervention_items {
             add(
                 &format!("Intervention: {}", item.name),
                 Cell::Money(item.per_family),
             );
         }
-        if ledger.intervention_items.is_empty() && ledger.totals.intervention.is_zero() {
+        if context.intervention_items.is_empty() && ledger.totals.intervention.is_zero() {
             add("Intervention", Cell::text("no intervention cost given"));
         }
         add(
             "Counterfactual cost per family (services used anyway)",
-            Cell::Money(ledger.counterfactual_cost_per_family),
+            Cell::Money(context.counterfactual_cost_per_family),
         );
         add(
             "Funding of delivery",
-            match &ledger.funding {
+            match &context.funding {
                 Funding::Unstated => Cell::text("not stated"),
                 Funding::Shares(shares) => Cell::Phrase(share_pieces(shares)),
                 Funding::Amounts(amounts) => Cell::Phrase(amount_pieces(amounts)),
             },
         );
-        for entry in &ledger.agency_map.entries {
+        for entry in &context.agency_map.entries {
             add(
                 &format!("Agency mapping: {}", entry.from),
                 Cell::text(if entry.to.len() == 1 {
@@ -146,7 +147,7 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                 }),
             );
         }
-        if let Some(source) = &ledger.published.source {
+        if let Some(source) = &context.published.source {
             add("Published figures from", Cell::text(source.clone()));
         }
     }

@@ -3,8 +3,9 @@
 //! here computes money.
 
 use super::agencies::{agency_benefit, agency_names};
+use crate::context::StudyContext;
 use crate::costed::Costed;
-use crate::ledger::{FamilyLedger, StudyLedger};
+use crate::ledger::FamilyLedger;
 use crate::report::view::{BarSeries, ChartKind, ChartMeasure, ChartView, StepKind, WaterfallStep};
 use rust_decimal::Decimal;
 
@@ -14,7 +15,7 @@ pub fn agency_benefits(studies: &[Costed]) -> ChartView {
     let series = studies
         .iter()
         .map(|costed| BarSeries {
-            name: costed.ledger.name.clone(),
+            name: costed.context.name.clone(),
             values: names
                 .iter()
                 .map(|name| Some(agency_benefit(costed, name)))
@@ -44,12 +45,13 @@ pub fn agency_benefits(studies: &[Costed]) -> ChartView {
 /// investment agrees with, rather than on a net saving that disagrees with it.
 pub fn study_waterfall(costed: &Costed) -> ChartView {
     let ledger = &costed.ledger;
+    let context = &costed.context;
     let appraisal = &costed.appraisal;
     let totals = &ledger.totals;
     let with_counterfactual = !appraisal.counterfactual_total.is_zero();
     let mut steps = match (totals.before, totals.after) {
         (Some(before), Some(after)) => waterfall_steps(
-            ledger,
+            context,
             before,
             totals.intervention,
             after,
@@ -99,11 +101,11 @@ pub fn study_waterfall(costed: &Costed) -> ChartView {
         );
     }
     ChartView {
-        key: format!("waterfall-{}", ledger.name),
+        key: format!("waterfall-{}", context.name),
         title: if with_counterfactual {
-            format!("{}: from costs before to net benefit", ledger.name)
+            format!("{}: from costs before to net benefit", context.name)
         } else {
-            format!("{}: from costs before to net saving", ledger.name)
+            format!("{}: from costs before to net saving", context.name)
         },
         kind: ChartKind::Waterfall { steps },
         notes,
@@ -111,16 +113,16 @@ pub fn study_waterfall(costed: &Costed) -> ChartView {
 }
 
 /// One family's statement as a waterfall.
-pub fn family_waterfall(ledger: &StudyLedger, family: &FamilyLedger) -> ChartView {
+pub fn family_waterfall(context: &StudyContext, family: &FamilyLedger) -> ChartView {
     ChartView {
         key: format!("waterfall-{}", family.family_id),
         title: format!(
             "{}: family {}, from costs before to net saving",
-            ledger.name, family.family_id
+            context.name, family.family_id
         ),
         kind: ChartKind::Waterfall {
             steps: waterfall_steps(
-                ledger,
+                context,
                 family.before,
                 family.intervention,
                 family.after,
@@ -129,7 +131,7 @@ pub fn family_waterfall(ledger: &StudyLedger, family: &FamilyLedger) -> ChartVie
         },
         // A family's statement is the contract's net saving; the counterfactual is allowed for
         // in the study's net benefit and return, which the note points to.
-        notes: if ledger.counterfactual_cost_per_family.is_zero() {
+        notes: if context.counterfactual_cost_per_family.is_zero() {
             Vec::new()
         } else {
             vec![
@@ -141,13 +143,13 @@ pub fn family_waterfall(ledger: &StudyLedger, family: &FamilyLedger) -> ChartVie
 }
 
 fn waterfall_steps(
-    ledger: &StudyLedger,
+    context: &StudyContext,
     before: Decimal,
     intervention: Decimal,
     after: Decimal,
     net_saving: Decimal,
 ) -> Vec<WaterfallStep> {
-    let window = match ledger.window_months {
+    let window = match context.window_months {
         Some(1) => " (1 month)".to_string(),
         Some(months) => format!(" ({months} months)"),
         None => String::new(),
@@ -191,7 +193,7 @@ pub fn roi(studies: &[Costed]) -> ChartView {
                     .unwrap_or_else(|| "undefined".to_string());
                 notes.push(format!(
                     "{}: no bar, as the return is {why}.",
-                    costed.ledger.name
+                    costed.context.name
                 ));
             }
             ratio
@@ -207,7 +209,7 @@ pub fn roi(studies: &[Costed]) -> ChartView {
         kind: ChartKind::Bars {
             categories: studies
                 .iter()
-                .map(|costed| costed.ledger.name.clone())
+                .map(|costed| costed.context.name.clone())
                 .collect(),
             series: vec![BarSeries {
                 name: "Return for each £1 of net cost".to_string(),

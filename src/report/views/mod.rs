@@ -18,13 +18,14 @@ pub use reconciliation::reconciliation;
 pub use roi::roi;
 
 use super::view::{Cell, GeneratedRows, Piece, Row, TableView};
+use crate::context::StudyContext;
 use crate::costed::Costed;
 use crate::costs::{CostBasis, ServiceId};
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
 use std::collections::BTreeSet;
 
-fn window_heading(ledger: &StudyLedger, when: &str) -> String {
-    match ledger.window_months {
+fn window_heading(context: &StudyContext, when: &str) -> String {
+    match context.window_months {
         Some(1) => format!("Costs in the month {when}"),
         Some(months) => format!("Costs in the {months} months {when}"),
         None => format!("Costs {when}"),
@@ -33,14 +34,14 @@ fn window_heading(ledger: &StudyLedger, when: &str) -> String {
 
 /// The Hertfordshire-style statement of one family: costs before, the intervention, costs after,
 /// and the saving.
-pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView<'static> {
+pub fn statement(context: &StudyContext, family: &FamilyLedger) -> TableView<'static> {
     // A one-family study is usually named after its family ("Family E"): don't say it twice.
-    let named_after_family = *ledger.name == *family.family_id
-        || ledger.name.ends_with(&format!(" {}", family.family_id));
+    let named_after_family = *context.name == *family.family_id
+        || context.name.ends_with(&format!(" {}", family.family_id));
     let title = if named_after_family {
-        format!("{}: costs before and after the intervention", ledger.name)
+        format!("{}: costs before and after the intervention", context.name)
     } else {
-        format!("{}: family {}", ledger.name, family.family_id)
+        format!("{}: family {}", context.name, family.family_id)
     };
     let mut table = TableView::new(
         format!("statement-{}", family.family_id),
@@ -49,12 +50,12 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView<'stat
     );
 
     table.rows.push(Row::heading(vec![
-        Cell::text(window_heading(ledger, "before")),
+        Cell::text(window_heading(context, "before")),
         Cell::Money(family.before),
         Cell::Empty,
     ]));
     for line in family.before_lines() {
-        push_cost_line(&mut table, ledger, line);
+        push_cost_line(&mut table, context, line);
     }
 
     table.rows.push(Row::heading(vec![
@@ -62,7 +63,7 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView<'stat
         Cell::Money(family.intervention),
         Cell::Empty,
     ]));
-    for item in family.intervention_items(ledger) {
+    for item in family.intervention_items(context) {
         let mut pieces = vec![Piece::text(format!("{}: ", item.name))];
         if let Some(derivation) = &item.derivation {
             pieces.extend([
@@ -81,15 +82,15 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView<'stat
     }
 
     table.rows.push(Row::heading(vec![
-        Cell::text(window_heading(ledger, "after")),
+        Cell::text(window_heading(context, "after")),
         Cell::Money(family.after),
         Cell::Empty,
     ]));
     for line in family.after_lines() {
-        push_cost_line(&mut table, ledger, line);
+        push_cost_line(&mut table, context, line);
     }
 
-    let period = match ledger.window_months {
+    let period = match context.window_months {
         Some(1) => " for 1 month".to_string(),
         Some(months) => format!(" for {months} months"),
         None => String::new(),
@@ -109,21 +110,21 @@ pub fn statement(ledger: &StudyLedger, family: &FamilyLedger) -> TableView<'stat
         Cell::Empty,
     ]));
     table.note("Savings are costs before less intervention costs less costs after.");
-    note_counterfactual_left_out(&mut table, ledger, "the family");
+    note_counterfactual_left_out(&mut table, context, "the family");
     table
 }
 
 /// A family's net saving leaves the counterfactual out, as the contract defines it; where there is
 /// one, the note says so, so that the saving is not read as the bottom line the return agrees with.
-fn note_counterfactual_left_out(table: &mut TableView<'_>, ledger: &StudyLedger, who: &str) {
-    if ledger.counterfactual_cost_per_family.is_zero() {
+fn note_counterfactual_left_out(table: &mut TableView<'_>, context: &StudyContext, who: &str) {
+    if context.counterfactual_cost_per_family.is_zero() {
         return;
     }
     table.note_with_figures(vec![
         Piece::text(format!(
             "The net saving leaves out the counterfactual, the services {who} would have used anyway ("
         )),
-        Piece::UnitCost(ledger.counterfactual_cost_per_family),
+        Piece::UnitCost(context.counterfactual_cost_per_family),
         Piece::text(
             " per family), which the study's net benefit and return on investment allow for: see the study totals.",
         ),
@@ -131,8 +132,8 @@ fn note_counterfactual_left_out(table: &mut TableView<'_>, ledger: &StudyLedger,
 }
 
 /// "Police call outs: 62 hours at £33 per hour = £2,046", and for a composite the line it is built from.
-fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLine) {
-    let service = ledger.book.service(line.service);
+fn push_cost_line(table: &mut TableView<'_>, context: &StudyContext, line: &CostLine) {
+    let service = context.book.service(line.service);
     let definition = &service.definition;
     let mut pieces = vec![
         Piece::text(format!("{}: ", definition.name)),
@@ -142,7 +143,7 @@ fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLi
         Piece::text(format!(" per {} = ", definition.unit)),
         Piece::Money(line.amount),
     ];
-    if let Some((stated, year)) = uprated_from(&ledger.book, service) {
+    if let Some((stated, year)) = uprated_from(&context.book, service) {
         pieces.extend([
             Piece::text(" (uprated from "),
             Piece::UnitCost(stated),
@@ -159,10 +160,10 @@ fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLi
     ]));
     if let CostBasis::Components(components) = &definition.basis {
         for component in components {
-            let Some(part_id) = ledger.book.lookup(&component.id) else {
+            let Some(part_id) = context.book.lookup(&component.id) else {
                 continue;
             };
-            let part = ledger.book.service(part_id);
+            let part = context.book.service(part_id);
             // The cost book has already worked this product out, checked, to cost the
             // composite; checked again here rather than trusted.
             let part_total = component
@@ -191,14 +192,17 @@ fn push_cost_line(table: &mut TableView<'_>, ledger: &StudyLedger, line: &CostLi
 
 /// The years a study's uprated figures draw on (the target, and the own price years of the unit
 /// costs it used and their parts), with the deflator's index for each; empty if it is not uprated.
-pub(crate) fn deflator_years_used(ledger: &StudyLedger) -> Vec<crate::uprating::YearUsed> {
-    let Some(uprating) = ledger.book.uprating() else {
+pub(crate) fn deflator_years_used(
+    ledger: &StudyLedger,
+    context: &StudyContext,
+) -> Vec<crate::uprating::YearUsed> {
+    let Some(uprating) = context.book.uprating() else {
         return Vec::new();
     };
     uprating.years_used(
-        unit_costs_used(ledger)
+        unit_costs_used(ledger, context)
             .into_iter()
-            .filter_map(|id| ledger.book.service(id).definition.price_year),
+            .filter_map(|id| context.book.service(id).definition.price_year),
     )
 }
 
@@ -220,10 +224,10 @@ pub(crate) fn uprated_from(
 }
 
 /// One row per family: before, intervention, after, gross and net saving, with a total row.
-pub fn family_summary(ledger: &StudyLedger) -> TableView<'_> {
+pub fn family_summary<'a>(ledger: &'a StudyLedger, context: &StudyContext) -> TableView<'a> {
     let mut table = TableView::new(
         "families",
-        format!("{}: savings per family", ledger.name),
+        format!("{}: savings per family", context.name),
         &[
             "Family",
             "Before",
@@ -264,7 +268,7 @@ pub fn family_summary(ledger: &StudyLedger) -> TableView<'_> {
     table.note(
         "Gross saving is before less after; net saving also takes off the intervention cost.",
     );
-    note_counterfactual_left_out(&mut table, ledger, "the families");
+    note_counterfactual_left_out(&mut table, context, "the families");
     table
 }
 
@@ -272,7 +276,7 @@ pub fn family_summary(ledger: &StudyLedger) -> TableView<'_> {
 pub fn totals(studies: &[Costed]) -> TableView<'_> {
     let ledgers: Vec<&StudyLedger> = studies.iter().map(|costed| &costed.ledger).collect();
     let mut columns = vec!["Figure"];
-    columns.extend(ledgers.iter().map(|ledger| ledger.name.as_str()));
+    columns.extend(studies.iter().map(|costed| costed.context.name.as_str()));
     let mut table = TableView::new("totals", "Study totals", &columns);
     let money_row = |label: &str, value: &dyn Fn(&StudyLedger) -> Option<rust_decimal::Decimal>| {
         let mut cells = vec![Cell::text(label)];
@@ -339,7 +343,7 @@ pub fn totals(studies: &[Costed]) -> TableView<'_> {
         table.note_with_figures(vec![
             Piece::text(format!(
                 "{}: the counterfactual is {} {} × ",
-                costed.ledger.name,
+                costed.context.name,
                 appraisal.families,
                 if appraisal.families == 1 {
                     "family"
@@ -381,16 +385,15 @@ pub(crate) fn any_counterfactual(studies: &[Costed]) -> bool {
 
 /// How many rows of each input were read, used, blank and rejected.
 pub fn inputs(studies: &[Costed]) -> TableView<'_> {
-    let ledgers = studies.iter().map(|costed| &costed.ledger);
     let mut table = TableView::new(
         "inputs",
         "Inputs read",
         &["Study", "File", "Rows read", "Used", "Blank", "Rejected"],
     );
-    for ledger in ledgers {
-        for account in &ledger.inputs {
+    for Costed { context, .. } in studies {
+        for account in &context.inputs {
             table.rows.push(Row::item(vec![
-                Cell::text(ledger.name.clone()),
+                Cell::text(context.name.clone()),
                 Cell::text(account.file.clone()),
                 Cell::Count(account.rows_read),
                 Cell::Count(account.rows_used),
@@ -404,7 +407,6 @@ pub fn inputs(studies: &[Costed]) -> TableView<'_> {
 
 /// Every unit cost the studies used (and the parts of composites), with its source.
 pub fn sources(studies: &[Costed]) -> TableView<'_> {
-    let ledgers = studies.iter().map(|costed| &costed.ledger);
     let mut table = TableView::new(
         "sources",
         "Unit costs used",
@@ -419,9 +421,12 @@ pub fn sources(studies: &[Costed]) -> TableView<'_> {
             "Source",
         ],
     );
-    for ledger in ledgers {
-        let book = &ledger.book;
-        for service_id in unit_costs_used(ledger) {
+    for Costed {
+        ledger, context, ..
+    } in studies
+    {
+        let book = &context.book;
+        for service_id in unit_costs_used(ledger, context) {
             let service = book.service(service_id);
             let mut cells = costs::unit_cost_cells(book, service);
             cells.push(Cell::text(
@@ -435,10 +440,10 @@ pub fn sources(studies: &[Costed]) -> TableView<'_> {
 
 /// The unit costs a study used, and the parts of the composites among them, in the cost book's
 /// order: the sources table and the JSON list the same costs.
-pub(crate) fn unit_costs_used(ledger: &StudyLedger) -> BTreeSet<ServiceId> {
-    let book = &ledger.book;
+pub(crate) fn unit_costs_used(ledger: &StudyLedger, context: &StudyContext) -> BTreeSet<ServiceId> {
+    let book = &context.book;
     let mut used: BTreeSet<ServiceId> = BTreeSet::new();
-    let mut pending: Vec<ServiceId> = ledger.services_used.clone();
+    let mut pending: Vec<ServiceId> = ledger.services.iter().map(|used| used.service).collect();
     while let Some(service) = pending.pop() {
         if !used.insert(service) {
             continue;

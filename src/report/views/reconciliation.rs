@@ -70,7 +70,7 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
     // Rows, not notes, so that a spreadsheet user summing the lines of a CSV sees them too.
     let mut rounding_rows = 0;
     for costed in studies {
-        for gap in rounding_gaps(&costed.ledger, precision.places()) {
+        for gap in rounding_gaps(&costed.ledger, &costed.context, precision.places()) {
             rounding_rows += 1;
             table.rows.push(Row::item(vec![
                 Cell::text(gap.study),

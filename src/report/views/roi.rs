@@ -5,7 +5,7 @@ use crate::report::view::{Cell, Piece, Row, TableView};
 
 pub fn roi(studies: &[Costed]) -> TableView<'_> {
     let mut columns = vec![""];
-    columns.extend(studies.iter().map(|costed| costed.ledger.name.as_str()));
+    columns.extend(studies.iter().map(|costed| costed.context.name.as_str()));
     let mut table = TableView::new("roi", "Return on investment", &columns);
     let row = |label: &str, cell: &dyn Fn(&Costed) -> Cell| {
         let mut cells = vec![Cell::text(label)];
@@ -56,7 +56,7 @@ pub fn roi(studies: &[Costed]) -> TableView<'_> {
     }
 
     for costed in studies {
-        let name = &costed.ledger.name;
+        let name = &costed.context.name;
         match (
             costed.appraisal.roi.ratio(),
             costed.appraisal.roi.explanation(),
