@@ -1,20 +1,23 @@
-//! `tfcalc check`: read every input of the studies, and list every problem found, each with its
-//! file, line and column, what is wrong and how to fix it. Exits 2 if anything is wrong, 0 if all
-//! is clean; warnings are listed but do not fail the check, and notes (usually right, worth
-//! knowing) are listed and counted apart from the warnings. With `--quiet`, warnings and notes
-//! are only counted.
+//! `tfcalc check`: read every input of the studies, and find every problem, each with its file,
+//! line and column, what is wrong and how to fix it. Exits 2 if anything is wrong, 0 if all is
+//! clean; warnings are listed but do not fail the check, and notes (usually right, worth knowing)
+//! are listed and counted apart from the warnings. With `--quiet`, warnings and notes are only
+//! counted. What was found is one `CheckReport` (module `report`), drawn in each format by the
+//! module `render`.
+
+mod render;
+mod report;
 
 use super::{read_inputs, read_studies};
-use crate::cli::{Format, StudyArgs};
+use crate::cli::StudyArgs;
 use crate::commands::RunConfig;
 use crate::costs::CostBook;
-use crate::diagnostic::{Diagnostics, Location, Problem, display_path};
+use crate::diagnostic::{Diagnostics, Location, display_path};
 use crate::ledger::{self, StudyInputs};
-use crate::report::renderer::Renderer;
 use crate::study::StudyData;
 use crate::usage::{FileAccount, Itemise, Window};
 use anyhow::Context;
-use serde::Serialize;
+use report::CheckReport;
 use std::process::ExitCode;
 
 /// Families named in a warning before "and N more".
@@ -50,84 +53,24 @@ pub fn run(args: &StudyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
         diagnostics.extend(found);
     }
 
-    let errors = diagnostics.error_count();
-    let warnings = diagnostics.warning_count();
-    let notes = diagnostics.note_count();
-    // `--quiet` means no warnings (nor notes), here as in every command; the count still says how
-    // many were left out, so that a clean-looking check is not mistaken for one with nothing to
-    // look at.
-    let listed: Vec<&Problem> = diagnostics
-        .problems()
-        .iter()
-        .filter(|problem| problem.is_error() || !config.quiet)
-        .collect();
-    let (hidden_warnings, hidden_notes) = if config.quiet {
-        (warnings, notes)
+    let report = CheckReport::new(&diagnostics, config.quiet, study_count, &accounts);
+    let text = render::render(
+        &report,
+        config.format()?,
+        config.precision,
+        config.text_width(),
+    )?;
+    emit(&text, config, &inputs)?;
+    Ok(if report.failed() {
+        ExitCode::from(2)
     } else {
-        (0, 0)
-    };
-    let text = match config.format()? {
-        Format::Markdown | Format::Xlsx | Format::Html => anyhow::bail!(
-            "check lists problems as a table, csv or json: give --format table, csv or json"
-        ),
-        Format::Json => json(&diagnostics, &listed, hidden_warnings, hidden_notes),
-        Format::Csv => problems_csv(&listed, config)?,
-        Format::Table => {
-            let mut text = String::new();
-            for problem in &listed {
-                text.push_str(&format!("{}: {problem}\n", problem.label()));
-            }
-            let rows: u64 = accounts.iter().map(|account| account.rows_read).sum();
-            let notes_counted = match notes {
-                0 => String::new(),
-                _ => format!(" and {notes} {}", plural(notes, "note", "notes")),
-            };
-            text.push_str(&match (errors, warnings) {
-                (0, 0) => format!(
-                    "check: no problems in {study_count} {} ({} service-use {}, {rows} {} read){}\n",
-                    plural(study_count, "study", "studies"),
-                    accounts.len(),
-                    plural(accounts.len(), "file", "files"),
-                    crate::diagnostic::plural(rows, "row", "rows"),
-                    match (notes, hidden_notes) {
-                        (0, _) => String::new(),
-                        (_, 0) => format!("; {notes} {}", plural(notes, "note", "notes")),
-                        _ => format!(
-                            "; {notes} {} not shown: --quiet",
-                            plural(notes, "note", "notes")
-                        ),
-                    },
-                ),
-                _ if hidden_warnings + hidden_notes > 0 => {
-                    let hidden = match (hidden_warnings, hidden_notes) {
-                        (warnings, 0) => format!("{warnings} {}", plural(warnings, "warning", "warnings")),
-                        (0, notes) => format!("{notes} {}", plural(notes, "note", "notes")),
-                        (warnings, notes) => format!(
-                            "{warnings} {} and {notes} {}",
-                            plural(warnings, "warning", "warnings"),
-                            plural(notes, "note", "notes")
-                        ),
-                    };
-                    format!(
-                        "check: {errors} {} ({hidden} not shown: --quiet)\n",
-                        plural(errors, "error", "errors"),
-                    )
-                }
-                _ if notes > 0 => format!(
-                    "check: {errors} {}, {warnings} {}{notes_counted}\n",
-                    plural(errors, "error", "errors"),
-                    plural(warnings, "warning", "warnings")
-                ),
-                _ => format!(
-                    "check: {errors} {} and {warnings} {}\n",
-                    plural(errors, "error", "errors"),
-                    plural(warnings, "warning", "warnings")
-                ),
-            });
-            crate::report::terminal::wrap_message(&text, config.text_width())
-        }
-    };
-    // A folder (`--output out/`) holds the problems as one CSV file, as other commands' tables.
+        ExitCode::SUCCESS
+    })
+}
+
+/// Writes the drawn report to `--output`, or standard output. A folder (`--output out/`) holds
+/// the problems as one CSV file, as other commands' tables.
+fn emit(text: &str, config: &RunConfig, inputs: &crate::output::InputFiles) -> anyhow::Result<()> {
     let in_folder = match config.output.as_deref() {
         Some(folder) if super::is_folder(folder) => {
             std::fs::create_dir_all(folder)
@@ -137,17 +80,13 @@ pub fn run(args: &StudyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
         _ => None,
     };
     let output = in_folder.as_deref().or(config.output.as_deref());
-    crate::output::emit(text.as_bytes(), output, "--output", &inputs)?;
+    crate::output::emit(text.as_bytes(), output, "--output", inputs)?;
     if let Some(path) = &in_folder
         && !config.quiet
     {
         eprintln!("wrote {}", path.display());
     }
-    Ok(if errors > 0 {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(())
 }
 
 /// Reads and costs one study, for its problems and its files' row counts.
@@ -389,109 +328,4 @@ fn warn_about_published_agencies(
         }
     }
     let _ = location;
-}
-
-#[derive(Serialize)]
-struct JsonCheck<'a> {
-    errors: usize,
-    warnings: usize,
-    notes: usize,
-    /// Warnings counted but left out of `problems` by `--quiet`.
-    #[serde(skip_serializing_if = "is_zero")]
-    warnings_not_shown: usize,
-    /// Notes counted but left out of `problems` by `--quiet`.
-    #[serde(skip_serializing_if = "is_zero")]
-    notes_not_shown: usize,
-    problems: Vec<JsonProblem<'a>>,
-}
-
-fn is_zero(count: &usize) -> bool {
-    *count == 0
-}
-
-#[derive(Serialize)]
-struct JsonProblem<'a> {
-    severity: &'static str,
-    file: Option<&'a str>,
-    line: Option<u64>,
-    column: Option<u64>,
-    message: &'a str,
-    hint: Option<&'a str>,
-}
-
-fn json(
-    diagnostics: &Diagnostics,
-    listed: &[&Problem],
-    hidden_warnings: usize,
-    hidden_notes: usize,
-) -> String {
-    let problems = listed
-        .iter()
-        .map(|problem| JsonProblem {
-            severity: problem.label(),
-            file: problem
-                .location
-                .as_ref()
-                .map(|location| location.file.as_str()),
-            line: problem.location.as_ref().and_then(|location| location.line),
-            column: problem
-                .location
-                .as_ref()
-                .and_then(|location| location.column),
-            message: &problem.message,
-            hint: problem.hint.as_deref(),
-        })
-        .collect();
-    let report = JsonCheck {
-        errors: diagnostics.error_count(),
-        warnings: diagnostics.warning_count(),
-        notes: diagnostics.note_count(),
-        warnings_not_shown: hidden_warnings,
-        notes_not_shown: hidden_notes,
-        problems,
-    };
-    let mut text = serde_json::to_string_pretty(&report).expect("serialisable");
-    text.push('\n');
-    text
-}
-
-/// The problems as a table, one row each: what `--format csv` draws.
-fn problems_table(listed: &[&Problem]) -> crate::report::TableView<'static> {
-    use crate::report::{Cell, Row, TableView};
-    let mut table = TableView::new(
-        "problems",
-        "Problems",
-        &["severity", "file", "line", "column", "message", "hint"],
-    );
-    let number = |value: Option<u64>| value.map_or(Cell::Empty, Cell::Count);
-    table.rows = listed
-        .iter()
-        .map(|problem| {
-            let location = problem.location.as_ref();
-            Row::item(vec![
-                Cell::text(problem.label()),
-                Cell::text(location.map_or("", |location| location.file.as_str())),
-                number(location.and_then(|location| location.line)),
-                number(location.and_then(|location| location.column)),
-                Cell::text(problem.message.as_str()),
-                Cell::text(problem.hint.as_deref().unwrap_or("")),
-            ])
-        })
-        .collect();
-    table
-}
-
-/// The problems as CSV, drawn by the CSV renderer, which makes them spreadsheet-safe.
-fn problems_csv(listed: &[&Problem], config: &RunConfig) -> anyhow::Result<String> {
-    let document = crate::report::Document {
-        title: "Problems".to_string(),
-        charts: Vec::new(),
-        tables: vec![problems_table(listed)],
-    };
-    let renderer = crate::report::csv::Csv {
-        precision: config.precision,
-    };
-    let mut bytes = Vec::new();
-    renderer.render(&document, &mut bytes)?;
-    Ok(String::from_utf8(bytes)?)
 }
