@@ -6,38 +6,44 @@
 //! and [`report`] builds views of those figures and renders them. Nothing after the analysis
 //! computes money; nothing before a renderer formats it.
 
-pub mod agency_map;
+// The public API: what the binary, the integration tests, the benchmarks and the fuzzers use.
+// The library is not a published crate, so everything else stays inside it (`pub(crate)`), and a
+// module is made public only when something outside needs it.
 pub mod analysis;
 pub mod cli;
-pub mod commands;
 pub mod context;
 pub mod costed;
 pub mod costs;
-pub mod csv_input;
 pub mod diagnostic;
 pub mod display_text;
-pub mod family_ids;
-pub mod funding;
-pub mod fuzzing;
 pub mod input_path;
-pub mod intervention_file;
 pub mod ledger;
-mod logging;
 pub mod money;
-pub mod output;
-pub mod price_year;
 pub mod pseudonym;
-
 pub mod report;
-pub mod spreadsheet;
 pub mod study;
-pub mod suggest;
-pub mod table_input;
-pub mod text_file;
-pub mod toml_input;
 pub mod uprating;
 pub mod usage;
-pub mod worksheet;
+/// Entry points for the fuzz targets (`fuzz/`) and the property tests that run them: not part of
+/// the API.
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub(crate) mod agency_map;
+pub(crate) mod commands;
+pub(crate) mod csv_input;
+pub(crate) mod family_ids;
+pub(crate) mod funding;
+pub(crate) mod intervention_file;
+mod logging;
+pub(crate) mod output;
+pub(crate) mod price_year;
+pub(crate) mod spreadsheet;
+pub(crate) mod suggest;
+pub(crate) mod table_input;
+pub(crate) mod text_file;
+pub(crate) mod toml_input;
+pub(crate) mod worksheet;
 
 use cli::{Cli, Command};
 use std::process::ExitCode;

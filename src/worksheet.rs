@@ -172,14 +172,6 @@ impl SheetRow {
                 .iter()
                 .all(|field| field.bytes().all(|byte| byte.is_ascii_whitespace()))
     }
-
-    /// What the field at `index` holds if it is not a value.
-    pub fn not_value(&self, index: usize) -> Option<&NotAValue> {
-        self.not_values
-            .iter()
-            .find(|(at, _)| *at == index)
-            .map(|(_, holds)| holds)
-    }
 }
 
 impl Sheet {

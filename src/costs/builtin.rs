@@ -86,15 +86,6 @@ pub fn deflator_by_name(name: &str) -> Option<&'static BuiltinDeflator> {
     DEFLATORS.iter().find(|deflator| deflator.name == name)
 }
 
-/// The names of every built-in deflator series, for messages.
-pub fn known_deflator_names() -> String {
-    DEFLATORS
-        .iter()
-        .map(|deflator| deflator.name)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The series a study that names none is uprated with: the one published with the first
 /// database table it loads (named, or by default), so that v1.4's costs move with v1.4's
 /// series and v1.2's with v1.2's; v1.2's for tables of other kinds, as it always was.
@@ -138,15 +129,6 @@ pub fn is_name(value: &str) -> bool {
     !value.is_empty()
         && !value.contains(['/', '\\'])
         && !value.to_ascii_lowercase().ends_with(".toml")
-}
-
-/// The names of every built-in table, for messages: `ucd-v1.2, hertfordshire-2013`.
-pub fn known_names() -> String {
-    TABLES
-        .iter()
-        .map(|table| table.name)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The error for a name (`ucd-v1.3`) that no built-in table or series has: at the place it is

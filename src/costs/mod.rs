@@ -7,9 +7,9 @@
 //! - [`earlier_default`] holds a file that names no table to the figures the earlier default
 //!   tables gave it.
 
-pub mod book;
-pub mod builtin;
-pub mod earlier_default;
+pub(crate) mod book;
+pub(crate) mod builtin;
+pub(crate) mod earlier_default;
 pub mod import_ucd;
 pub mod import_ucd_workbook;
 pub mod table;

@@ -36,7 +36,7 @@ pub use emit::{emit, write_with};
 pub use file_names::{file_name_part, file_names};
 pub use file_set::FileSet;
 pub use inputs::{InputFiles, same_destination};
-pub use stale::{StaleTemporary, remove_stale_temporaries, set_quiet, stale_temporaries};
+pub use stale::{set_quiet, stale_temporaries};
 
 /// The start of every temporary file tfcalc writes beside an output.
 const TEMPORARY_PREFIX: &str = ".tfcalc-";

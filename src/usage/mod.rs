@@ -16,10 +16,10 @@
 //!   derives savings, intervention costs and each agency's share from them.
 
 pub mod accumulator;
-pub mod detailed;
-pub mod fast;
+pub(crate) mod detailed;
+pub(crate) mod fast;
 pub mod row;
-pub mod worksheet;
+pub(crate) mod worksheet;
 
 pub use accumulator::{FamilyUsage, Itemise, StudyUsage};
 pub use row::RowError;
