@@ -347,3 +347,251 @@ fn requote(record: &csv::ByteRecord) -> String {
         .trim_end_matches(['\r', '\n'])
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::Itemise;
+    use crate::usage::accumulator::FixedCosts;
+    use rust_decimal::Decimal;
+
+    /// Rows given as a list of steps, each with its line and fields.
+    struct Listed {
+        steps: std::vec::IntoIter<(Next, u64, String)>,
+        line: u64,
+        fields: Vec<String>,
+        /// The lines told of as grouped quantities.
+        grouped: Vec<u64>,
+    }
+
+    impl Listed {
+        fn new(steps: Vec<(Next, u64, String)>) -> Listed {
+            Listed {
+                steps: steps.into_iter(),
+                line: 0,
+                fields: Vec::new(),
+                grouped: Vec::new(),
+            }
+        }
+    }
+
+    impl RowSource for Listed {
+        const PLACES: &'static str = "lines";
+
+        fn next_row(&mut self, _diagnostics: &mut Diagnostics) -> Next {
+            let Some((next, line, fields)) = self.steps.next() else {
+                panic!("read past the end");
+            };
+            self.line = line;
+            self.fields = fields.split('|').map(str::to_string).collect();
+            next
+        }
+
+        fn fields(&self, columns: &Columns) -> Result<RawRow<'_>, RowError> {
+            let mut raw = RawRow::default();
+            for (index, field) in self.fields.iter().enumerate() {
+                columns.place(&mut raw, index, field);
+            }
+            Ok(raw)
+        }
+
+        fn line(&self) -> u64 {
+            self.line
+        }
+
+        fn offset(&self) -> u64 {
+            self.line
+        }
+
+        fn record(&self) -> Cow<'_, csv::ByteRecord> {
+            Cow::Owned(self.fields.iter().collect())
+        }
+
+        fn location(&self, line: u64, column: Option<u64>) -> Location {
+            Location {
+                file: "listed.csv".to_string(),
+                line: Some(line),
+                column,
+            }
+        }
+
+        fn grouped_quantity(&mut self, line: u64, _quantity: Quantity) {
+            self.grouped.push(line);
+        }
+    }
+
+    /// Reads `source` with the built-in tables, into the before window: the account, the usage,
+    /// the rows set aside and the problems.
+    fn read(
+        source: &mut Listed,
+        options: &ReadOptions,
+    ) -> (
+        FileAccount,
+        crate::usage::StudyUsage,
+        Vec<RejectedRow>,
+        Diagnostics,
+    ) {
+        let mut diagnostics = Diagnostics::new();
+        let book = book();
+        let costs = FixedCosts::new(&book);
+        let services = ServiceIndex::new(&book);
+        let header: csv::ByteRecord = ["family_id", "service", "quantity", "note"]
+            .into_iter()
+            .collect();
+        let columns = Columns::find("listed.csv", &header, None, &mut diagnostics)
+            .expect("the header names the columns");
+        let mut accumulator = Accumulator::new(&costs, Itemise::Never);
+        let mut rejected = RejectedRows::default();
+        let target = FileToRead {
+            file: "listed.csv",
+            number: 0,
+            window: 0,
+        };
+        let account = read_rows(
+            source,
+            &columns,
+            &target,
+            &book,
+            &services,
+            options,
+            &mut accumulator,
+            &mut rejected,
+            &mut diagnostics,
+        );
+        let usage = accumulator.finish_with(Vec::new()).expect("the sums fit");
+        let mut rows = Vec::new();
+        rejected
+            .for_each(|row| {
+                rows.push(row);
+                Ok(())
+            })
+            .expect("rows set aside are held in memory");
+        (account, usage, rows, diagnostics)
+    }
+
+    fn book() -> CostBook {
+        let mut diagnostics = Diagnostics::new();
+        CostBook::load(
+            &[],
+            None,
+            crate::text_file::Encoding::Auto,
+            &mut diagnostics,
+        )
+        .expect("the built-in tables load")
+    }
+
+    /// Rows read, used, blank and rejected.
+    fn counts(account: &FileAccount) -> (u64, u64, u64, u64) {
+        (
+            account.rows_read,
+            account.rows_used,
+            account.rows_blank,
+            account.rows_rejected,
+        )
+    }
+
+    /// The service the tests use, and its unit cost.
+    fn service() -> (String, Decimal) {
+        let book = book();
+        let service = &book.services()[0];
+        (service.definition.id.to_string(), service.unit_cost)
+    }
+
+    #[test]
+    fn every_row_is_read_as_used_blank_or_rejected_and_good_rows_add_up() {
+        let (id, unit_cost) = service();
+        let row = |family: &str, quantity: &str| format!("{family}|{id}|{quantity}");
+        let mut source = Listed::new(vec![
+            (Next::Blank { rows: 2 }, 3, String::new()),
+            (Next::Row { blank_before: 0 }, 4, row("F1", "2.5")),
+            (Next::Row { blank_before: 1 }, 6, row("F2", "1,200")),
+            (
+                Next::Row { blank_before: 0 },
+                7,
+                "F1|no_such_service|1".to_string(),
+            ),
+            (
+                Next::Row { blank_before: 0 },
+                8,
+                "F3|no_such_service|2".to_string(),
+            ),
+            (Next::Row { blank_before: 0 }, 9, row("F1", "-1")),
+            (Next::Row { blank_before: 0 }, 10, row("F1", "0.5")),
+            (Next::End { blank_before: 3 }, 0, String::new()),
+        ]);
+        let (account, usage, set_aside, diagnostics) = read(&mut source, &ReadOptions::default());
+        assert_eq!(counts(&account), (12, 3, 6, 3));
+        assert!(set_aside.is_empty());
+        let families: Vec<(&str, Decimal)> = usage
+            .families
+            .iter()
+            .map(|family| (&*family.family_id, family.money[0]))
+            .collect();
+        assert_eq!(
+            families,
+            [
+                ("F1", Decimal::new(3, 0) * unit_cost),
+                ("F2", Decimal::new(1200, 0) * unit_cost)
+            ]
+        );
+        assert_eq!(usage.quantities[0][0], Decimal::new(12030, 1));
+        assert_eq!(source.grouped, [6]);
+        // The two unknown services are one error listing both lines; the negative quantity its own.
+        let errors: Vec<(Option<u64>, &str)> = diagnostics
+            .problems()
+            .iter()
+            .filter(|problem| problem.is_error())
+            .map(|problem| {
+                (
+                    problem.location.as_ref().and_then(|at| at.line),
+                    problem.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(
+            errors[0],
+            (
+                Some(7),
+                "unknown service `no_such_service`, on 2 lines: 7, 8"
+            )
+        );
+        assert_eq!(errors[1].0, Some(9));
+    }
+
+    #[test]
+    fn rows_set_aside_keep_their_line_column_and_text_and_an_unreadable_row_ends_the_file() {
+        let (id, unit_cost) = service();
+        let good = format!("F1|{id}|4");
+        let mut source = Listed::new(vec![
+            (Next::Row { blank_before: 0 }, 2, good.clone()),
+            (
+                Next::Row { blank_before: 2 },
+                5,
+                "F9|nope|1|a note".to_string(),
+            ),
+            (Next::Unreadable, 6, String::new()),
+            (Next::Row { blank_before: 0 }, 7, good),
+        ]);
+        let options = ReadOptions {
+            skip_bad_rows: true,
+            ..ReadOptions::default()
+        };
+        let (account, usage, set_aside, diagnostics) = read(&mut source, &options);
+        assert_eq!(counts(&account), (5, 1, 2, 2));
+        assert_eq!(usage.families.len(), 1);
+        assert_eq!(usage.families[0].money[0], Decimal::new(4, 0) * unit_cost);
+        assert_eq!(
+            set_aside,
+            [RejectedRow {
+                file: "listed.csv".to_string(),
+                line: 5,
+                column: Some(2),
+                reason: "unknown service `nope`".to_string(),
+                row: "F9,nope,1,a note".to_string(),
+            }]
+        );
+        assert_eq!(diagnostics.error_count(), 0);
+        assert_eq!(diagnostics.warning_count(), 1);
+    }
+}
