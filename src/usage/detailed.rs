@@ -3,30 +3,21 @@
 //! every bad row with its line. It is the reader of record: the fast reader hands a file over to it
 //! whenever it meets anything but plain, well-formed rows.
 
-use super::accumulator::{Accumulator, position};
-use super::row::{Columns, RowError, ServiceIndex, parse_fields};
-use super::{FileAccount, RejectedRow, RejectedRows};
+use super::accumulator::{Accumulator, Quantity};
+use super::row::{Columns, RawRow, RowError, ServiceIndex, parse_fields};
+use super::row_loop::{LINES_LISTED, Next, RowSource, more, read_rows, shown_field};
+use super::{FileAccount, RejectedRows};
 use crate::costs::CostBook;
 use crate::csv_input;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::ReadOptions;
+use std::borrow::Cow;
 
-/// Rejected rows reported one by one per file; beyond this they are counted in one summary line.
-const ROW_ERRORS_SHOWN: u64 = 50;
-
-/// One file to read, and where its rows go.
-pub struct FileToRead<'a> {
-    /// The file as shown in messages.
-    pub file: &'a str,
-    /// Its number in reading order, for the order families are reported in.
-    pub number: u32,
-    /// 0 for the window before, 1 for after.
-    pub window: usize,
-}
+pub use super::row_loop::FileToRead;
 
 /// Reads one file's records (decoded as they are read) into `accumulator`. Memory grows with the
 /// families and services, never with the rows: the records are read one at a time, and what is
-/// kept of bad rows is bounded (see [`Rejects`]).
+/// kept of bad rows is bounded.
 #[allow(clippy::too_many_arguments)]
 pub fn read_file<R: std::io::Read>(
     target: &FileToRead<'_>,
@@ -39,10 +30,6 @@ pub fn read_file<R: std::io::Read>(
     diagnostics: &mut Diagnostics,
 ) -> FileAccount {
     let file = target.file;
-    let mut account = FileAccount {
-        file: file.to_string(),
-        ..FileAccount::default()
-    };
     let columns = match records.next_record() {
         csv_input::Next::Record { .. } => Columns::find(
             file,
@@ -65,7 +52,10 @@ pub fn read_file<R: std::io::Read>(
         }
     };
     let Some(columns) = columns else {
-        return account;
+        return FileAccount {
+            file: file.to_string(),
+            ..FileAccount::default()
+        };
     };
     if records.delimiter() != b',' {
         diagnostics.warning(
@@ -77,78 +67,132 @@ pub fn read_file<R: std::io::Read>(
         );
     }
 
-    let mut rejects = Rejects::new(file, options, &columns);
-    let mut notices = FileNotices::default();
-    loop {
-        let (line, empty_lines_before, cursor) = match records.next_record() {
+    let mut source = CsvRows {
+        records,
+        file,
+        columns: &columns,
+        services,
+        key: options.pseudonymise.as_ref(),
+        line: 0,
+        cursor: 0,
+        notices: FileNotices::default(),
+    };
+    let account = read_rows(
+        &mut source,
+        &columns,
+        target,
+        book,
+        services,
+        options,
+        accumulator,
+        rejected,
+        diagnostics,
+    );
+    source.notices.finish(file, diagnostics);
+    account
+}
+
+/// A CSV file's records as rows: each located by its line, and shown in the rejects file as it
+/// was written.
+struct CsvRows<'r, R> {
+    records: &'r mut csv_input::Records<R>,
+    file: &'r str,
+    /// For the notices of quoted fields with line breaks.
+    columns: &'r Columns,
+    services: &'r ServiceIndex,
+    key: Option<&'r crate::pseudonym::Key>,
+    /// The line the row starts on, and its byte offset.
+    line: u64,
+    cursor: u64,
+    notices: FileNotices,
+}
+
+impl<R: std::io::Read> RowSource for CsvRows<'_, R> {
+    const PLACES: &'static str = "lines";
+
+    fn next_row(&mut self, diagnostics: &mut Diagnostics) -> Next {
+        let empty_lines_before = match self.records.next_record() {
             csv_input::Next::Record {
                 line,
                 empty_lines_before,
                 cursor,
-            } => (line, empty_lines_before, cursor),
+            } => {
+                self.line = line;
+                self.cursor = cursor;
+                empty_lines_before
+            }
             csv_input::Next::End {
                 trailing_blank_lines,
             } => {
-                account.rows_read += trailing_blank_lines;
-                account.rows_blank += trailing_blank_lines;
-                break;
+                return Next::End {
+                    blank_before: trailing_blank_lines,
+                };
             }
             csv_input::Next::Unreadable(unreadable) => {
-                diagnostics.push(unreadable.problem(file));
-                account.rows_read += 1;
-                account.rows_rejected += 1;
-                break;
+                diagnostics.push(unreadable.problem(self.file));
+                return Next::Unreadable;
             }
         };
-        let record = &records.record;
         // Empty lines skipped are rows read, and blank.
-        account.rows_read += empty_lines_before + 1;
-        account.rows_blank += empty_lines_before;
+        let record = &self.records.record;
         if csv_input::is_blank(record) {
-            account.rows_blank += 1;
-            continue;
+            return Next::Blank {
+                rows: empty_lines_before + 1,
+            };
         }
-        for &(field, first, last) in &records.quoting.multiline {
-            notices.multiline(
+        for &(field, first, last) in &self.records.quoting.multiline {
+            self.notices.multiline(
                 record,
                 field,
                 first,
                 last,
-                &columns,
-                services,
-                records.delimiter(),
-                options.pseudonymise.as_ref(),
+                self.columns,
+                self.services,
+                self.records.delimiter(),
+                self.key,
             );
         }
-        let outcome = match record
-            .iter()
-            .map(std::str::from_utf8)
-            .collect::<Result<Vec<_>, _>>()
-        {
-            Err(_) => Err(RowError::NotText("row")),
-            Ok(_) if let Some((field, line)) = records.quoting.text_after_quote => {
-                Err(RowError::TextAfterQuote { field, line })
-            }
-            Ok(fields) => parse_fields(&fields, &columns, services).and_then(|row| {
-                if row.grouped_quantity {
-                    notices.grouped_quantity(line, row.quantity);
-                }
-                let family = accumulator.family(row.family_id, position(target.number, cursor));
-                accumulator.add(family, target.window, row.service, row.quantity, row.note)
-            }),
-        };
-        match outcome {
-            Ok(()) => account.rows_used += 1,
-            Err(error) => {
-                account.rows_rejected += 1;
-                let column = error.column(&columns).map(|index| index as u64 + 1);
-                rejects.reject(rejected, record, line, column, &error, book);
-            }
+        Next::Row {
+            blank_before: empty_lines_before,
         }
     }
-    rejects.finish(diagnostics);
-    notices.finish(file, diagnostics);
-    account
+
+    fn fields(&self, columns: &Columns) -> Result<RawRow<'_>, RowError> {
+        // Every field is checked for text before anything else is said of the row.
+        let mut raw = RawRow::default();
+        for (index, field) in self.records.record.iter().enumerate() {
+            let field = std::str::from_utf8(field).map_err(|_| RowError::NotText("row"))?;
+            columns.place(&mut raw, index, field);
+        }
+        if let Some((field, line)) = self.records.quoting.text_after_quote {
+            return Err(RowError::TextAfterQuote { field, line });
+        }
+        Ok(raw)
+    }
+
+    fn line(&self) -> u64 {
+        self.line
+    }
+
+    fn offset(&self) -> u64 {
+        self.cursor
+    }
+
+    fn record(&self) -> Cow<'_, csv::ByteRecord> {
+        Cow::Borrowed(&self.records.record)
+    }
+
+    fn location(&self, line: u64, column: Option<u64>) -> Location {
+        Location {
+            file: self.file.to_string(),
+            line: Some(line),
+            column,
+        }
+    }
+
+    fn grouped_quantity(&mut self, line: u64, quantity: Quantity) {
+        self.notices.grouped_quantity(line, quantity);
+    }
 }
 
 /// What a file's good rows say that a reader should hear once, not on every row.
@@ -163,9 +207,6 @@ struct FileNotices {
     grouped: Vec<(u64, String)>,
     grouped_count: u64,
 }
-
-/// Lines listed in a message before "and N more".
-const LINES_LISTED: usize = 5;
 
 impl FileNotices {
     /// A quoted field that holds line breaks. A line inside it that reads as a record of its own
@@ -214,7 +255,7 @@ impl FileNotices {
         }
     }
 
-    fn grouped_quantity(&mut self, line: u64, quantity: super::accumulator::Quantity) {
+    fn grouped_quantity(&mut self, line: u64, quantity: Quantity) {
         self.grouped_count += 1;
         if self.grouped.len() < LINES_LISTED {
             self.grouped
@@ -275,228 +316,4 @@ impl FileNotices {
 
 fn plural(count: u64) -> &'static str {
     if count == 1 { "" } else { "s" }
-}
-
-/// ", and N more" for a list that shows `listed` of `count`.
-fn more(count: u64, listed: usize) -> String {
-    match count.saturating_sub(listed as u64) {
-        0 => String::new(),
-        left => format!(", and {left} more"),
-    }
-}
-
-/// Where bad rows go: errors, or the rejects list with `--skip-bad-rows`. Errors with the same
-/// message (an unknown service on 21 lines) are one error listing the lines: the first few, and a
-/// count. What is kept is bounded: at most [`GROUPS_KEPT`] different messages a file, beyond which
-/// rows are counted in one summary line, so that a file of bad rows cannot exhaust memory.
-pub(super) struct Rejects<'a> {
-    file: &'a str,
-    /// For a worksheet, its name: errors then name the cell (`Before!C7`) and rows, not lines.
-    pub(super) sheet: Option<&'a str>,
-    options: &'a ReadOptions,
-    /// Where the family id and the note are, to pseudonymise rows set aside.
-    columns: &'a Columns,
-    /// Each different error so far, in order of first appearance.
-    groups: Vec<RejectGroup>,
-    /// Rows rejected with a message not kept, past [`GROUPS_KEPT`].
-    not_kept: u64,
-    /// Rows set aside so far for this file.
-    set_aside: u64,
-}
-
-struct RejectGroup {
-    message: String,
-    hint: Option<String>,
-    column: Option<u64>,
-    lines: Vec<u64>,
-    count: u64,
-}
-
-/// Different error messages kept for one file (all of them for `tfcalc check`, up to this).
-const GROUPS_KEPT: usize = 1000;
-
-impl<'a> Rejects<'a> {
-    pub(super) fn new(file: &'a str, options: &'a ReadOptions, columns: &'a Columns) -> Self {
-        Rejects {
-            file,
-            sheet: None,
-            options,
-            columns,
-            groups: Vec::new(),
-            not_kept: 0,
-            set_aside: 0,
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn reject(
-        &mut self,
-        rejected: &mut RejectedRows,
-        record: &csv::ByteRecord,
-        line: u64,
-        column: Option<u64>,
-        error: &RowError,
-        book: &CostBook,
-    ) {
-        let reason = error.to_string();
-        if self.options.skip_bad_rows {
-            self.set_aside += 1;
-            rejected.push(RejectedRow {
-                file: self.file.to_string(),
-                line,
-                column,
-                reason,
-                row: match &self.options.pseudonymise {
-                    None => requote(record),
-                    Some(key) => requote(&pseudonymised_row(record, self.columns, key)),
-                },
-            });
-            return;
-        }
-        // Most files have one or two kinds of bad row: a short scan finds the group.
-        if let Some(group) = self
-            .groups
-            .iter_mut()
-            .rev()
-            .find(|group| group.message == reason && group.column == column)
-        {
-            group.count += 1;
-            if group.lines.len() < LINES_LISTED {
-                group.lines.push(line);
-            }
-            return;
-        }
-        let shown = if self.options.report_every_row {
-            GROUPS_KEPT
-        } else {
-            ROW_ERRORS_SHOWN as usize
-        };
-        if self.groups.len() >= shown {
-            self.not_kept += 1;
-            return;
-        }
-        self.groups.push(RejectGroup {
-            message: reason,
-            hint: error.hint(book),
-            column,
-            lines: vec![line],
-            count: 1,
-        });
-    }
-
-    pub(super) fn finish(self, diagnostics: &mut Diagnostics) {
-        let location = Some(Location::file(self.file));
-        let lines_word = if self.sheet.is_some() {
-            "rows"
-        } else {
-            "lines"
-        };
-        if self.set_aside > 0 {
-            let count = self.set_aside;
-            diagnostics
-                .warning(
-                    location.clone(),
-                    format!(
-                        "{count} bad row{} set aside (--skip-bad-rows)",
-                        if count == 1 { " was" } else { "s were" }
-                    ),
-                )
-                .hint(if self.options.pseudonymise.is_some() {
-                    "the rejects file lists each one with its line and the reason, its family_id pseudonymised and only its service and quantity kept (--pseudonymise): the line finds it in this file"
-                } else {
-                    "the rejects file lists each one with its line and the reason"
-                });
-        }
-        for group in self.groups {
-            let location = match self.sheet {
-                None => Location {
-                    file: self.file.to_string(),
-                    line: Some(group.lines[0]),
-                    column: group.column,
-                },
-                Some(sheet) => Location::file(match group.column {
-                    Some(column) => format!(
-                        "{} {sheet}!{}",
-                        self.file,
-                        crate::worksheet::cell_name(group.lines[0], column)
-                    ),
-                    None => format!("{} {sheet} row {}", self.file, group.lines[0]),
-                }),
-            };
-            let message = if group.count == 1 {
-                group.message
-            } else {
-                let lines: Vec<String> = group.lines.iter().map(u64::to_string).collect();
-                format!(
-                    "{}, on {} {lines_word}: {}{}",
-                    group.message,
-                    group.count,
-                    lines.join(", "),
-                    more(group.count, group.lines.len())
-                )
-            };
-            let problem = diagnostics.error(Some(location), message);
-            if let Some(hint) = group.hint {
-                problem.hint(hint);
-            }
-        }
-        if self.not_kept > 0 {
-            diagnostics.error(
-                location,
-                format!(
-                    "{} more row{} rejected, for other reasons than those listed above",
-                    self.not_kept,
-                    if self.not_kept == 1 { " was" } else { "s were" },
-                ),
-            ).hint("run `tfcalc check` to list them; or --skip-bad-rows to write each to the rejects file");
-        }
-    }
-}
-
-/// A bad row as the rejects file shows it with `--pseudonymise`: the rejects file is an output too,
-/// so its family id is pseudonymised, and every field but the service and quantity is left empty:
-/// the note is free text that may name people, and columns tfcalc ignores (or values past the
-/// header's) may hold anything. The fields stay where they were, so that the column named still
-/// points at the right one; the file and line find the row, which is what the analyst needs to fix
-/// it.
-fn pseudonymised_row(
-    record: &csv::ByteRecord,
-    columns: &Columns,
-    key: &crate::pseudonym::Key,
-) -> csv::ByteRecord {
-    record
-        .iter()
-        .enumerate()
-        .map(|(index, field)| shown_field(index, field, columns, key))
-        .collect()
-}
-
-/// Field `index` of a row, as [`pseudonymised_row`] shows it. An empty id stays empty, as that may
-/// be what is wrong with the row.
-fn shown_field(
-    index: usize,
-    field: &[u8],
-    columns: &Columns,
-    key: &crate::pseudonym::Key,
-) -> Vec<u8> {
-    if index == columns.family_id && !field.is_empty() {
-        key.pseudonym(&String::from_utf8_lossy(field)).into_bytes()
-    } else if index == columns.service || index == columns.quantity {
-        field.to_vec()
-    } else {
-        Vec::new()
-    }
-}
-
-/// A record written back as one CSV line, for the rejects file.
-fn requote(record: &csv::ByteRecord) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
-    // Writing to memory cannot fail; if it somehow did, the row is simply shown empty.
-    let _ = writer.write_byte_record(record);
-    let bytes = writer.into_inner().unwrap_or_default();
-    String::from_utf8_lossy(&bytes)
-        .trim_end_matches(['\r', '\n'])
-        .to_string()
 }

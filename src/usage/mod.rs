@@ -21,6 +21,8 @@ pub(crate) mod fast;
 pub mod row;
 pub(crate) mod worksheet;
 
+mod row_loop;
+
 pub use accumulator::{FamilyUsage, Itemise, StudyUsage};
 pub use row::RowError;
 

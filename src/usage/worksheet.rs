@@ -10,14 +10,15 @@
 //! `service` or `quantity` is a bad row naming the cell (`Before!C7`); in the `note` (or an
 //! ignored column) it is read as the text calamine gives it.
 
-use super::accumulator::{Accumulator, position};
-use super::detailed::{FileToRead, Rejects};
-use super::row::{Columns, RawRow, RowError, ServiceIndex, judge};
+use super::accumulator::Accumulator;
+use super::row::{Columns, RawRow, RowError, ServiceIndex};
+use super::row_loop::{FileToRead, Next, RowSource, read_rows};
 use super::{FileAccount, RejectedRows};
 use crate::costs::CostBook;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::{InputPath, ReadOptions};
-use crate::worksheet::Sheet;
+use crate::worksheet::{Sheet, SheetRow};
+use std::borrow::Cow;
 
 /// Whether a service-use file is a workbook, read by this module rather than as CSV.
 pub fn is_workbook(input: &InputPath) -> bool {
@@ -36,9 +37,8 @@ pub fn read_file(
     rejected: &mut RejectedRows,
     diagnostics: &mut Diagnostics,
 ) -> FileAccount {
-    let file = target.file;
-    let mut account = FileAccount {
-        file: file.to_string(),
+    let unread = || FileAccount {
+        file: target.file.to_string(),
         ..FileAccount::default()
     };
     let Some(sheet) = Sheet::open(
@@ -47,60 +47,105 @@ pub fn read_file(
         "family_id,service,quantity",
         diagnostics,
     ) else {
-        return account;
+        return unread();
     };
-    let shown = &sheet.shown;
     let header = sheet.header();
-    let Some(columns) = Columns::find(shown, &header, options.pseudonymise.as_ref(), diagnostics)
-    else {
-        return account;
+    let Some(columns) = Columns::find(
+        &sheet.shown,
+        &header,
+        options.pseudonymise.as_ref(),
+        diagnostics,
+    ) else {
+        return unread();
     };
-    let mut rejects = Rejects::new(file, options, &columns);
-    rejects.sheet = Some(&sheet.name);
-    let named = [
-        (columns.family_id, "family_id"),
-        (columns.service, "service"),
-        (columns.quantity, "quantity"),
-    ];
-    for row in sheet.rows() {
-        let line = row.line;
-        account.rows_read += 1;
-        let record = row.record();
-        if row.is_blank() {
-            account.rows_blank += 1;
-            continue;
+    let mut source = SheetRows {
+        sheet: &sheet,
+        rows: sheet.rows(),
+        row: SheetRow {
+            line: 0,
+            fields: Vec::new(),
+            not_values: Vec::new(),
+        },
+    };
+    read_rows(
+        &mut source,
+        &columns,
+        target,
+        book,
+        services,
+        options,
+        accumulator,
+        rejected,
+        diagnostics,
+    )
+}
+
+/// A sheet's rows after its header: each located by its cells (`Before!C7`), and shown in the
+/// rejects file as the fields a CSV row would hold.
+struct SheetRows<'s, I> {
+    sheet: &'s Sheet,
+    /// The rows after the header, blank ones included.
+    rows: I,
+    /// The row last read.
+    row: SheetRow,
+}
+
+impl<I: Iterator<Item = SheetRow>> RowSource for SheetRows<'_, I> {
+    const PLACES: &'static str = "rows";
+
+    fn next_row(&mut self, _diagnostics: &mut Diagnostics) -> Next {
+        // A sheet is read whole when it is opened: there is nothing left to fail part-way.
+        let Some(row) = self.rows.next() else {
+            return Next::End { blank_before: 0 };
+        };
+        self.row = row;
+        if self.row.is_blank() {
+            Next::Blank { rows: 1 }
+        } else {
+            Next::Row { blank_before: 0 }
         }
+    }
+
+    fn fields(&self, columns: &Columns) -> Result<RawRow<'_>, RowError> {
+        let named = [
+            (columns.family_id, "family_id"),
+            (columns.service, "service"),
+            (columns.quantity, "quantity"),
+        ];
         // The first cell of the row's required columns that is not a value.
-        let problem = row.not_values.iter().find_map(|(index, holds)| {
+        let problem = self.row.not_values.iter().find_map(|(index, holds)| {
             let &(_, column) = named.iter().find(|(at, _)| at == index)?;
             Some(RowError::Cell {
                 column,
-                cell: sheet.cell(line, *index),
+                cell: self.sheet.cell(self.row.line, *index),
                 holds: holds.clone(),
             })
         });
-        let outcome = match problem {
-            Some(problem) => Err(problem),
-            None => {
-                let mut raw = RawRow::default();
-                for (index, field) in row.fields.iter().enumerate() {
-                    columns.place(&mut raw, index, field);
-                }
-                judge(&raw, &columns, services).and_then(|row| {
-                    let family = accumulator.family(row.family_id, position(target.number, line));
-                    accumulator.add(family, target.window, row.service, row.quantity, row.note)
-                })
-            }
-        };
-        match outcome {
-            Ok(()) => account.rows_used += 1,
-            Err(error) => {
-                account.rows_rejected += 1;
-                let column = error.column(&columns).map(|index| index as u64 + 1);
-                rejects.reject(rejected, &record, line, column, &error, book);
-            }
+        if let Some(problem) = problem {
+            return Err(problem);
         }
+        let mut raw = RawRow::default();
+        for (index, field) in self.row.fields.iter().enumerate() {
+            columns.place(&mut raw, index, field);
+        }
+        Ok(raw)
     }
-    rejects.finish(diagnostics);
-    account
+
+    fn line(&self) -> u64 {
+        self.row.line
+    }
+
+    fn offset(&self) -> u64 {
+        self.row.line
+    }
+
+    fn record(&self) -> Cow<'_, csv::ByteRecord> {
+        Cow::Owned(self.row.record())
+    }
+
+    fn location(&self, line: u64, column: Option<u64>) -> Location {
+        // The column is 1-based; a sheet's cells are named from their 0-based index.
+        self.sheet
+            .location(line, column.map(|column| column as usize - 1))
+    }
 }
