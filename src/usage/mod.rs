@@ -10,6 +10,7 @@
 //! - [`fast`]: plain files of any size, on every core, in bounded memory;
 //! - [`detailed`]: any CSV, one row at a time, reporting every problem with its line;
 //! - [`worksheet`]: a sheet of a workbook, its rows judged and accounted as the detailed reader's;
+//! - `row_loop`: the one row loop the detailed and worksheet readers share, over a source of rows;
 //! - [`accumulator`]: the exact sums both readers add rows into. This is where service use is
 //!   costed: each row's quantity times its unit cost is added to its family's money for the
 //!   window, so each family's before and after costs are summed here; the ledger takes them and
