@@ -595,3 +595,39 @@ fn check_writes_its_problems_into_an_output_folder() {
     scratch.succeeds(&["roi", ".", "--output", "out/"]);
     assert!(scratch.path().join("out/roi.csv").is_file());
 }
+
+/// A device given as the study is named as what it is, at once: not read forever, and not said
+/// not to exist.
+#[test]
+fn a_device_as_the_study_is_not_a_regular_file() {
+    let scratch = Scratch::new();
+    let error = scratch.fails(&["report", "/dev/zero"]);
+    assert!(
+        error.contains(
+            "the study file /dev/zero is not a regular file (it is a device, a pipe or a socket)"
+        ),
+        "{error}"
+    );
+    assert!(!error.contains("does not exist"), "{error}");
+}
+
+/// A folder with no study.toml names the .toml files it holds, so the fix is one step.
+#[test]
+fn a_folder_without_study_toml_lists_the_toml_files_it_holds() {
+    let scratch = Scratch::new();
+    scratch
+        .write("year-3.toml", "[study]\n")
+        .write("year-2.toml", "[study]\n")
+        .write("notes.txt", "not a study");
+    let error = scratch.fails(&["report", "."]);
+    assert!(
+        error.contains("has no study.toml, but holds year-2.toml, year-3.toml: if one is the study, name it, as in ./year-2.toml"),
+        "{error}"
+    );
+    let empty = Scratch::new();
+    let error = empty.fails(&["report", "."]);
+    assert!(
+        error.contains("has no study.toml; name the study file itself"),
+        "{error}"
+    );
+}

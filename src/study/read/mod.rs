@@ -43,21 +43,67 @@ pub fn load_study(
     let input = InputPath::given(&path);
     let shown = input.shown();
     if !path.is_file() {
-        let hint = if argument.is_dir() {
-            format!(
-                "the folder {} has no study.toml; name the study file itself",
-                argument.display()
-            )
-        } else {
-            "STUDY is a study .toml file, or a folder that holds study.toml".to_string()
-        };
-        let error = std::io::Error::from(std::io::ErrorKind::NotFound);
-        diagnostics.push(input.unreadable("study file", &error).with_hint(hint));
+        diagnostics.push(not_a_study_file(argument, &path, &input));
         return None;
     }
     let text = input.read_string("study file", encoding, diagnostics)?;
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     parse_study(&shown, &text, &folder, Some(path.clone()), diagnostics)
+}
+
+/// The error for a STUDY argument that names no study file: nothing there, a folder without
+/// `study.toml` (naming the `.toml` files it does hold), or something that is not a file at all
+/// (`/dev/zero`, a pipe), which would otherwise be read forever or said not to exist.
+fn not_a_study_file(argument: &Path, path: &Path, input: &InputPath) -> crate::diagnostic::Problem {
+    let usage = "STUDY is a study .toml file, or a folder that holds study.toml";
+    if argument.is_dir() {
+        let error = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let mut held: Vec<String> = std::fs::read_dir(argument)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|file| file.is_file() && file.extension().is_some_and(|ext| ext == "toml"))
+            .filter_map(|file| {
+                file.file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+            })
+            .collect();
+        held.sort();
+        let hint = match held.as_slice() {
+            [] => format!(
+                "the folder {} has no study.toml; name the study file itself",
+                argument.display()
+            ),
+            [first, ..] => {
+                const LISTED: usize = 5;
+                let more = held.len().saturating_sub(LISTED);
+                let mut listed = held[..held.len().min(LISTED)].join(", ");
+                if more > 0 {
+                    listed.push_str(&format!(" and {more} more"));
+                }
+                format!(
+                    "the folder {} has no study.toml, but holds {listed}: if one is the study, name it, as in {}",
+                    argument.display(),
+                    argument.join(first).display()
+                )
+            }
+        };
+        return input.unreadable("study file", &error).with_hint(hint);
+    }
+    if path.exists() {
+        let location = crate::diagnostic::Location::file(input.shown());
+        return crate::diagnostic::Problem::error(
+            Some(location),
+            format!(
+                "the study file {} is not a regular file (it is a device, a pipe or a socket)",
+                input.shown()
+            ),
+        )
+        .with_hint(usage);
+    }
+    let error = std::io::Error::from(std::io::ErrorKind::NotFound);
+    input.unreadable("study file", &error).with_hint(usage)
 }
 
 /// Reads a study from its text. `folder` is where relative paths start.
