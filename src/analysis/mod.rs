@@ -15,6 +15,7 @@ use crate::context::StudyContext;
 use crate::diagnostic::InputErrors;
 use crate::ledger::StudyLedger;
 use check::Check;
+use consistency::RoundingGap;
 use roi::Appraisal;
 
 /// One stage: the figures it adds, given the ledger, its context and the findings so far; or an
@@ -31,16 +32,24 @@ pub struct Findings {
     pub appraisal: Option<Appraisal>,
     /// Published figures against computed ones, then the internal consistency checks.
     pub checks: Vec<Check>,
+    /// Tables whose lines, rounded as the report shows them, add up to other than their rounded
+    /// total (the consistency stage).
+    pub rounding_gaps: Vec<RoundingGap>,
 }
 
 impl Findings {
     /// Adds a stage's figures to those found before.
     fn add(&mut self, found: Findings) {
-        let Findings { appraisal, checks } = found;
+        let Findings {
+            appraisal,
+            checks,
+            rounding_gaps,
+        } = found;
         if appraisal.is_some() {
             self.appraisal = appraisal;
         }
         self.checks.extend(checks);
+        self.rounding_gaps.extend(rounding_gaps);
     }
 
     /// The appraisal, for a stage listed after the ROI stage.

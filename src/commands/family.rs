@@ -56,10 +56,7 @@ pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let json_options = JsonOptions {
-        lines: itemise,
-        ..JsonOptions::default()
-    };
+    let json_options = JsonOptions { lines: itemise };
     emit(&studies, &document, json_options, config)?;
     drop(document);
     super::keep_until_exit(studies);
