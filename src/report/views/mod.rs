@@ -20,7 +20,7 @@ pub use roi::roi;
 use super::view::{Cell, GeneratedRows, Piece, Row, TableView};
 use crate::context::StudyContext;
 use crate::costed::Costed;
-use crate::costs::{CostBasis, ServiceId};
+use crate::costs::ServiceId;
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
 use std::collections::BTreeSet;
 
@@ -158,35 +158,25 @@ fn push_cost_line(table: &mut TableView<'_>, context: &StudyContext, line: &Cost
         Cell::Money(line.amount),
         Cell::text(definition.id.clone()),
     ]));
-    if let CostBasis::Components(components) = &definition.basis {
-        for component in components {
-            let Some(part_id) = context.book.lookup(&component.id) else {
-                continue;
-            };
-            let part = context.book.service(part_id);
-            // The cost book has already worked this product out, checked, to cost the
-            // composite; checked again here rather than trusted.
-            let part_total = component
-                .quantity
-                .checked_mul(part.unit_cost)
-                .map_or_else(|| Piece::text("more than 28 digits"), Piece::UnitCost);
-            table.rows.push(Row::item(vec![
-                Cell::Phrase(vec![
-                    Piece::text(format!("    each {} is ", definition.unit)),
-                    Piece::Quantity(component.quantity),
-                    Piece::text(format!(
-                        " {} of {} at ",
-                        part.definition.unit_for(component.quantity),
-                        part.definition.name
-                    )),
-                    Piece::UnitCost(part.unit_cost),
-                    Piece::text(format!(" per {} = ", part.definition.unit)),
-                    part_total,
-                ]),
-                Cell::Empty,
-                Cell::text(part.definition.id.clone()),
-            ]));
-        }
+    // Each part's cost is the one the cost book worked out, checked, to cost the composite.
+    for component in &service.parts {
+        let part = context.book.service(component.service);
+        table.rows.push(Row::item(vec![
+            Cell::Phrase(vec![
+                Piece::text(format!("    each {} is ", definition.unit)),
+                Piece::Quantity(component.quantity),
+                Piece::text(format!(
+                    " {} of {} at ",
+                    part.definition.unit_for(component.quantity),
+                    part.definition.name
+                )),
+                Piece::UnitCost(part.unit_cost),
+                Piece::text(format!(" per {} = ", part.definition.unit)),
+                Piece::UnitCost(component.cost),
+            ]),
+            Cell::Empty,
+            Cell::text(part.definition.id.clone()),
+        ]));
     }
 }
 
@@ -448,13 +438,7 @@ pub(crate) fn unit_costs_used(ledger: &StudyLedger, context: &StudyContext) -> B
         if !used.insert(service) {
             continue;
         }
-        if let CostBasis::Components(components) = &book.service(service).definition.basis {
-            pending.extend(
-                components
-                    .iter()
-                    .filter_map(|component| book.lookup(&component.id)),
-            );
-        }
+        pending.extend(book.service(service).parts.iter().map(|part| part.service));
     }
     used
 }
