@@ -87,11 +87,8 @@ fn unit_cost<'a>(book: &'a CostBook, service: &'a Service) -> UnitCostUsed<'a> {
         confidence: definition.confidence.map(|grade| grade.to_string()),
         code: definition.code.as_deref(),
         source: definition.source.as_deref(),
-        stated_cost: service.stated_cost.map(exact),
-        stated_price_year: service
-            .stated_cost
-            .and(definition.price_year)
-            .map(|year| year.to_string()),
+        stated_cost: views::stated_cost(service).map(|(cost, _)| exact(cost)),
+        stated_price_year: views::stated_cost(service).map(|(_, year)| year.to_string()),
         components: match &definition.basis {
             CostBasis::Amount(_) => None,
             CostBasis::Components(_) => Some(

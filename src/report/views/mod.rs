@@ -1,5 +1,6 @@
 //! Builders of report tables from the ledger. Nothing here computes money: every figure is read
-//! from a [`StudyLedger`], an [`Appraisal`] or a reconciliation [`Check`](crate::analysis::check::Check).
+//! from a [`StudyLedger`], the cost book, or what the analysis found (an [`Appraisal`], a
+//! reconciliation [`Check`](crate::analysis::check::Check), a rounding gap, a waterfall).
 
 mod agencies;
 mod assumptions;
@@ -196,21 +197,34 @@ pub(crate) fn deflator_years_used(
     )
 }
 
-/// For a cost uprated from another price year, the cost as its table states it and that year.
+/// The years of [`deflator_years_used`] whose index was a forecast when the series was
+/// published: the assumptions table names them, and the JSON lists them.
+pub(crate) fn forecast_years(
+    years: &[crate::uprating::YearUsed],
+) -> Vec<crate::price_year::PriceYear> {
+    years
+        .iter()
+        .filter(|used| used.forecast)
+        .map(|used| used.year)
+        .collect()
+}
+
+/// For a plain cost in an uprated book, the cost as its table states it and the price year it
+/// states it at (which may be the year uprated to); `None` if the book was not uprated.
+pub(crate) fn stated_cost(
+    service: &crate::costs::Service,
+) -> Option<(rust_decimal::Decimal, crate::price_year::PriceYear)> {
+    service.stated_cost.zip(service.definition.price_year)
+}
+
+/// For a cost uprated from another price year, the cost as its table states it and that year:
+/// the [`stated_cost`] of a cost whose own year is not the one uprated to.
 pub(crate) fn uprated_from(
     book: &crate::costs::CostBook,
     service: &crate::costs::Service,
 ) -> Option<(rust_decimal::Decimal, crate::price_year::PriceYear)> {
-    match (
-        service.stated_cost,
-        service.definition.price_year,
-        book.uprating(),
-    ) {
-        (Some(stated), Some(year), Some(uprating)) if year != uprating.target => {
-            Some((stated, year))
-        }
-        _ => None,
-    }
+    let target = book.uprating()?.target;
+    stated_cost(service).filter(|(_, year)| *year != target)
 }
 
 /// One row per family: before, intervention, after, gross and net saving, with a total row.
