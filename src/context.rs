@@ -5,6 +5,7 @@
 
 use crate::agency_map::AgencyMap;
 use crate::costs::CostBook;
+use crate::money::Precision;
 use crate::study::{Funding, InterventionItem, Published, StudyData};
 use crate::usage::FileAccount;
 use rust_decimal::Decimal;
@@ -31,16 +32,20 @@ pub struct StudyContext {
     pub agency_map: AgencyMap,
     /// How close money figures must be to agree with published ones.
     pub tolerance: Decimal,
+    /// The precision money is shown at, which decides where lines rounded for display stop adding
+    /// up to their rounded total (the consistency stage's rounding gaps).
+    pub display: Precision,
 }
 
 impl StudyContext {
     /// The context of a study read with `book` and its files' `inputs`, reconciled within
-    /// `tolerance`.
+    /// `tolerance` and shown at `display` precision.
     pub fn new(
         study: &crate::study::Study,
         book: Arc<CostBook>,
         inputs: Vec<FileAccount>,
         tolerance: Decimal,
+        display: Precision,
     ) -> StudyContext {
         let stated_benefit_per_family = match &study.data {
             StudyData::Summary { benefit, .. } if !benefit.by_agency.is_empty() => {
@@ -61,6 +66,7 @@ impl StudyContext {
             stated_benefit_per_family,
             agency_map: study.agency_map.clone(),
             tolerance,
+            display,
         }
     }
 }

@@ -18,6 +18,7 @@ pub(crate) fn stage(
 ) -> Result<Findings, InputErrors> {
     Ok(Findings {
         checks: consistency(ledger, context),
+        rounding_gaps: rounding_gaps(ledger, context),
         ..Findings::default()
     })
 }
@@ -141,14 +142,14 @@ pub struct RoundingGap {
     pub rounded_total: Decimal,
     /// The lines' sum less the total: what a reader adding up the lines finds in excess.
     pub difference: Decimal,
+    /// The decimal places the lines and the total are rounded to.
+    pub places: u32,
 }
 
-/// The rounding gaps of a study's per-family and per-agency tables at `places` decimal places.
-pub fn rounding_gaps(
-    ledger: &StudyLedger,
-    context: &StudyContext,
-    places: u32,
-) -> Vec<RoundingGap> {
+/// The rounding gaps of a study's per-family and per-agency tables at the precision the report
+/// shows money at.
+fn rounding_gaps(ledger: &StudyLedger, context: &StudyContext) -> Vec<RoundingGap> {
+    let places = context.display.places();
     let round = |value: Decimal| crate::money::round_for_display(value, places);
     let mut gaps = Vec::new();
     let mut compare = |lines: String, sum_of_rounded: Option<Decimal>, total: Decimal| {
@@ -165,6 +166,7 @@ pub fn rounding_gaps(
                 sum_of_rounded,
                 rounded_total,
                 difference,
+                places,
             });
         }
     };
@@ -199,4 +201,87 @@ pub fn rounding_gaps(
         );
     }
     gaps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{AgencyLedger, Totals};
+    use crate::money::Precision;
+
+    fn context(display: Precision) -> StudyContext {
+        let mut diagnostics = crate::diagnostic::Diagnostics::new();
+        let book = crate::costs::CostBook::from_tables(Vec::new(), None, &mut diagnostics)
+            .expect("an empty book is made");
+        StudyContext {
+            name: "Study".to_string(),
+            study_file: None,
+            window_months: None,
+            book: std::sync::Arc::new(book),
+            counterfactual_cost_per_family: Decimal::ZERO,
+            intervention_items: Vec::new(),
+            funding: crate::study::Funding::Unstated,
+            inputs: Vec::new(),
+            published: Default::default(),
+            stated_benefit_per_family: None,
+            agency_map: Default::default(),
+            tolerance: super::super::check::default_tolerance(),
+            display,
+        }
+    }
+
+    /// Three agencies each gaining 40p: £0 each in whole pounds, against a total of £1.20 shown
+    /// as £1.
+    fn ledger() -> StudyLedger {
+        let benefit = Decimal::new(40, 2);
+        let total = Decimal::new(120, 2);
+        StudyLedger {
+            families: Vec::new(),
+            family_count: 0,
+            agencies: ["Police", "NHS", "DWP"]
+                .map(|agency| AgencyLedger {
+                    agency: agency.to_string(),
+                    before: None,
+                    after: None,
+                    benefit,
+                    funding: Decimal::ZERO,
+                    net: benefit,
+                })
+                .to_vec(),
+            totals: Totals {
+                before: None,
+                after: None,
+                intervention: Decimal::ZERO,
+                benefit: total,
+                net_saving: total,
+                funding: Decimal::ZERO,
+                benefit_less_funding: total,
+            },
+            services: Vec::new(),
+            is_summary: true,
+        }
+    }
+
+    #[test]
+    fn the_stage_finds_the_rounding_gaps_of_the_precision_shown() {
+        let found = stage(&ledger(), &context(Precision::Pounds), &Findings::default()).unwrap();
+        let gap = |lines: &str| RoundingGap {
+            study: "Study".to_string(),
+            lines: lines.to_string(),
+            sum_of_rounded: Decimal::ZERO,
+            rounded_total: Decimal::ONE,
+            difference: -Decimal::ONE,
+            places: 0,
+        };
+        assert_eq!(
+            found.rounding_gaps,
+            vec![
+                gap("the 3 agencies' benefits"),
+                gap("the 3 agencies' net figures")
+            ]
+        );
+        // To the penny, 3 × £0.40 is the £1.20 shown.
+        let found = stage(&ledger(), &context(Precision::Pence), &Findings::default()).unwrap();
+        assert_eq!(found.rounding_gaps, Vec::new());
+    }
 }

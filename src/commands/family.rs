@@ -38,12 +38,11 @@ pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
         if args.summary || ledger.families.len() > FAMILY_CHARTS {
             document.charts.push(views::charts::study_waterfall(costed));
         } else {
-            document.charts.extend(
-                ledger
-                    .families
-                    .iter()
-                    .map(|family| views::charts::family_waterfall(context, family)),
-            );
+            for family in &ledger.families {
+                document
+                    .charts
+                    .push(views::charts::family_waterfall(context, family)?);
+            }
         }
         if args.summary {
             document.tables.push(views::family_summary(ledger, context));
@@ -56,10 +55,7 @@ pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let json_options = JsonOptions {
-        lines: itemise,
-        ..JsonOptions::default()
-    };
+    let json_options = JsonOptions { lines: itemise };
     emit(&studies, &document, json_options, config)?;
     drop(document);
     super::keep_until_exit(studies);

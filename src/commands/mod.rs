@@ -128,11 +128,6 @@ pub fn emit(
     inputs.extend(&load::study_inputs());
     inputs.extend(&load::written_files(config));
     if config.format()? == Format::Json {
-        // The rounding gaps the JSON lists are those of the tables at the precision asked for.
-        let json_options = JsonOptions {
-            precision: config.precision,
-            ..json_options
-        };
         return write_with(config.output.as_deref(), "--output", &inputs, |writer| {
             json::render(studies, json_options, writer)
         });

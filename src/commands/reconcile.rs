@@ -25,7 +25,7 @@ pub fn run(args: &ReconcileArgs, config: &RunConfig) -> anyhow::Result<ExitCode>
     let document = Document {
         title: "Reconciliation".to_string(),
         charts: Vec::new(),
-        tables: vec![views::reconciliation(&studies, config.precision)],
+        tables: vec![views::reconciliation(&studies)],
     };
     emit(&studies, &document, JsonOptions::default(), config)?;
     let disagreements = studies

@@ -4,7 +4,6 @@ use super::{cost_studies, emit};
 use crate::cli::StudyArgs;
 use crate::commands::RunConfig;
 use crate::costed::Costed;
-use crate::money::Precision;
 use crate::report::json::JsonOptions;
 use crate::report::{Document, views};
 use crate::usage::Itemise;
@@ -17,10 +16,9 @@ const STATEMENTS_SHOWN: usize = 20;
 pub fn run(args: &StudyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
     super::check_output(config)?;
     let studies = cost_studies(args, config, Itemise::UpTo(STATEMENTS_SHOWN))?;
-    let document = report_document(&studies, config.precision);
+    let document = report_document(&studies);
     let json_options = JsonOptions {
         lines: Itemise::UpTo(STATEMENTS_SHOWN),
-        ..JsonOptions::default()
     };
     emit(&studies, &document, json_options, config)?;
     drop(document);
@@ -30,7 +28,7 @@ pub fn run(args: &StudyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
 
 /// The full report: statements, per-family savings, agencies, ROI, totals, assumptions,
 /// reconciliation, inputs and sources.
-pub fn report_document(studies: &[Costed], precision: Precision) -> Document<'_> {
+pub fn report_document(studies: &[Costed]) -> Document<'_> {
     let names: Vec<&str> = studies
         .iter()
         .map(|costed| costed.context.name.as_str())
@@ -72,9 +70,7 @@ pub fn report_document(studies: &[Costed], precision: Precision) -> Document<'_>
     document.tables.push(views::agencies(studies, true));
     document.tables.push(views::roi(studies));
     document.tables.push(views::assumptions(studies));
-    document
-        .tables
-        .push(views::reconciliation(studies, precision));
+    document.tables.push(views::reconciliation(studies));
     if studies
         .iter()
         .any(|costed| !costed.context.inputs.is_empty())

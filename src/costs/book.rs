@@ -35,6 +35,19 @@ pub struct Service {
     /// takes the weakest of its components' grades (red below amber below green), and none if any
     /// component has none: a cost built from parts is no surer than its least known part.
     pub grade: Option<Confidence>,
+    /// A composite's parts, in the order its table lists them, each with what it adds to one
+    /// unit's cost; empty for a plain cost.
+    pub parts: Vec<Part>,
+}
+
+/// One component of a composite: the unit cost it is, how many of it one unit of the composite
+/// takes, and what those cost, worked out (checked) once, when the composite was costed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub service: ServiceId,
+    pub quantity: Decimal,
+    /// `quantity` × the part's unit cost.
+    pub cost: Decimal,
 }
 
 /// A reference cost replaced by a local one (a table with `overrides = true`).
@@ -270,6 +283,7 @@ impl CostBook {
                     agency_split: resolved.split.into_iter().collect(),
                     grade: resolved.grade,
                     stated_cost,
+                    parts: resolved.parts,
                 }
             })
             .collect::<Vec<_>>();
@@ -372,6 +386,8 @@ struct Resolved {
     split: BTreeMap<AgencyId, Decimal>,
     /// The cost's confidence grade (see [`Service::grade`]).
     grade: Option<Confidence>,
+    /// A composite's parts (see [`Service::parts`]).
+    parts: Vec<Part>,
     /// Levels of composites below and including this one: 0 for a plain cost. The depth limit is
     /// on this, so that it holds the same whatever order the entries are written in (a chain
     /// written bottom up resolves one level at a time, and never grows the stack).
@@ -425,6 +441,7 @@ impl Resolver<'_> {
                         unit_cost: amount,
                         split: BTreeMap::from([(agency, amount)]),
                         grade: definition.confidence,
+                        parts: Vec::new(),
                         depth: 0,
                     }),
                     _ => None,
@@ -473,6 +490,7 @@ impl Resolver<'_> {
             unit_cost: Decimal::ZERO,
             split: BTreeMap::new(),
             grade: None,
+            parts: Vec::with_capacity(components.len()),
             depth: 1,
         };
         let mut complete = true;
@@ -521,6 +539,12 @@ impl Resolver<'_> {
                 self.overflow(definition);
                 None
             })?;
+            // Services are made in the order of the definitions, so a position is its id.
+            total.parts.push(Part {
+                service: ServiceId(position as u32),
+                quantity: component.quantity,
+                cost,
+            });
             for (agency, amount) in part.split {
                 let share = amount.checked_mul(component.quantity)?;
                 let entry = total.split.entry(agency).or_insert(Decimal::ZERO);
@@ -650,3 +674,6 @@ pub fn agency_key(agency: &str) -> String {
         .map(|character| character.to_ascii_lowercase())
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

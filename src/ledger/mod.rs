@@ -188,8 +188,13 @@ pub struct AgencyLedger {
 pub const UNSPLIT_AGENCY: &str = "Not split by agency";
 
 /// Costs a study: its ledger of facts, the context beside it, and the costing's warnings. The
-/// analysis stages compare published money figures within `tolerance`.
-pub fn build(inputs: StudyInputs, tolerance: Decimal) -> Result<Built, InputErrors> {
+/// analysis stages compare published money figures within `tolerance`, and find the rounding gaps
+/// of tables shown at `display` precision.
+pub fn build(
+    inputs: StudyInputs,
+    tolerance: Decimal,
+    display: crate::money::Precision,
+) -> Result<Built, InputErrors> {
     let StudyInputs {
         study,
         book,
@@ -199,7 +204,7 @@ pub fn build(inputs: StudyInputs, tolerance: Decimal) -> Result<Built, InputErro
         .as_mut()
         .map(|records| std::mem::take(&mut records.accounts))
         .unwrap_or_default();
-    let context = StudyContext::new(&study, Arc::clone(&book), accounts, tolerance);
+    let context = StudyContext::new(&study, Arc::clone(&book), accounts, tolerance, display);
     let checked = Checked {
         location: context.study_file.clone().map(Location::file),
     };

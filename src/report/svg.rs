@@ -405,23 +405,11 @@ fn waterfall(
     steps: &[super::view::WaterfallStep],
     precision: Precision,
 ) -> String {
-    // Where each bar starts and ends, from the running total. It is only drawn, so it is summed
-    // in floating point: a Decimal sum of changes can pass Decimal's range (and panic) before it
-    // comes back to a total within it. Every figure written on the chart is a step's own value.
-    let mut running = 0.0_f64;
+    // Where each bar starts and ends, as the analysis worked them out exactly: only drawn here,
+    // so only converted to floating point. Every figure written on the chart is a step's own value.
     let spans: Vec<(f64, f64)> = steps
         .iter()
-        .map(|step| match step.kind {
-            StepKind::Total => {
-                running = to_f64(step.value);
-                (0.0, running)
-            }
-            StepKind::Change => {
-                let start = running;
-                running += to_f64(step.value);
-                (start, running)
-            }
-        })
+        .map(|step| (to_f64(step.start), to_f64(step.end)))
         .collect();
     let levels: Vec<f64> = spans
         .iter()
@@ -525,25 +513,26 @@ mod tests {
         assert_eq!(wrap("a b c d e f g h", 1).len(), 3);
     }
 
-    /// A waterfall whose changes pass Decimal's range on the way (the running total was a Decimal,
-    /// whose `+=` panics there) is drawn, with each step's exact figure on it.
+    /// A waterfall at the edges of Decimal's range is drawn, with each step's exact figure on it.
     #[test]
-    fn a_waterfall_past_decimals_range_is_drawn() {
+    fn a_waterfall_at_the_edges_of_decimals_range_is_drawn() {
         use crate::report::view::WaterfallStep;
-        let step = |kind, value| WaterfallStep {
+        let step = |kind, value, start, end| WaterfallStep {
             label: "Step".to_string(),
             kind,
             value,
+            start,
+            end,
         };
         let chart = ChartView {
             key: "w".to_string(),
             title: "W".to_string(),
             kind: ChartKind::Waterfall {
                 steps: vec![
-                    step(StepKind::Total, Decimal::MAX),
-                    step(StepKind::Change, Decimal::MAX),
-                    step(StepKind::Change, Decimal::MIN),
-                    step(StepKind::Total, Decimal::ZERO),
+                    step(StepKind::Total, Decimal::MAX, Decimal::ZERO, Decimal::MAX),
+                    step(StepKind::Change, Decimal::MIN, Decimal::MAX, Decimal::ZERO),
+                    step(StepKind::Change, Decimal::MIN, Decimal::ZERO, Decimal::MIN),
+                    step(StepKind::Total, Decimal::MIN, Decimal::ZERO, Decimal::MIN),
                 ],
             },
             notes: Vec::new(),

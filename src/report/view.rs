@@ -265,21 +265,21 @@ pub struct BarSeries {
     pub values: Vec<Option<Decimal>>,
 }
 
+/// A step of a waterfall, with where its bar starts and ends as the analysis worked them out:
+/// the renderer draws them and adds nothing up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaterfallStep {
     pub label: String,
     pub kind: StepKind,
     /// For a total, its value; for a change, the amount added (negative for one taken away).
     pub value: Decimal,
+    /// Where the bar starts: zero for a total, the running total before a change.
+    pub start: Decimal,
+    /// Where the bar ends: the total, or the running total after the change.
+    pub end: Decimal,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepKind {
-    /// A bar from zero: where the waterfall starts, and the totals it reaches.
-    Total,
-    /// A bar floating from the running total to the running total plus the change.
-    Change,
-}
+pub use crate::analysis::waterfall::StepKind;
 
 /// A whole report: a title, its charts and its tables, in order.
 #[derive(Debug)]

@@ -107,7 +107,11 @@ fn check_study(
     warn_about_windows(&inputs, options.pseudonymise.is_some(), diagnostics);
     warn_about_published_agencies(&inputs, location, diagnostics);
     // No published figure is compared here, so the tolerance is the default's.
-    match ledger::build(inputs, crate::analysis::check::default_tolerance()) {
+    match ledger::build(
+        inputs,
+        crate::analysis::check::default_tolerance(),
+        config.precision,
+    ) {
         Ok(built) => {
             built
                 .warnings

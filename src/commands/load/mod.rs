@@ -64,7 +64,7 @@ pub fn cost_studies_with_tolerance(
             mut ledger,
             context,
             warnings,
-        } = ledger::build(inputs, tolerance)?;
+        } = ledger::build(inputs, tolerance, config.precision)?;
         let mut agency_warnings = Diagnostics::new();
         warnings
             .into_iter()

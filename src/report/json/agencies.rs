@@ -5,7 +5,6 @@ use super::decimal::{Exact, exact};
 use crate::context::StudyContext;
 use crate::ledger::StudyLedger;
 use crate::report::views;
-use crate::study::Funding;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -44,9 +43,9 @@ pub(super) fn agencies(ledger: &StudyLedger) -> Vec<Agency<'_>> {
 }
 
 pub(super) fn findings<'a>(ledger: &'a StudyLedger, context: &'a StudyContext) -> Findings<'a> {
-    let found = views::AgencyFindings::of(ledger);
+    let found = views::AgencyFindings::of(ledger, context);
     Findings {
-        funding_stated: !matches!(context.funding, Funding::Unstated),
+        funding_stated: found.funding_stated,
         come_out_ahead: found.come_out_ahead,
         fund_more_than_they_gain: found.fund_more_than_they_gain,
         costs_rose_for: found.costs_rose_for,

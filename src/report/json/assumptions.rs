@@ -90,10 +90,9 @@ fn deflator_used<'a>(
         financial_year_rule: deflator.financial_year_rule(),
         price_year: uprating.target.to_string(),
         forecast_from: deflator.forecast_from.map(|year| year.to_string()),
-        forecast_years_used: years
+        forecast_years_used: views::forecast_years(&years)
             .iter()
-            .filter(|used| used.forecast)
-            .map(|used| used.year.to_string())
+            .map(|year| year.to_string())
             .collect(),
         years_used: years
             .iter()

@@ -4,16 +4,13 @@
 
 use super::decimal::{Exact, exact};
 use crate::analysis::check::Check;
-use crate::analysis::consistency::rounding_gaps;
-use crate::context::StudyContext;
-use crate::ledger::StudyLedger;
-use crate::money::Precision;
+use crate::analysis::consistency::RoundingGap;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub(super) struct Rounding {
+pub(super) struct Rounding<'a> {
     /// The lines, in words: "the 8 agencies' benefits".
-    lines: String,
+    lines: &'a str,
     /// The decimal places the lines and the total are shown to.
     places: u32,
     rounded_total: Exact,
@@ -82,17 +79,13 @@ pub(super) fn reconciliation(checks: &[Check]) -> Vec<Reconciled<'_>> {
         .collect()
 }
 
-/// The tables whose lines, each rounded to `precision`, add up to other than the total shown.
-pub(super) fn rounding(
-    ledger: &StudyLedger,
-    context: &StudyContext,
-    precision: Precision,
-) -> Vec<Rounding> {
-    rounding_gaps(ledger, context, precision.places())
-        .into_iter()
+/// The tables whose lines, each rounded as the report shows them, add up to other than the total
+/// shown: the consistency stage's rounding gaps, as the reconciliation table lists them.
+pub(super) fn rounding(gaps: &[RoundingGap]) -> Vec<Rounding<'_>> {
+    gaps.iter()
         .map(|gap| Rounding {
-            lines: gap.lines,
-            places: precision.places(),
+            lines: &gap.lines,
+            places: gap.places,
             rounded_total: exact(gap.rounded_total),
             sum_of_rounded: exact(gap.sum_of_rounded),
             difference: exact(gap.difference),

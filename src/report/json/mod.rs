@@ -21,7 +21,6 @@ pub use document::render_document;
 
 use crate::costed::Costed;
 use crate::ledger::StudyLedger;
-use crate::money::Precision;
 use crate::usage::Itemise;
 use serde::Serialize;
 
@@ -31,15 +30,12 @@ pub struct JsonOptions {
     /// Which studies' families carry their itemised lines (for statements): the same studies
     /// whose statements the command's tables show.
     pub lines: Itemise,
-    /// The places figures are rounded to for display, which decides the rounding gaps.
-    pub precision: Precision,
 }
 
 impl Default for JsonOptions {
     fn default() -> JsonOptions {
         JsonOptions {
             lines: Itemise::Never,
-            precision: Precision::Pounds,
         }
     }
 }

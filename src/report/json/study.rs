@@ -31,7 +31,7 @@ pub(super) struct Study<'a> {
     /// What the notes under the agency table say.
     agency_findings: agencies::Findings<'a>,
     /// Tables whose lines, each rounded as shown, add up to other than the total shown.
-    rounding: Vec<checks::Rounding>,
+    rounding: Vec<checks::Rounding<'a>>,
 }
 
 #[derive(Serialize)]
@@ -118,7 +118,7 @@ pub(super) fn study(figures: &Costed, options: JsonOptions) -> Study<'_> {
         assumptions: assumptions::assumptions(ledger, context),
         unit_costs: unit_costs::unit_costs(ledger, context),
         agency_findings: agencies::findings(ledger, context),
-        rounding: checks::rounding(ledger, context, options.precision),
+        rounding: checks::rounding(&figures.rounding_gaps),
     }
 }
 

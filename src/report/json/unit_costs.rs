@@ -45,7 +45,9 @@ struct Part<'a> {
     quantity: Exact,
     unit: &'a str,
     unit_cost: Exact,
-    /// quantity × unit cost, or null past Decimal's 28 digits.
+    /// quantity × unit cost, as the cost book worked it out to cost the composite. Always a
+    /// figure: a composite whose parts pass Decimal's 28 digits is refused when the book is made,
+    /// but the key stays nullable, as the file format has it.
     amount: Option<Exact>,
 }
 
@@ -85,28 +87,24 @@ fn unit_cost<'a>(book: &'a CostBook, service: &'a Service) -> UnitCostUsed<'a> {
         confidence: definition.confidence.map(|grade| grade.to_string()),
         code: definition.code.as_deref(),
         source: definition.source.as_deref(),
-        stated_cost: service.stated_cost.map(exact),
-        stated_price_year: service
-            .stated_cost
-            .and(definition.price_year)
-            .map(|year| year.to_string()),
+        stated_cost: views::stated_cost(service).map(|(cost, _)| exact(cost)),
+        stated_price_year: views::stated_cost(service).map(|(_, year)| year.to_string()),
         components: match &definition.basis {
             CostBasis::Amount(_) => None,
-            CostBasis::Components(components) => Some(
-                components
+            CostBasis::Components(_) => Some(
+                service
+                    .parts
                     .iter()
-                    .filter_map(|component| {
-                        let part = book.service(book.lookup(&component.id)?);
-                        Some(Part {
+                    .map(|component| {
+                        let part = book.service(component.service);
+                        Part {
                             id: &part.definition.id,
                             name: &part.definition.name,
                             quantity: exact(component.quantity),
                             unit: &part.definition.unit,
                             unit_cost: exact(part.unit_cost),
-                            // The book checked this product when it costed the composite;
-                            // checked again here rather than trusted.
-                            amount: component.quantity.checked_mul(part.unit_cost).map(exact),
-                        })
+                            amount: Some(exact(component.cost)),
+                        }
                     })
                     .collect(),
             ),

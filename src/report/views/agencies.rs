@@ -133,7 +133,8 @@ pub fn agencies(studies: &[Costed], net: bool) -> TableView<'_> {
 fn note_who_pays(table: &mut TableView<'_>, costed: &Costed) {
     let ledger = &costed.ledger;
     let context = &costed.context;
-    if matches!(context.funding, Funding::Unstated) {
+    let findings = AgencyFindings::of(ledger, context);
+    if !findings.funding_stated {
         table.note_with_figures(vec![
             Piece::text(format!("{}: no funding split is stated, so the delivery cost of ", context.name)),
             Piece::Money(ledger.totals.intervention),
@@ -141,7 +142,6 @@ fn note_who_pays(table: &mut TableView<'_>, costed: &Costed) {
         ]);
         return;
     }
-    let findings = AgencyFindings::of(ledger);
     let listed = |names: &[&str]| {
         if names.is_empty() {
             "none".to_string()
@@ -167,13 +167,18 @@ fn note_who_pays(table: &mut TableView<'_>, costed: &Costed) {
 /// Who comes out ahead, who pays more than they gain, and whose costs rose: what the notes under
 /// the agency table say, kept here so that the JSON says the same.
 pub(crate) struct AgencyFindings<'a> {
+    /// Whether the study says who pays for delivery: if not, no agency is charged any of it.
+    pub funding_stated: bool,
     pub come_out_ahead: Vec<&'a str>,
     pub fund_more_than_they_gain: Vec<&'a str>,
     pub costs_rose_for: Vec<&'a str>,
 }
 
 impl<'a> AgencyFindings<'a> {
-    pub(crate) fn of(ledger: &'a crate::ledger::StudyLedger) -> AgencyFindings<'a> {
+    pub(crate) fn of(
+        ledger: &'a crate::ledger::StudyLedger,
+        context: &crate::context::StudyContext,
+    ) -> AgencyFindings<'a> {
         let chosen = |keep: &dyn Fn(&AgencyLedger) -> bool| -> Vec<&'a str> {
             ledger
                 .agencies
@@ -183,6 +188,7 @@ impl<'a> AgencyFindings<'a> {
                 .collect()
         };
         AgencyFindings {
+            funding_stated: !matches!(context.funding, Funding::Unstated),
             come_out_ahead: chosen(&|agency| agency.net > Decimal::ZERO),
             // An agency that funds nothing and whose costs rose is behind, but it does not "fund
             // more than it gains": it funds nothing. Costs that rose are a list of their own.

@@ -48,11 +48,11 @@ pub fn assumptions(studies: &[Costed]) -> TableView<'_> {
                         );
                         // A forecast index is a guess the series' publisher later revised: a
                         // reader should know which figures rest on one.
-                        let forecasts: Vec<String> = super::deflator_years_used(ledger, context)
-                            .into_iter()
-                            .filter(|used| used.forecast)
-                            .map(|used| used.year.to_string())
-                            .collect();
+                        let forecasts: Vec<String> =
+                            super::forecast_years(&super::deflator_years_used(ledger, context))
+                                .iter()
+                                .map(|year| year.to_string())
+                                .collect();
                         if !forecasts.is_empty() {
                             text.push_str(&format!(
                                 "; forecast when the series was published: {}",

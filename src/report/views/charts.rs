@@ -1,12 +1,14 @@
 //! Charts of the studies' figures: who benefits, how the costs before become the net saving, and
-//! the return on investment. Each holds figures read from the ledger and the appraisal; nothing
+//! the return on investment. Each holds figures read from the ledger and the analysis; nothing
 //! here computes money.
 
 use super::agencies::{agency_benefit, agency_names};
+use crate::analysis::waterfall::{self, StepFigure, Waterfall};
 use crate::context::StudyContext;
 use crate::costed::Costed;
+use crate::diagnostic::InputErrors;
 use crate::ledger::FamilyLedger;
-use crate::report::view::{BarSeries, ChartKind, ChartMeasure, ChartView, StepKind, WaterfallStep};
+use crate::report::view::{BarSeries, ChartKind, ChartMeasure, ChartView, WaterfallStep};
 use rust_decimal::Decimal;
 
 /// Benefit by agency: one group of bars per agency, one bar per study.
@@ -38,63 +40,17 @@ pub fn agency_benefits(studies: &[Costed]) -> ChartView {
     }
 }
 
-/// A study's totals as a waterfall: costs before, less the intervention, less the costs after,
-/// leaves the net saving. A summary study, which publishes no costs before and after, starts from
-/// its gross saving. With a counterfactual, the services the families would have used anyway are
-/// a step of their own, and the waterfall ends on the net benefit, the figure the return on
-/// investment agrees with, rather than on a net saving that disagrees with it.
+/// A study's totals as a waterfall, as the waterfall stage worked them out (see
+/// [`crate::analysis::waterfall::study`]).
 pub fn study_waterfall(costed: &Costed) -> ChartView {
     let ledger = &costed.ledger;
     let context = &costed.context;
-    let appraisal = &costed.appraisal;
-    let totals = &ledger.totals;
-    let with_counterfactual = !appraisal.counterfactual_total.is_zero();
-    let mut steps = match (totals.before, totals.after) {
-        (Some(before), Some(after)) => waterfall_steps(
-            context,
-            before,
-            totals.intervention,
-            after,
-            totals.net_saving,
-        ),
-        _ => vec![
-            WaterfallStep {
-                label: "Gross saving (before less after)".to_string(),
-                kind: StepKind::Total,
-                value: totals.benefit,
-            },
-            WaterfallStep {
-                label: "Intervention cost".to_string(),
-                kind: StepKind::Change,
-                value: -totals.intervention,
-            },
-            WaterfallStep {
-                label: "Net saving".to_string(),
-                kind: StepKind::Total,
-                value: totals.net_saving,
-            },
-        ],
-    };
+    let with_counterfactual = !costed.appraisal.counterfactual_total.is_zero();
     let mut notes = match ledger.family_count {
         0 | 1 => Vec::new(),
         count => vec![format!("All {count} families of the study together.")],
     };
     if with_counterfactual {
-        // One bottom line: the net saving's bar would be a second, disagreeing with the return.
-        steps.pop();
-        steps.extend([
-            WaterfallStep {
-                // Short enough to wrap to three lines under a bar of five.
-                label: "Services they would have used anyway (counterfactual)".to_string(),
-                kind: StepKind::Change,
-                value: appraisal.counterfactual_total,
-            },
-            WaterfallStep {
-                label: "Net benefit".to_string(),
-                kind: StepKind::Total,
-                value: appraisal.net_benefit,
-            },
-        ]);
         notes.push(
             "The counterfactual, the cost of the services the families would have used anyway, is added back, as the return on investment allows for it: the net benefit is the bottom line the return agrees with."
                 .to_string(),
@@ -107,27 +63,28 @@ pub fn study_waterfall(costed: &Costed) -> ChartView {
         } else {
             format!("{}: from costs before to net saving", context.name)
         },
-        kind: ChartKind::Waterfall { steps },
+        kind: ChartKind::Waterfall {
+            steps: labelled(context, &costed.waterfall),
+        },
         notes,
     }
 }
 
-/// One family's statement as a waterfall.
-pub fn family_waterfall(context: &StudyContext, family: &FamilyLedger) -> ChartView {
-    ChartView {
+/// One family's statement as a waterfall; an error only if a running total passes Decimal's
+/// range. Its figures are worked out here, by the analysis, for the families charted only (see
+/// [`waterfall::family`]).
+pub fn family_waterfall(
+    context: &StudyContext,
+    family: &FamilyLedger,
+) -> Result<ChartView, InputErrors> {
+    Ok(ChartView {
         key: format!("waterfall-{}", family.family_id),
         title: format!(
             "{}: family {}, from costs before to net saving",
             context.name, family.family_id
         ),
         kind: ChartKind::Waterfall {
-            steps: waterfall_steps(
-                context,
-                family.before,
-                family.intervention,
-                family.after,
-                family.net_saving(),
-            ),
+            steps: labelled(context, &waterfall::family(context, family)?),
         },
         // A family's statement is the contract's net saving; the counterfactual is allowed for
         // in the study's net benefit and return, which the note points to.
@@ -139,43 +96,38 @@ pub fn family_waterfall(context: &StudyContext, family: &FamilyLedger) -> ChartV
                     .to_string(),
             ]
         },
-    }
+    })
 }
 
-fn waterfall_steps(
-    context: &StudyContext,
-    before: Decimal,
-    intervention: Decimal,
-    after: Decimal,
-    net_saving: Decimal,
-) -> Vec<WaterfallStep> {
+/// A waterfall's steps, each with its label.
+fn labelled(context: &StudyContext, waterfall: &Waterfall) -> Vec<WaterfallStep> {
     let window = match context.window_months {
         Some(1) => " (1 month)".to_string(),
         Some(months) => format!(" ({months} months)"),
         None => String::new(),
     };
-    vec![
-        WaterfallStep {
-            label: format!("Costs before{window}"),
-            kind: StepKind::Total,
-            value: before,
-        },
-        WaterfallStep {
-            label: "Intervention cost".to_string(),
-            kind: StepKind::Change,
-            value: -intervention,
-        },
-        WaterfallStep {
-            label: format!("Costs after{window}"),
-            kind: StepKind::Change,
-            value: -after,
-        },
-        WaterfallStep {
-            label: "Net saving".to_string(),
-            kind: StepKind::Total,
-            value: net_saving,
-        },
-    ]
+    waterfall
+        .steps
+        .iter()
+        .map(|step| WaterfallStep {
+            label: match step.figure {
+                StepFigure::Before => format!("Costs before{window}"),
+                StepFigure::GrossSaving => "Gross saving (before less after)".to_string(),
+                StepFigure::Intervention => "Intervention cost".to_string(),
+                StepFigure::After => format!("Costs after{window}"),
+                StepFigure::NetSaving => "Net saving".to_string(),
+                // Short enough to wrap to three lines under a bar of five.
+                StepFigure::Counterfactual => {
+                    "Services they would have used anyway (counterfactual)".to_string()
+                }
+                StepFigure::NetBenefit => "Net benefit".to_string(),
+            },
+            kind: step.kind,
+            value: step.value,
+            start: step.start,
+            end: step.end,
+        })
+        .collect()
 }
 
 /// The return on investment of each study, against break-even at £1 back for each £1.

@@ -1,5 +1,6 @@
 //! Builders of report tables from the ledger. Nothing here computes money: every figure is read
-//! from a [`StudyLedger`], an [`Appraisal`] or a reconciliation [`Check`](crate::analysis::check::Check).
+//! from a [`StudyLedger`], the cost book, or what the analysis found (an [`Appraisal`], a
+//! reconciliation [`Check`](crate::analysis::check::Check), a rounding gap, a waterfall).
 
 mod agencies;
 mod assumptions;
@@ -20,7 +21,7 @@ pub use roi::roi;
 use super::view::{Cell, GeneratedRows, Piece, Row, TableView};
 use crate::context::StudyContext;
 use crate::costed::Costed;
-use crate::costs::{CostBasis, ServiceId};
+use crate::costs::ServiceId;
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
 use std::collections::BTreeSet;
 
@@ -158,35 +159,25 @@ fn push_cost_line(table: &mut TableView<'_>, context: &StudyContext, line: &Cost
         Cell::Money(line.amount),
         Cell::text(definition.id.clone()),
     ]));
-    if let CostBasis::Components(components) = &definition.basis {
-        for component in components {
-            let Some(part_id) = context.book.lookup(&component.id) else {
-                continue;
-            };
-            let part = context.book.service(part_id);
-            // The cost book has already worked this product out, checked, to cost the
-            // composite; checked again here rather than trusted.
-            let part_total = component
-                .quantity
-                .checked_mul(part.unit_cost)
-                .map_or_else(|| Piece::text("more than 28 digits"), Piece::UnitCost);
-            table.rows.push(Row::item(vec![
-                Cell::Phrase(vec![
-                    Piece::text(format!("    each {} is ", definition.unit)),
-                    Piece::Quantity(component.quantity),
-                    Piece::text(format!(
-                        " {} of {} at ",
-                        part.definition.unit_for(component.quantity),
-                        part.definition.name
-                    )),
-                    Piece::UnitCost(part.unit_cost),
-                    Piece::text(format!(" per {} = ", part.definition.unit)),
-                    part_total,
-                ]),
-                Cell::Empty,
-                Cell::text(part.definition.id.clone()),
-            ]));
-        }
+    // Each part's cost is the one the cost book worked out, checked, to cost the composite.
+    for component in &service.parts {
+        let part = context.book.service(component.service);
+        table.rows.push(Row::item(vec![
+            Cell::Phrase(vec![
+                Piece::text(format!("    each {} is ", definition.unit)),
+                Piece::Quantity(component.quantity),
+                Piece::text(format!(
+                    " {} of {} at ",
+                    part.definition.unit_for(component.quantity),
+                    part.definition.name
+                )),
+                Piece::UnitCost(part.unit_cost),
+                Piece::text(format!(" per {} = ", part.definition.unit)),
+                Piece::UnitCost(component.cost),
+            ]),
+            Cell::Empty,
+            Cell::text(part.definition.id.clone()),
+        ]));
     }
 }
 
@@ -206,21 +197,34 @@ pub(crate) fn deflator_years_used(
     )
 }
 
-/// For a cost uprated from another price year, the cost as its table states it and that year.
+/// The years of [`deflator_years_used`] whose index was a forecast when the series was
+/// published: the assumptions table names them, and the JSON lists them.
+pub(crate) fn forecast_years(
+    years: &[crate::uprating::YearUsed],
+) -> Vec<crate::price_year::PriceYear> {
+    years
+        .iter()
+        .filter(|used| used.forecast)
+        .map(|used| used.year)
+        .collect()
+}
+
+/// For a plain cost in an uprated book, the cost as its table states it and the price year it
+/// states it at (which may be the year uprated to); `None` if the book was not uprated.
+pub(crate) fn stated_cost(
+    service: &crate::costs::Service,
+) -> Option<(rust_decimal::Decimal, crate::price_year::PriceYear)> {
+    service.stated_cost.zip(service.definition.price_year)
+}
+
+/// For a cost uprated from another price year, the cost as its table states it and that year:
+/// the [`stated_cost`] of a cost whose own year is not the one uprated to.
 pub(crate) fn uprated_from(
     book: &crate::costs::CostBook,
     service: &crate::costs::Service,
 ) -> Option<(rust_decimal::Decimal, crate::price_year::PriceYear)> {
-    match (
-        service.stated_cost,
-        service.definition.price_year,
-        book.uprating(),
-    ) {
-        (Some(stated), Some(year), Some(uprating)) if year != uprating.target => {
-            Some((stated, year))
-        }
-        _ => None,
-    }
+    let target = book.uprating()?.target;
+    stated_cost(service).filter(|(_, year)| *year != target)
 }
 
 /// One row per family: before, intervention, after, gross and net saving, with a total row.
@@ -448,13 +452,7 @@ pub(crate) fn unit_costs_used(ledger: &StudyLedger, context: &StudyContext) -> B
         if !used.insert(service) {
             continue;
         }
-        if let CostBasis::Components(components) = &book.service(service).definition.basis {
-            pending.extend(
-                components
-                    .iter()
-                    .filter_map(|component| book.lookup(&component.id)),
-            );
-        }
+        pending.extend(book.service(service).parts.iter().map(|part| part.service));
     }
     used
 }

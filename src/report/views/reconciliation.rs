@@ -4,14 +4,12 @@
 
 use super::super::view::{Cell, Piece, Row, TableView};
 use crate::analysis::check::{Check, CheckKind, Measure};
-use crate::analysis::consistency::rounding_gaps;
 use crate::costed::Costed;
-use crate::money::Precision;
 use rust_decimal::Decimal;
 
 /// Published figures beside computed ones, and where figures rounded for display do not add up to
 /// their displayed totals.
-pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_> {
+pub fn reconciliation(studies: &[Costed]) -> TableView<'_> {
     let checks: Vec<&Check> = studies.iter().flat_map(|costed| &costed.checks).collect();
     let mut table = TableView::new(
         "reconciliation",
@@ -70,10 +68,10 @@ pub fn reconciliation(studies: &[Costed], precision: Precision) -> TableView<'_>
     // Rows, not notes, so that a spreadsheet user summing the lines of a CSV sees them too.
     let mut rounding_rows = 0;
     for costed in studies {
-        for gap in rounding_gaps(&costed.ledger, &costed.context, precision.places()) {
+        for gap in &costed.rounding_gaps {
             rounding_rows += 1;
             table.rows.push(Row::item(vec![
-                Cell::text(gap.study),
+                Cell::text(gap.study.clone()),
                 Cell::text("rounding"),
                 Cell::text(format!("{}, each rounded as shown, added up", gap.lines)),
                 Cell::Money(gap.rounded_total),
