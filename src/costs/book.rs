@@ -546,9 +546,18 @@ impl Resolver<'_> {
                 cost,
             });
             for (agency, amount) in part.split {
-                let share = amount.checked_mul(component.quantity)?;
+                // A share is at most the part's cost, checked above, so this fits too; were it
+                // ever not to, the composite is refused with an error rather than left unresolved
+                // with none (which the book treats as a bug).
                 let entry = total.split.entry(agency).or_insert(Decimal::ZERO);
-                *entry = entry.checked_add(share)?;
+                let Some(sum) = amount
+                    .checked_mul(component.quantity)
+                    .and_then(|share| entry.checked_add(share))
+                else {
+                    self.overflow(definition);
+                    return None;
+                };
+                *entry = sum;
             }
         }
         total.grade = definition.confidence.or(weakest);
