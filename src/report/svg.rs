@@ -125,6 +125,12 @@ fn nice_step(rough: f64) -> f64 {
 /// A short label for an axis tick or a narrow bar: `£20k`, `-£1.5m`, `£2bn`, `£0.50`, and for
 /// amounts too large for words, `£7.92e28`: written out, a float that large shows its rounding
 /// error (`£99999999999999991611392m` for 10²⁹).
+/// About how wide a bold label of 11px is drawn, in the chart's units: a digit or comma is a
+/// little over 6, and this errs wide.
+fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * 7.0
+}
+
 fn compact(value: f64, measure: ChartMeasure) -> String {
     if measure == ChartMeasure::Ratio && value.abs() < 1_000.0 {
         return format!("£{value:.2}");
@@ -448,10 +454,18 @@ fn waterfall(
         } else {
             y_start.min(y_end) - 5.0
         };
+        // The figure in full where it fits its band, else shortened (`£7.92e28`), as a bar
+        // chart's are: a label running into the next bar's, or off the chart, is misread. The
+        // exact figure is in the bar's hover text and in the tables.
+        let label = if label_width(&shown) <= band - 4.0 {
+            shown
+        } else {
+            compact(to_f64(step.value), ChartMeasure::Money)
+        };
         let _ = write!(
             out,
             r#"<text x="{cx:.1}" y="{label_y:.1}" text-anchor="middle" font-weight="600">{}</text>"#,
-            escape(&shown),
+            escape(&label),
             cx = x + bar_width / 2.0,
         );
         // A thin line carries the running total across to the next bar.
@@ -538,10 +552,46 @@ mod tests {
             notes: Vec::new(),
         };
         let svg = super::chart(&chart, Precision::Pounds, "c");
+        // Too wide for its bar, the figure is shortened on the chart, and exact in its hover text.
+        assert!(svg.contains(">£7.92e28</text>"), "{svg}");
+        assert!(svg.contains(">-£7.92e28</text>"), "{svg}");
         assert!(
-            svg.contains(">£79,228,162,514,264,337,593,543,950,335</text>"),
+            svg.contains("<title>Step: £79,228,162,514,264,337,593,543,950,335</title>"),
             "{svg}"
         );
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+    }
+
+    /// A figure that fits its bar is written in full; one that would run into the next bar is
+    /// shortened.
+    #[test]
+    fn a_waterfall_label_is_shortened_only_when_it_does_not_fit() {
+        use crate::report::view::WaterfallStep;
+        let chart = |value: Decimal| ChartView {
+            key: "w".to_string(),
+            title: "W".to_string(),
+            kind: ChartKind::Waterfall {
+                steps: vec![
+                    WaterfallStep {
+                        label: "Costs before".to_string(),
+                        kind: StepKind::Total,
+                        value,
+                        start: Decimal::ZERO,
+                        end: value,
+                    };
+                    6
+                ],
+            },
+            notes: Vec::new(),
+        };
+        let family_e = super::chart(&chart(Decimal::from(43_002)), Precision::Pence, "c");
+        assert!(family_e.contains(">£43,002.00</text>"), "{family_e}");
+        let national = Decimal::new(123_456_789_012, 2);
+        let svg = super::chart(&chart(national), Precision::Pence, "c");
+        assert!(svg.contains(">£1.23bn</text>"), "{svg}");
+        assert!(
+            svg.contains("<title>Costs before: £1,234,567,890.12</title>"),
+            "{svg}"
+        );
     }
 }
