@@ -27,6 +27,21 @@ impl<'a> Accumulator<'a> {
             self.itemise_limit = Some(0);
             self.check_itemise_limit();
         }
+        if last && self.families.is_empty() {
+            // Nothing to add theirs to, and no lookup to follow: their lists become ours, rather
+            // than being copied (a second copy of the largest lists of a national job).
+            (self.ids, self.families) = (ids, families);
+            if totals.itemise && !self.itemise {
+                for sums in &mut self.families {
+                    if let Some(extra) = &mut sums.extra {
+                        extra.lines = None;
+                    }
+                }
+            }
+            self.fold_totals(totals)?;
+            self.check_itemise_limit();
+            return Ok(());
+        }
         self.ids.reserve(ids.len());
         self.families.reserve(families.len());
         // Their families come in the order they were first read, as ours did: in sorted files,

@@ -108,8 +108,15 @@ impl<'c> Partitions<'c> {
         let mut parts = self
             .parts
             .into_iter()
-            .map(|part| part.into_inner().expect("no thread panics holding it"));
+            .map(|part| part.into_inner().expect("no thread panics holding it"))
+            .collect::<Vec<_>>()
+            .into_iter();
         let mut all = parts.next().expect("there are partitions");
+        // Room for every family at once: grown by doubling, the lists would at one point take
+        // twice their final size, on the job's largest allocation.
+        let others: usize = parts.as_slice().iter().map(Accumulator::family_count).sum();
+        all.ids.reserve_exact(others);
+        all.families.reserve_exact(others);
         for part in parts {
             let (ids, families, totals) = part.into_parts();
             all.ids.extend(ids);
