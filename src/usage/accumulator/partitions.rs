@@ -127,6 +127,12 @@ impl<'c> Partitions<'c> {
     }
 }
 
+impl Default for Scatter {
+    fn default() -> Scatter {
+        Scatter::new()
+    }
+}
+
 impl Scatter {
     pub fn new() -> Scatter {
         Scatter {
