@@ -25,7 +25,7 @@ fn table() -> String {
 
 /// A family's id: short (packed into an integer) or longer than eight bytes (hashed).
 fn family_id(number: u16, long: bool) -> String {
-    if long && number % 2 == 0 {
+    if long && number.is_multiple_of(2) {
         format!("FAMILY-NUMBER-{number}")
     } else {
         format!("F{number}")
