@@ -16,10 +16,6 @@ pub mod costed;
 pub mod costs;
 pub mod diagnostic;
 pub mod display_text;
-/// Entry points for the fuzz targets (`fuzz/`) and the property tests that run them: not part of
-/// the API.
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod input_path;
 pub mod ledger;
 pub mod money;
@@ -28,6 +24,10 @@ pub mod report;
 pub mod study;
 pub mod uprating;
 pub mod usage;
+/// Entry points for the fuzz targets (`fuzz/`) and the property tests that run them: not part of
+/// the API.
+#[doc(hidden)]
+pub mod fuzzing;
 
 pub(crate) mod agency_map;
 pub(crate) mod commands;
