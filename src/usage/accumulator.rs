@@ -14,10 +14,12 @@ mod family_index;
 mod fixed_point;
 mod lines;
 mod merge;
+mod partitions;
 mod totals;
 
 pub use fixed_point::{FixedCosts, QUANTITY_PLACES, Quantity};
 pub use lines::Itemise;
+pub use partitions::{Partitions, Scatter};
 pub use totals::{FamilyUsage, StudyUsage};
 
 use super::row::{RowError, pack};
@@ -79,6 +81,8 @@ pub struct Accumulator<'a> {
     /// `itemise_limit`.
     itemise: bool,
     itemise_limit: Option<usize>,
+    /// Rows whose family was not the one of the row before (see [`Self::scattered_rows`]).
+    family_changes: u64,
 }
 
 impl<'a> Accumulator<'a> {
@@ -98,7 +102,29 @@ impl<'a> Accumulator<'a> {
                 Itemise::UpTo(limit) => Some(limit),
                 _ => None,
             },
+            family_changes: 0,
         }
+    }
+
+    /// The costs it adds up with.
+    pub fn costs(&self) -> &'a FixedCosts {
+        self.costs
+    }
+
+    /// How many families it has.
+    pub fn family_count(&self) -> usize {
+        self.families.len()
+    }
+
+    /// Whether it keeps families' lines.
+    pub fn itemises(&self) -> bool {
+        self.itemise
+    }
+
+    /// How many rows so far had a family other than the row before's: in a file sorted or grouped
+    /// by family, one per family; in any other order, nearly every row.
+    pub fn scattered_rows(&self) -> u64 {
+        self.family_changes
     }
 
     /// The index of a family, adding it if it is new. `position` (see [`position`]) is where this
@@ -126,6 +152,7 @@ impl<'a> Accumulator<'a> {
     /// Finds or adds a family that is not the one of the row before.
     #[inline(never)]
     fn find_family(&mut self, id: &str, packed: Option<u64>, position: u64) -> u32 {
+        self.family_changes += 1;
         let index = match self
             .family_index
             .lookup(&self.ids, &self.families, id, packed)

@@ -21,10 +21,11 @@
 mod chunk;
 mod schedule;
 mod separators;
+mod sums;
 
 use super::FileAccount;
 use super::MAX_LINE_BYTES;
-use super::accumulator::{Accumulator, FixedCosts, Itemise};
+use super::accumulator::{Accumulator, FixedCosts, Itemise, Partitions};
 use super::row::{Columns, ServiceIndex};
 use crate::diagnostic::Diagnostics;
 use crate::input_path::ReadOptions;
@@ -37,6 +38,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use sums::ThreadSums;
 
 /// The input is not plain enough for the fast reader: read it with the detailed one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,11 +154,14 @@ pub fn read<'c>(
     let rows_so_far = AtomicU64::new(0);
     let abandon = AtomicBool::new(false);
     let reason = Mutex::new(None);
+    // Where threads whose rows turn out scattered add them up (see `ThreadSums`).
+    let partitions = Partitions::new(costs);
+    let partitioned = sums::partitions_forced();
 
     // (No room is set aside from the size of the input: memory must grow with the families, never
     // with the rows. The tables grow as families arrive.)
     let worker = |thread: usize| -> Result<Accumulator<'c>, Fallback> {
-        let mut accumulator = Accumulator::new(costs, itemise);
+        let mut sums = ThreadSums::new(Accumulator::new(costs, itemise), &partitions, partitioned);
         let mut buffer = vec![0u8; BLOCK];
         while let Some(index) = schedule.next(thread) {
             let chunk = &chunks[index];
@@ -168,7 +173,7 @@ pub fn read<'c>(
                 file,
                 chunk,
                 services,
-                &mut accumulator,
+                &mut sums,
                 &mut buffer,
                 &abandon,
                 options.encoding,
@@ -202,7 +207,7 @@ pub fn read<'c>(
                 }
             }
         }
-        Ok(accumulator)
+        sums.finish()
     };
 
     let results: Vec<Result<Accumulator<'c>, Fallback>> = if threads <= 1 {
@@ -231,7 +236,21 @@ pub fn read<'c>(
         return Err(why);
     }
     log::debug!("read in {:?}", read_started.elapsed());
-    let accumulators = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut accumulators = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    if partitions.is_used() {
+        // Some thread's rows were scattered: the others' families join them in the partitions,
+        // which hold every family once.
+        for accumulator in accumulators {
+            partitions
+                .absorb(accumulator)
+                .map_err(|_| Fallback("a sum too large"))?;
+        }
+        accumulators = vec![
+            partitions
+                .into_accumulator()
+                .map_err(|_| Fallback("a sum too large"))?,
+        ];
+    }
     let mut converted = Vec::with_capacity(prepared.len());
     for (index, (file, counts)) in prepared.iter().zip(&counts).enumerate() {
         let windows_1252 = counts.windows_1252.load(Ordering::Relaxed);

@@ -1,6 +1,7 @@
 //! One integration binary driving the real `tfcalc` on the examples and on bad-input fixtures.
 
 mod agency_map;
+mod any_order;
 mod appraisal_edges;
 mod bad_input;
 mod bottom_line;

@@ -41,9 +41,19 @@ impl Entry {
     }
 }
 
+/// A hash of a family's id, well spread over the whole word: its packed bytes mixed, or for a
+/// long id the hash its [`Entry`] is keyed by.
+#[inline]
+pub(super) fn spread(id: &str, packed: Option<u64>) -> u64 {
+    match packed {
+        Some(key) => mix(key),
+        None => rustc_hash::FxBuildHasher.hash_one(id),
+    }
+}
+
 /// Spreads a packed id's bits over the whole word, high bits included (the table uses both).
 #[inline]
-fn mix(key: u64) -> u64 {
+pub(super) fn mix(key: u64) -> u64 {
     let key = (key ^ (key >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     key ^ (key >> 29)
 }

@@ -5,6 +5,7 @@ use super::family_index::Lookup;
 use super::fixed_point::{DECIMAL_MAX, FixedCosts};
 use super::{Accumulator, FamilySums, lines};
 use crate::usage::{RowError, StudyUsage};
+use rust_decimal::Decimal;
 
 impl<'a> Accumulator<'a> {
     /// Folds the accumulators of the other threads of a read into this one, and gives the exact
@@ -21,6 +22,102 @@ impl<'a> Accumulator<'a> {
     /// follow (see [`Self::finish_with`]): families only it has are appended without being made
     /// findable, which saves a pass of scattered writes over the table.
     fn merge(&mut self, other: Accumulator<'a>, last: bool) -> Result<(), RowError> {
+        let (ids, families, totals) = other.into_parts();
+        if !totals.itemise && self.itemise {
+            self.itemise_limit = Some(0);
+            self.check_itemise_limit();
+        }
+        if last && self.families.is_empty() {
+            // Nothing to add theirs to, and no lookup to follow: their lists become ours, rather
+            // than being copied (a second copy of the largest lists of a national job).
+            (self.ids, self.families) = (ids, families);
+            if totals.itemise && !self.itemise {
+                for sums in &mut self.families {
+                    if let Some(extra) = &mut sums.extra {
+                        extra.lines = None;
+                    }
+                }
+            }
+            self.fold_totals(totals)?;
+            self.check_itemise_limit();
+            return Ok(());
+        }
+        self.ids.reserve(ids.len());
+        self.families.reserve(families.len());
+        // Their families come in the order they were first read, as ours did: in sorted files,
+        // each is the one after the last in our list, or new (see `FamilyIndex::lookup`).
+        self.family_index.last = None;
+        for (id, theirs) in ids.into_iter().zip(families) {
+            self.fold_family(id, theirs, !last)?;
+        }
+        self.fold_totals(totals)?;
+        self.check_itemise_limit();
+        Ok(())
+    }
+
+    /// Folds in one family of another accumulator: added to ours if we have it, else taken over
+    /// whole (and made findable if `findable`, for lookups to come).
+    pub(super) fn fold_family(
+        &mut self,
+        id: Box<str>,
+        mut theirs: FamilySums,
+        findable: bool,
+    ) -> Result<(), RowError> {
+        let packed = (!theirs.long_id).then_some(theirs.key);
+        let found = self
+            .family_index
+            .lookup(&self.ids, &self.families, &id, packed);
+        let index = match found {
+            Lookup::Found(index) => {
+                add_sums(
+                    &mut self.families[index as usize],
+                    theirs,
+                    self.costs,
+                    self.itemise,
+                )?;
+                index
+            }
+            // A family only they met: take it over whole.
+            Lookup::New => {
+                if !self.itemise
+                    && let Some(extra) = &mut theirs.extra
+                {
+                    extra.lines = None;
+                }
+                if findable {
+                    self.add_family(id, theirs)
+                } else {
+                    self.ids.push(id);
+                    self.families.push(theirs);
+                    self.ids.len() as u32 - 1
+                }
+            }
+        };
+        self.family_index.last = Some((index, packed));
+        Ok(())
+    }
+
+    /// Adds another accumulator's service totals to ours.
+    pub(super) fn fold_totals(&mut self, theirs: ServiceTotals) -> Result<(), RowError> {
+        self.quantity_places = self.quantity_places.max(theirs.quantity_places);
+        for window in 0..2 {
+            for service in 0..self.quantities[window].len() {
+                self.quantities[window][service] = self.quantities[window][service]
+                    .checked_add(theirs.quantities[window][service])
+                    .filter(|sum| sum.unsigned_abs() <= DECIMAL_MAX * 1_000_000)
+                    .ok_or(RowError::TotalTooLarge)?;
+                let exact = &mut self.exact_quantities[window][service];
+                *exact = exact
+                    .checked_add(theirs.exact_quantities[window][service])
+                    .ok_or(RowError::TotalTooLarge)?;
+                self.services_used[window][service] |= theirs.services_used[window][service];
+            }
+        }
+        Ok(())
+    }
+
+    /// Its families (ids and sums, in the order added) and its service totals.
+    pub(super) fn into_parts(self) -> (Vec<Box<str>>, Vec<FamilySums>, ServiceTotals) {
         let Accumulator {
             ids,
             families,
@@ -30,66 +127,25 @@ impl<'a> Accumulator<'a> {
             quantity_places,
             itemise,
             ..
-        } = other;
-        if !itemise && self.itemise {
-            self.itemise_limit = Some(0);
-            self.check_itemise_limit();
-        }
-        self.quantity_places = self.quantity_places.max(quantity_places);
-        self.ids.reserve(ids.len());
-        self.families.reserve(families.len());
-        // Their families come in the order they were first read, as ours did: in sorted files,
-        // each is the one after the last in our list, or new (see `FamilyIndex::lookup`).
-        self.family_index.last = None;
-        for (id, mut theirs) in ids.into_iter().zip(families) {
-            let packed = (!theirs.long_id).then_some(theirs.key);
-            let index = match self
-                .family_index
-                .lookup(&self.ids, &self.families, &id, packed)
-            {
-                Lookup::Found(index) => {
-                    add_sums(
-                        &mut self.families[index as usize],
-                        theirs,
-                        self.costs,
-                        self.itemise,
-                    )?;
-                    index
-                }
-                // A family only they met: take it over whole.
-                Lookup::New => {
-                    if !self.itemise
-                        && let Some(extra) = &mut theirs.extra
-                    {
-                        extra.lines = None;
-                    }
-                    if last {
-                        self.ids.push(id);
-                        self.families.push(theirs);
-                        self.ids.len() as u32 - 1
-                    } else {
-                        self.add_family(id, theirs)
-                    }
-                }
-            };
-            self.family_index.last = Some((index, packed));
-        }
-        for window in 0..2 {
-            for service in 0..self.quantities[window].len() {
-                self.quantities[window][service] = self.quantities[window][service]
-                    .checked_add(quantities[window][service])
-                    .filter(|sum| sum.unsigned_abs() <= DECIMAL_MAX * 1_000_000)
-                    .ok_or(RowError::TotalTooLarge)?;
-                let exact = &mut self.exact_quantities[window][service];
-                *exact = exact
-                    .checked_add(exact_quantities[window][service])
-                    .ok_or(RowError::TotalTooLarge)?;
-                self.services_used[window][service] |= services_used[window][service];
-            }
-        }
-        self.check_itemise_limit();
-        Ok(())
+        } = self;
+        let totals = ServiceTotals {
+            quantities,
+            exact_quantities,
+            services_used,
+            quantity_places,
+            itemise,
+        };
+        (ids, families, totals)
     }
+}
+
+/// An accumulator's sums that are not any family's: each service's totals per window.
+pub(super) struct ServiceTotals {
+    quantities: [Vec<i128>; 2],
+    exact_quantities: [Vec<Decimal>; 2],
+    services_used: [Vec<bool>; 2],
+    quantity_places: u32,
+    itemise: bool,
 }
 
 /// Adds one family's sums from another thread to ours.

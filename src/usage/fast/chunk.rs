@@ -4,11 +4,12 @@
 
 use super::schedule::Chunk;
 use super::separators::Separators;
+use super::sums::ThreadSums;
 use super::{BLOCK, Fallback, Prepared};
 use crate::csv_input::Splitter;
 use crate::text_file::Encoding;
 use crate::usage::MAX_LINE_BYTES;
-use crate::usage::accumulator::{Accumulator, position};
+use crate::usage::accumulator::position;
 use crate::usage::row::{Columns, RawRow, ServiceIndex, judge, plain_row};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -20,7 +21,7 @@ pub(super) fn read_chunk(
     prepared: &Prepared<'_>,
     chunk: &Chunk,
     services: &ServiceIndex,
-    accumulator: &mut Accumulator<'_>,
+    sums: &mut ThreadSums<'_, '_>,
     buffer: &mut Vec<u8>,
     abandon: &AtomicBool,
     encoding: Encoding,
@@ -90,6 +91,7 @@ pub(super) fn read_chunk(
         // One pass over the block finds every comma and newline; a row is handled at its newline
         // (or at the end of the file's last line, which may have none).
         let mut separators = Separators::new(bytes);
+        let rows_before_block = rows;
         let mut line_from = 0;
         while line_from < bytes.len() {
             let line_start = block_offset + line_from as u64;
@@ -132,7 +134,7 @@ pub(super) fn read_chunk(
                     columns,
                     services,
                     splitter,
-                    accumulator,
+                    sums,
                     position,
                     window,
                     encoding,
@@ -155,25 +157,23 @@ pub(super) fn read_chunk(
                     &bytes[fields[columns.quantity].clone()],
                     services,
                 ) {
-                    let family = accumulator.family(row.family_id, position);
-                    accumulator
-                        .add(family, window, row.service, row.quantity, None)
-                        .map_err(|_| Fallback("a sum too large"))?;
+                    sums.add_row(
+                        row.family_id,
+                        position,
+                        window,
+                        row.service,
+                        row.quantity,
+                        None,
+                    )?;
                     continue;
                 }
             }
             // Anything else: the fields placed and judged one by one.
-            if read_split_line(
-                &text[line],
-                columns,
-                services,
-                accumulator,
-                position,
-                window,
-            )? {
+            if read_split_line(&text[line], columns, services, sums, position, window)? {
                 blank += 1;
             }
         }
+        sums.block_read(rows - rows_before_block)?;
         if at_end {
             return Ok((rows, blank));
         }
@@ -195,7 +195,7 @@ fn read_odd_line(
     columns: &Columns,
     services: &ServiceIndex,
     splitter: &mut Splitter,
-    accumulator: &mut Accumulator<'_>,
+    sums: &mut ThreadSums<'_, '_>,
     position: u64,
     window: usize,
     encoding: Encoding,
@@ -230,9 +230,9 @@ fn read_odd_line(
         if crate::csv_input::is_blank(&splitter.record) {
             return Ok(true);
         }
-        return add_judged(&raw, columns, services, accumulator, position, window);
+        return add_judged(&raw, columns, services, sums, position, window);
     }
-    read_split_line(&decoded, columns, services, accumulator, position, window)
+    read_split_line(&decoded, columns, services, sums, position, window)
 }
 
 /// Reads a line with no quotes, split on its commas. Returns whether it is blank: a row of
@@ -241,7 +241,7 @@ fn read_split_line(
     line: &str,
     columns: &Columns,
     services: &ServiceIndex,
-    accumulator: &mut Accumulator<'_>,
+    sums: &mut ThreadSums<'_, '_>,
     position: u64,
     window: usize,
 ) -> Result<bool, Fallback> {
@@ -255,7 +255,7 @@ fn read_split_line(
     {
         return Ok(true);
     }
-    add_judged(&raw, columns, services, accumulator, position, window)
+    add_judged(&raw, columns, services, sums, position, window)
 }
 
 /// Judges a row of an odd line and adds it: false (not blank) if it is good.
@@ -263,7 +263,7 @@ fn add_judged(
     raw: &RawRow<'_>,
     columns: &Columns,
     services: &ServiceIndex,
-    accumulator: &mut Accumulator<'_>,
+    sums: &mut ThreadSums<'_, '_>,
     position: u64,
     window: usize,
 ) -> Result<bool, Fallback> {
@@ -271,10 +271,14 @@ fn add_judged(
     if row.grouped_quantity {
         return Err(Fallback("a thousands separator in a quantity"));
     }
-    let family = accumulator.family(row.family_id, position);
-    accumulator
-        .add(family, window, row.service, row.quantity, row.note)
-        .map_err(|_| Fallback("a sum too large"))?;
+    sums.add_row(
+        row.family_id,
+        position,
+        window,
+        row.service,
+        row.quantity,
+        row.note,
+    )?;
     Ok(false)
 }
 

@@ -1,0 +1,321 @@
+//! Partitioned aggregation, for rows in any order: each family belongs to one of a few dozen
+//! partitions by a hash of its id, rows wait in a bounded block per partition, and a full block is
+//! added to its partition's accumulator in one go.
+//!
+//! Why: a national study has hundreds of thousands of families, whose table and sums are far
+//! larger than the cache. When rows are not grouped by family (shuffled, or grouped by service),
+//! nearly every row looks up a family other than the last, and each lookup misses the cache two
+//! or three times. A partition holds a sixty-fourth of the families, so while its block is added
+//! its table and sums stay in the cache, and the rows of the block reuse them. The blocks are
+//! reused, so memory grows with the partitions and families, never with the rows.
+//!
+//! The partitions are shared by the reading threads (each behind its own lock, taken once a
+//! block), so each family's sums exist once, not once per thread, and no merge of whole tables is
+//! needed: partitions hold different families, and are joined by appending (see
+//! [`Partitions::into_accumulator`]). Sums are exact integers, which add up the same in any order,
+//! and families are reported in the order first read (by where they were first seen), so the
+//! result is identical to reading the rows in order on one thread.
+
+use super::family_index::{mix, spread};
+use super::fixed_point::{FixedCosts, Quantity};
+use super::{Accumulator, Itemise};
+use crate::costs::ServiceId;
+use crate::usage::RowError;
+use crate::usage::row::pack;
+use std::sync::Mutex;
+
+/// How many partitions: enough that a national study's partition (about 6,000 families, some
+/// 600 KB of table and sums) stays in a core's 1 MB second-level cache.
+const PARTITIONS: usize = 64;
+
+/// Rows that wait in each partition's block before it is added up: enough that most of a
+/// partition's families have several rows in a block, few enough that the blocks of a thread
+/// (this many rows of 32 bytes in each partition) stay a few megabytes.
+const BLOCK_ROWS: usize = 4096;
+
+/// Which partition a family belongs to, from [`spread`]: bits the family table does not use to
+/// place entries (its low bits) nor to tag them (its top seven), so that the families of one
+/// partition still spread over its own table.
+#[inline]
+fn partition_of(spread: u64) -> usize {
+    (spread >> 40) as usize % PARTITIONS
+}
+
+/// The accumulators of the partitions, shared by the reading threads.
+pub struct Partitions<'c> {
+    parts: Vec<Mutex<Accumulator<'c>>>,
+}
+
+/// A row waiting in its partition's block: a family with a short id (its packed bytes), and a
+/// plain quantity. Any other row is added at once.
+#[derive(Clone, Copy)]
+struct Waiting {
+    key: u64,
+    position: u64,
+    millionths: i64,
+    service: u32,
+    window: u32,
+}
+
+/// One reading thread's blocks, one for each partition.
+pub struct Scatter {
+    blocks: Vec<Vec<Waiting>>,
+}
+
+impl<'c> Partitions<'c> {
+    pub fn new(costs: &'c FixedCosts) -> Partitions<'c> {
+        Partitions {
+            parts: (0..PARTITIONS)
+                .map(|_| Mutex::new(Accumulator::new(costs, Itemise::Never)))
+                .collect(),
+        }
+    }
+
+    fn part(&self, partition: usize) -> std::sync::MutexGuard<'_, Accumulator<'c>> {
+        self.parts[partition]
+            .lock()
+            .expect("no thread panics holding it")
+    }
+
+    /// Moves an accumulator's families into their partitions, adding to those already there,
+    /// and its service totals into the first partition.
+    pub fn absorb(&self, accumulator: Accumulator<'c>) -> Result<(), RowError> {
+        let (ids, families, totals) = accumulator.into_parts();
+        let mut shares: Vec<Vec<_>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
+        for (id, sums) in ids.into_iter().zip(families) {
+            let packed = (!sums.long_id).then_some(sums.key);
+            shares[partition_of(spread(&id, packed))].push((id, sums));
+        }
+        for (partition, share) in shares.into_iter().enumerate() {
+            let mut part = self.part(partition);
+            part.family_index.last = None;
+            for (id, sums) in share {
+                part.fold_family(id, sums, true)?;
+            }
+        }
+        self.part(0).fold_totals(totals)
+    }
+
+    /// Whether any family has been put in a partition.
+    pub fn is_used(&self) -> bool {
+        (0..PARTITIONS).any(|partition| self.part(partition).family_count() > 0)
+    }
+
+    /// All the partitions as one accumulator, for its figures: their families appended one
+    /// partition after another (no family is in two), to be put in the order first read by
+    /// [`Accumulator::finish`].
+    pub fn into_accumulator(self) -> Result<Accumulator<'c>, RowError> {
+        let mut parts = self
+            .parts
+            .into_iter()
+            .map(|part| part.into_inner().expect("no thread panics holding it"))
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut all = parts.next().expect("there are partitions");
+        // Room for every family at once: grown by doubling, the lists would at one point take
+        // twice their final size, on the job's largest allocation.
+        let others: usize = parts.as_slice().iter().map(Accumulator::family_count).sum();
+        all.ids.reserve_exact(others);
+        all.families.reserve_exact(others);
+        for part in parts {
+            let (ids, families, totals) = part.into_parts();
+            all.ids.extend(ids);
+            all.families.extend(families);
+            all.fold_totals(totals)?;
+        }
+        Ok(all)
+    }
+}
+
+impl Default for Scatter {
+    fn default() -> Scatter {
+        Scatter::new()
+    }
+}
+
+impl Scatter {
+    pub fn new() -> Scatter {
+        Scatter {
+            blocks: (0..PARTITIONS)
+                .map(|_| Vec::with_capacity(BLOCK_ROWS))
+                .collect(),
+        }
+    }
+
+    /// Adds a row (see [`Accumulator::family`] and [`Accumulator::add`]): to its partition's
+    /// block, which is added up when full, or at once if it is not a plain row.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(
+        &mut self,
+        partitions: &Partitions<'_>,
+        id: &str,
+        position: u64,
+        window: usize,
+        service: ServiceId,
+        quantity: Quantity,
+        note: Option<&str>,
+    ) -> Result<(), RowError> {
+        let packed = pack(id.as_bytes());
+        if let (Some(key), Quantity::Millionths(millionths), None) = (packed, quantity, note) {
+            let partition = partition_of(mix(key));
+            let block = &mut self.blocks[partition];
+            block.push(Waiting {
+                key,
+                position,
+                millionths,
+                service: service.0,
+                window: window as u32,
+            });
+            if block.len() == BLOCK_ROWS {
+                add_block(&mut partitions.part(partition), block)?;
+            }
+            return Ok(());
+        }
+        let mut part = partitions.part(partition_of(spread(id, packed)));
+        let family = part.family(id, position);
+        part.add(family, window, service, quantity, note)
+    }
+
+    /// Adds up every block, full or not.
+    pub fn flush(&mut self, partitions: &Partitions<'_>) -> Result<(), RowError> {
+        for (partition, block) in self.blocks.iter_mut().enumerate() {
+            if !block.is_empty() {
+                add_block(&mut partitions.part(partition), block)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds a block's rows to its partition's accumulator, and empties it.
+#[inline(never)]
+fn add_block(part: &mut Accumulator<'_>, block: &mut Vec<Waiting>) -> Result<(), RowError> {
+    for row in block.drain(..) {
+        // The id, from its packed bytes: up to eight bytes, the rest zero (ids hold no NUL).
+        let bytes = row.key.to_le_bytes();
+        let length = 8 - (row.key.leading_zeros() / 8) as usize;
+        let id = std::str::from_utf8(&bytes[..length]).expect("packed from text");
+        let family = part.family(id, row.position);
+        part.add(
+            family,
+            row.window as usize,
+            ServiceId(row.service),
+            Quantity::Millionths(row.millionths),
+            None,
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::accumulator::fixed_point::DECIMAL_MAX;
+    use crate::usage::accumulator::position;
+    use rust_decimal::Decimal;
+
+    fn costs() -> FixedCosts {
+        FixedCosts {
+            places: 2,
+            costs: vec![Some(150), Some(7), None],
+            exact: vec![Decimal::new(150, 2), Decimal::new(7, 2), Decimal::new(3, 1)],
+            cost_places: vec![2, 2, 1],
+            money_bound: DECIMAL_MAX,
+        }
+    }
+
+    /// A family's id: short (packed), longer than eight bytes (hashed), or either.
+    fn family_id(number: u16, style: u8) -> String {
+        match style {
+            0 => format!("F{number}"),
+            1 => format!("FAMILY-{number:08}"),
+            _ if number.is_multiple_of(3) => format!("LONG-FAMILY-{number}"),
+            _ => format!("{number}"),
+        }
+    }
+
+    /// The figures, families in order, as text: what the report is made from.
+    fn figures(accumulator: Accumulator<'_>) -> Vec<String> {
+        let usage = accumulator.finish().unwrap();
+        let mut out: Vec<String> = usage
+            .families
+            .iter()
+            .map(|family| format!("{} {:?} {}", family.family_id, family.money, family.windows))
+            .collect();
+        out.push(format!("{:?} {:?}", usage.quantities, usage.services_used));
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Rows added through the partitions, by any number of threads, each moving its own
+        /// accumulator's families in part way through, give exactly what one accumulator reading
+        /// every row in order gives: the same sums at the same scale, families in the same order.
+        #[test]
+        fn partitions_add_up_as_one_accumulator(
+            rows in proptest::collection::vec(
+                (0u16..300, 0u32..3, 0usize..2, 0i64..5_000_000, proptest::bool::ANY),
+                1..800,
+            ),
+            style in 0u8..3,
+            threads in 1usize..4,
+            switch_at in proptest::collection::vec(0usize..800, 3),
+        ) {
+            let costs = costs();
+            let rows: Vec<(String, u32, usize, Quantity)> = rows
+                .into_iter()
+                .map(|(number, service, window, millionths, exact)| {
+                    let quantity = if exact {
+                        Quantity::Exact(Decimal::new(millionths, 3))
+                    } else {
+                        Quantity::Millionths(millionths)
+                    };
+                    (family_id(number, style), service, window, quantity)
+                })
+                .collect();
+            let mut one = Accumulator::new(&costs, Itemise::Never);
+            for (row, (id, service, window, quantity)) in rows.iter().enumerate() {
+                let family = one.family(id, position(0, row as u64));
+                one.add(family, *window, ServiceId(*service), *quantity, None).unwrap();
+            }
+
+            // Rows dealt to the threads in turn; each starts with its own accumulator and moves
+            // to the partitions at its own row.
+            let partitions = Partitions::new(&costs);
+            let mut own: Vec<Accumulator<'_>> =
+                (0..threads).map(|_| Accumulator::new(&costs, Itemise::Never)).collect();
+            let mut scatters: Vec<Option<Scatter>> = (0..threads).map(|_| None).collect();
+            for (row, (id, service, window, quantity)) in rows.iter().enumerate() {
+                let thread = row % threads;
+                if scatters[thread].is_none() && row >= switch_at[thread] {
+                    let moved = std::mem::replace(
+                        &mut own[thread],
+                        Accumulator::new(&costs, Itemise::Never),
+                    );
+                    partitions.absorb(moved).unwrap();
+                    scatters[thread] = Some(Scatter::new());
+                }
+                let position = position(0, row as u64);
+                match &mut scatters[thread] {
+                    Some(scatter) => scatter
+                        .add(&partitions, id, position, *window, ServiceId(*service), *quantity, None)
+                        .unwrap(),
+                    None => {
+                        let family = own[thread].family(id, position);
+                        own[thread].add(family, *window, ServiceId(*service), *quantity, None).unwrap();
+                    }
+                }
+            }
+            for scatter in scatters.iter_mut().flatten() {
+                scatter.flush(&partitions).unwrap();
+            }
+            for accumulator in own {
+                partitions.absorb(accumulator).unwrap();
+            }
+            let partitioned = partitions.into_accumulator().unwrap();
+            proptest::prop_assert_eq!(figures(one), figures(partitioned));
+        }
+    }
+}
