@@ -345,7 +345,10 @@ impl<R: Read> DecodingReader<R> {
                     "has a line over the limit of 1 MB (line {} is longer than {} bytes)",
                     self.line, MAX_LINE_BYTES
                 ),
-                hint: "a CSV input has one short row per line: check that this is the right file"
+                // The same reader reads CSV and TOML inputs, so the hint fits both: a long line
+                // is most often the wrong file, and in a generated TOML table a list on one line.
+                hint: "each line of an input is short (a CSV row, a TOML entry): check that this is the right file; \
+                       a long list in a TOML file (a composite's components) can be broken over several lines"
                     .to_string(),
             });
         }

@@ -631,3 +631,29 @@ fn a_folder_without_study_toml_lists_the_toml_files_it_holds() {
         "{error}"
     );
 }
+
+/// A generated table with a composite's components all on one line over 1 MB is refused at that
+/// line, with a hint that fits a TOML file (not one about CSV rows).
+#[test]
+fn a_toml_line_over_the_limit_gets_a_hint_for_toml() {
+    let scratch = Scratch::new();
+    let components: Vec<String> = (0..40_000)
+        .map(|index| format!("{{ id = \"part_{index:06}\", quantity = \"1\" }}"))
+        .collect();
+    let table = format!(
+        "[table]\nname = \"t\"\n\n[[unit_cost]]\nid = \"many\"\nname = \"Many\"\ncomponents = [{}]\n",
+        components.join(", ")
+    );
+    assert!(table.len() > 1024 * 1024);
+    scratch.write("costs.toml", table.as_bytes());
+    let error = scratch.fails(&["costs", "list", "--costs", "costs.toml"]);
+    assert!(
+        error.contains("costs.toml:7: the unit-cost table has a line over the limit of 1 MB"),
+        "{error}"
+    );
+    assert!(
+        error.contains("a composite's components) can be broken over several lines"),
+        "{error}"
+    );
+    assert!(!error.contains("CSV input has one short row"), "{error}");
+}
