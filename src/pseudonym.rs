@@ -142,7 +142,7 @@ const HEADER_NAMES_FOUND: &str = "; the columns found are:";
 /// [`pseudonymise_records`]).
 pub fn mark_pseudonymised(ledger: &mut StudyLedger) {
     for family in &mut ledger.families {
-        if let Some(lines) = &mut family.lines {
+        if let Some(lines) = family.lines_mut() {
             for line in lines.before.iter_mut().chain(&mut lines.after) {
                 line.notes.clear();
             }

@@ -114,11 +114,19 @@ pub struct FamilyLedger {
     /// them for each of its families.
     gross_saving: Decimal,
     net_saving: Decimal,
+    /// What few families have, behind one pointer so that the many without it pay 8 bytes, not
+    /// 24: a national study keeps millions of these.
+    extra: Option<Box<FamilyExtra>>,
+}
+
+/// A family's itemised lines and its own intervention items, when it has either.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct FamilyExtra {
     /// The services behind the figures, for statements: kept for small studies only.
-    pub lines: Option<Box<FamilyLines>>,
+    lines: Option<FamilyLines>,
     /// Intervention items for this family alone (from the study's intervention file), on top of
     /// the study's items every family costs.
-    pub own_intervention: Box<[InterventionItem]>,
+    own_intervention: Vec<InterventionItem>,
 }
 
 impl FamilyLedger {
@@ -132,14 +140,31 @@ impl FamilyLedger {
         self.net_saving
     }
 
+    /// The services behind the figures, if the study was itemised.
+    pub fn lines(&self) -> Option<&FamilyLines> {
+        self.extra.as_ref().and_then(|extra| extra.lines.as_ref())
+    }
+
+    /// The services behind the figures, to change their notes (see [`crate::pseudonym`]).
+    pub fn lines_mut(&mut self) -> Option<&mut FamilyLines> {
+        self.extra.as_mut().and_then(|extra| extra.lines.as_mut())
+    }
+
     /// The services behind the before costs, if the study was itemised.
     pub fn before_lines(&self) -> &[CostLine] {
-        self.lines.as_ref().map_or(&[], |lines| &lines.before)
+        self.lines().map_or(&[], |lines| &lines.before)
     }
 
     /// The services behind the after costs, if the study was itemised.
     pub fn after_lines(&self) -> &[CostLine] {
-        self.lines.as_ref().map_or(&[], |lines| &lines.after)
+        self.lines().map_or(&[], |lines| &lines.after)
+    }
+
+    /// Intervention items for this family alone, on top of the study's.
+    pub fn own_intervention(&self) -> &[InterventionItem] {
+        self.extra
+            .as_ref()
+            .map_or(&[], |extra| &extra.own_intervention)
     }
 
     /// Every item of the family's intervention cost: the study's, then its own.
@@ -150,7 +175,7 @@ impl FamilyLedger {
         context
             .intervention_items
             .iter()
-            .chain(&self.own_intervention)
+            .chain(self.own_intervention())
     }
 }
 
@@ -564,12 +589,18 @@ fn cost_family(
     let gross_saving = checked.subtract(before, after, figure("gross savings"))?;
     let net_saving = checked.subtract(gross_saving, intervention, figure("net savings"))?;
     let lines = match &family.lines {
-        Some(lines) => Some(Box::new(FamilyLines {
+        Some(lines) => Some(FamilyLines {
             before: cost_lines(book, &lines[0], checked, figure("before costs"))?,
             after: cost_lines(book, &lines[1], checked, figure("after costs"))?,
-        })),
+        }),
         None => None,
     };
+    let extra = (lines.is_some() || !own_intervention.is_empty()).then(|| {
+        Box::new(FamilyExtra {
+            lines,
+            own_intervention,
+        })
+    });
     Ok(FamilyLedger {
         family_id: family.family_id,
         before,
@@ -577,8 +608,7 @@ fn cost_family(
         intervention,
         gross_saving,
         net_saving,
-        lines,
-        own_intervention: own_intervention.into_boxed_slice(),
+        extra,
     })
 }
 
@@ -592,8 +622,7 @@ impl FamilyLedger {
             intervention: Decimal::ZERO,
             gross_saving: Decimal::ZERO,
             net_saving: Decimal::ZERO,
-            lines: None,
-            own_intervention: Box::default(),
+            extra: None,
         }
     }
 }
@@ -679,4 +708,15 @@ fn split_funding(
         parts.push((agency.clone(), part));
     }
     Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A national study keeps millions of families: each one's size is kept in view.
+    #[test]
+    fn a_familys_figures_take_104_bytes() {
+        assert_eq!(std::mem::size_of::<FamilyLedger>(), 104);
+    }
 }
