@@ -8,7 +8,7 @@
 
 use super::markup::{self, Markup, MarkupTable};
 use super::renderer::Renderer;
-use super::view::{Document, ROWS_SHOWN, RowKind};
+use super::view::{Document, GeneratedTables, ROWS_SHOWN, RowKind};
 use crate::display_text;
 use crate::money::Precision;
 use comfy_table::{Attribute, CellAlignment, ContentArrangement, Table, presets};
@@ -39,6 +39,15 @@ impl Renderer for Terminal {
         output: &mut dyn std::io::Write,
     ) -> anyhow::Result<()> {
         markup::render(self, document, output)
+    }
+
+    fn render_with<'a>(
+        &self,
+        document: &Document<'a>,
+        generated: &GeneratedTables<'a>,
+        output: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        markup::render_with(self, document, Some(generated), output)
     }
 }
 
@@ -542,15 +551,12 @@ mod tests {
     fn a_long_table_on_a_terminal_shows_its_first_rows_and_says_so() {
         use crate::report::view::GeneratedRows;
         let mut table = TableView::new("families", "Families", &["Family", "Saving"]);
-        table.generated = Some(GeneratedRows {
-            count: 2_000,
-            row: Box::new(|index| {
-                Row::item(vec![
-                    Cell::text(format!("F{index:04}")),
-                    Cell::Money(Decimal::from(index)),
-                ])
-            }),
-        });
+        table.generated = Some(GeneratedRows::new(2_000, |index| {
+            Row::item(vec![
+                Cell::text(format!("F{index:04}")),
+                Cell::Money(Decimal::from(index)),
+            ])
+        }));
         table.rows.push(Row::total(vec![
             Cell::text("Total (2000 families)"),
             Cell::Money(Decimal::from(1_999_000)),
