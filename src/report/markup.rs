@@ -170,7 +170,7 @@ impl MarkupCell {
 }
 
 impl<'t, 'a> MarkupTable<'t, 'a> {
-    fn new(
+    pub(crate) fn new(
         view: &'t TableView<'a>,
         index: usize,
         precision: Precision,
