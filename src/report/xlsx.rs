@@ -18,7 +18,7 @@ use std::io::Write;
 /// The most rows a sheet can hold (Excel's limit), less the title and header rows.
 pub(crate) const MAX_DATA_ROWS: usize = 1_048_576 - 2;
 /// Tables longer than this are streamed to a temporary file as they are written, rather than held
-/// in memory until the workbook is saved.
+/// in memory until the workbook is saved (rust_xlsxwriter's constant-memory mode).
 const LOW_MEMORY_ROWS: usize = 50_000;
 /// Column widths, in characters.
 const MIN_WIDTH: usize = 8;
@@ -62,7 +62,11 @@ fn render(
     }
     for table in &document.tables {
         let worksheet = if table.row_count() > LOW_MEMORY_ROWS {
-            workbook.add_worksheet_with_low_memory()?
+            // Each row goes to a temporary file once written, and its text is written in the
+            // row rather than into the workbook's table of shared strings: a sheet of a row per
+            // family has as many different ids as rows, which that table would hold until the
+            // workbook is saved.
+            workbook.add_worksheet_with_constant_memory()?
         } else {
             workbook.add_worksheet()
         };
