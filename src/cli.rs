@@ -171,6 +171,10 @@ pub enum Command {
     Report(StudyArgs),
 
     /// Hertfordshire-style itemised statement for each family (--summary: one row each)
+    ///
+    /// As CSV or Excel, the statements of a study are one file (or one sheet), one after another,
+    /// with a Family column: --output DIR/ writes DIR/statements.csv. --file-per-family writes a
+    /// CSV file for each family instead, for studies of up to 10,000 families.
     Family(FamilyArgs),
 
     /// Benefits by agency, one column per study (Leicestershire Table 3); --net adds who pays
@@ -296,6 +300,11 @@ pub struct FamilyArgs {
     /// One row per family instead of itemised statements
     #[arg(long)]
     pub summary: bool,
+
+    /// With --format csv: one CSV file per family's statement (statement-<family>.csv), at most
+    /// 10,000 families, rather than one file of every statement with a Family column
+    #[arg(long, conflicts_with = "summary")]
+    pub file_per_family: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,11 +12,14 @@ pub mod roi;
 pub mod shell;
 
 pub mod config;
+mod limits;
 mod load;
 
 pub use config::RunConfig;
 
-pub use load::{cost_studies, cost_studies_with_tolerance, read_inputs, read_studies};
+pub use load::{
+    cost_studies, cost_studies_checked, cost_studies_with_tolerance, read_inputs, read_studies,
+};
 
 use crate::cli::Format;
 use crate::costed::Costed;
@@ -25,7 +28,7 @@ use crate::money::Precision;
 use crate::output::{FileSet, InputFiles, write_with};
 use crate::report::json::{self, JsonOptions};
 use crate::report::renderer::Renderer;
-use crate::report::{Document, html, markdown, terminal, xlsx};
+use crate::report::{Document, GeneratedTables, html, markdown, terminal, xlsx};
 use anyhow::Context;
 use config::{format_name, is_folder};
 
@@ -124,15 +127,38 @@ pub fn emit(
     json_options: JsonOptions,
     config: &RunConfig,
 ) -> anyhow::Result<()> {
-    let mut inputs = input_files(studies);
-    inputs.extend(&load::study_inputs());
-    inputs.extend(&load::written_files(config));
+    let inputs = all_inputs(studies, config);
     if config.format()? == Format::Json {
         return write_with(config.output.as_deref(), "--output", &inputs, |writer| {
             json::render(studies, json_options, writer)
         });
     }
     render_document(document, config, &inputs, None)
+}
+
+/// Every file the run read or wrote, which its output must not replace.
+fn all_inputs(studies: &[Costed], config: &RunConfig) -> InputFiles {
+    let mut inputs = input_files(studies);
+    inputs.extend(&load::study_inputs());
+    inputs.extend(&load::written_files(config));
+    inputs
+}
+
+/// Writes a document and then `generated`'s tables, each made as it is drawn and dropped once
+/// written, in a format that draws tables one after another (terminal, Markdown, HTML).
+pub fn emit_generated<'a>(
+    studies: &[Costed],
+    document: &Document<'a>,
+    generated: &GeneratedTables<'a>,
+    config: &RunConfig,
+) -> anyhow::Result<()> {
+    let inputs = all_inputs(studies, config);
+    let format = config.format()?;
+    refuse_binary_to_terminal(format, config)?;
+    let renderer = renderer(format, config.precision, config.terminal_options(None));
+    write_with(config.output.as_deref(), "--output", &inputs, |writer| {
+        renderer.render_with(document, generated, writer)
+    })
 }
 
 /// Writes a document with no study figures behind it (JSON is the document's tables), read from

@@ -39,7 +39,7 @@ pub fn render_table(
 ) -> anyhow::Result<()> {
     write_header(&table.columns, output)?;
     if let Some(generated) = &table.generated {
-        let rows = |range: std::ops::Range<usize>| range.map(|index| (generated.row)(index));
+        let rows = |range: std::ops::Range<usize>| generated.rows(range);
         let threads = rayon::current_num_threads();
         if generated.count > PARALLEL_ROWS && threads > 1 {
             // In waves of a few blocks per thread, each written into a buffer kept from wave to

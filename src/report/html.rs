@@ -3,10 +3,10 @@
 //! JavaScript.
 
 use super::format::{phrase_text, verdict_word};
-use super::markup::{self, Markup, MarkupTable};
+use super::markup::{self, Markup, MarkupTable, Tables};
 use super::renderer::Renderer;
 use super::svg::{self, escape};
-use super::view::{Document, ROWS_SHOWN, RowKind};
+use super::view::{Document, GeneratedTables, ROWS_SHOWN, RowKind};
 use crate::money::Precision;
 use std::io::Write;
 
@@ -19,6 +19,15 @@ pub(crate) struct Html {
 impl Renderer for Html {
     fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
         markup::render(self, document, output)
+    }
+
+    fn render_with<'a>(
+        &self,
+        document: &Document<'a>,
+        generated: &GeneratedTables<'a>,
+        output: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        markup::render_with(self, document, Some(generated), output)
     }
 }
 
@@ -75,7 +84,12 @@ impl Markup for Html {
     }
 
     /// The page's head, the summaries and the charts.
-    fn start(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
+    fn start(
+        &self,
+        document: &Document<'_>,
+        tables: &Tables<'_, '_>,
+        output: &mut dyn Write,
+    ) -> anyhow::Result<()> {
         let precision = self.precision;
         let mut page = String::new();
         page.push_str("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -95,19 +109,22 @@ impl Markup for Html {
             Precision::Pence => "Money to the penny.",
         }
     ));
-        if document.tables.len() > 2 {
+        if tables.len() > 2 {
             page.push_str("<nav><ol>\n");
-            for (index, table) in document.tables.iter().enumerate() {
+            let mut index = 0;
+            tables.try_for_each(|table| {
                 page.push_str(&format!(
                     "<li><a href=\"#{}\">{}</a></li>\n",
                     anchor(index, &table.key),
                     escape(&table.title)
                 ));
-            }
+                index += 1;
+                Ok(())
+            })?;
             page.push_str("</ol></nav>\n");
         }
         page.push_str("</header>\n");
-        page.push_str(&summaries(document, precision));
+        page.push_str(&summaries(tables, precision)?);
         output.write_all(page.as_bytes())?;
 
         for (index, chart) in document.charts.iter().enumerate() {
@@ -145,11 +162,11 @@ impl Markup for Html {
 /// What the tables find, first, so that a reader sees at once which published figures differ:
 /// each table's summary as a lead sentence and its points. A point that starts with DIFFERS has
 /// the word in bold, as the table's Result cell does.
-fn summaries(document: &Document<'_>, precision: Precision) -> String {
+fn summaries(tables: &Tables<'_, '_>, precision: Precision) -> anyhow::Result<String> {
     let mut html = String::new();
-    for table in &document.tables {
+    tables.try_for_each(|table| {
         let Some((lead, points)) = table.summary.split_first() else {
-            continue;
+            return Ok(());
         };
         let differs = if points.is_empty() { "" } else { " differs" };
         html.push_str(&format!(
@@ -167,8 +184,9 @@ fn summaries(document: &Document<'_>, precision: Precision) -> String {
             html.push_str("</ul>\n");
         }
         html.push_str("</section>\n");
-    }
-    html
+        Ok(())
+    })?;
+    Ok(html)
 }
 
 /// Escaped text with a leading "DIFFERS" in bold.

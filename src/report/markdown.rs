@@ -3,7 +3,7 @@
 
 use super::markup::{self, Markup, MarkupTable};
 use super::renderer::Renderer;
-use super::view::Document;
+use super::view::{Document, GeneratedTables};
 use crate::display_text::{self, Lines};
 use crate::money::Precision;
 use std::fmt::Write as _;
@@ -18,6 +18,15 @@ pub(crate) struct Markdown {
 impl Renderer for Markdown {
     fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
         markup::render(self, document, output)
+    }
+
+    fn render_with<'a>(
+        &self,
+        document: &Document<'a>,
+        generated: &GeneratedTables<'a>,
+        output: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        markup::render_with(self, document, Some(generated), output)
     }
 }
 

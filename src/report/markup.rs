@@ -5,7 +5,7 @@
 //! it writes these (see [`Markup`]).
 
 use super::format::{Style, cell_text, phrase_text};
-use super::view::{Cell, Document, RowKind, TableView};
+use super::view::{Cell, Document, GeneratedTables, RowKind, TableView};
 use crate::money::Precision;
 use std::io::Write;
 
@@ -20,8 +20,13 @@ pub(crate) trait Markup {
         None
     }
 
-    /// What comes before the first table (an HTML page's head, summaries and charts).
-    fn start(&self, _document: &Document<'_>, _output: &mut dyn Write) -> anyhow::Result<()> {
+    /// What comes before the first table (an HTML page's head, contents, summaries and charts).
+    fn start(
+        &self,
+        _document: &Document<'_>,
+        _tables: &Tables<'_, '_>,
+        _output: &mut dyn Write,
+    ) -> anyhow::Result<()> {
         Ok(())
     }
 
@@ -46,27 +51,75 @@ pub(crate) fn render(
     document: &Document<'_>,
     output: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    format.start(document, output)?;
-    for (index, table) in document.tables.iter().enumerate() {
+    render_with(format, document, None, output)
+}
+
+/// Draws a document and then `generated`'s tables, each made as it is reached and dropped once
+/// drawn.
+pub(crate) fn render_with<'a>(
+    format: &impl Markup,
+    document: &Document<'a>,
+    generated: Option<&GeneratedTables<'a>>,
+    output: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let tables = Tables {
+        held: &document.tables,
+        generated,
+    };
+    format.start(document, &tables, output)?;
+    let mut index = 0;
+    tables.try_for_each(|table| {
         if index > 0 {
             format.between_tables(output)?;
         }
         let table = MarkupTable::new(table, index, format.precision(), format.rows_shown());
-        format.table(&table, output)?;
-    }
+        index += 1;
+        format.table(&table, output)
+    })?;
     format.finish(document, output)
 }
 
-/// Whether a table's items are indented under its headings: it has block headings (a
-/// statement). Every format with indents, Excel's too, asks this.
-pub(crate) fn indents_items(view: &TableView<'_>) -> bool {
-    view.rows.iter().any(|row| row.kind == RowKind::Heading)
+/// A document's tables, held and generated, as a markup format walks them.
+pub(crate) struct Tables<'d, 'a> {
+    held: &'d [TableView<'a>],
+    generated: Option<&'d GeneratedTables<'a>>,
+}
+
+impl Tables<'_, '_> {
+    /// How many tables there are.
+    pub fn len(&self) -> usize {
+        self.held.len() + self.generated.map_or(0, |generated| generated.count)
+    }
+
+    /// Runs `visit` on every table in order, each generated one made as it is reached.
+    pub fn try_for_each(
+        &self,
+        mut visit: impl FnMut(&TableView<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        for table in self.held {
+            visit(table)?;
+        }
+        if let Some(generated) = self.generated {
+            for index in 0..generated.count {
+                visit(&(generated.table)(index))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The column a table's items are indented in under its headings, if it has block headings (a
+/// statement): its [`TableView::item_column`]. Every format with indents, Excel's too, asks this.
+pub(crate) fn indents_items(view: &TableView<'_>) -> Option<usize> {
+    view.first_rows(100)
+        .any(|row| row.kind == RowKind::Heading)
+        .then_some(view.item_column)
 }
 
 /// Whether the cell in `column` of a row of `kind` is an item indented under its heading, in a
-/// table that [`indents_items`].
-pub(crate) fn is_indented(indents_items: bool, kind: RowKind, column: usize) -> bool {
-    indents_items && column == 0 && kind == RowKind::Item
+/// table whose items are indented in the column `indents_items` (see [`indents_items`]).
+pub(crate) fn is_indented(indents_items: Option<usize>, kind: RowKind, column: usize) -> bool {
+    indents_items == Some(column) && kind == RowKind::Item
 }
 
 /// A table as a markup format sees it: its rows as text, with what each format needs to know to
@@ -81,7 +134,7 @@ pub(crate) struct MarkupTable<'t, 'a> {
     pub shown: usize,
     pub hidden: usize,
     precision: Precision,
-    indents_items: bool,
+    indents_items: Option<usize>,
 }
 
 /// A row of a [`MarkupTable`].
@@ -117,7 +170,7 @@ impl MarkupCell {
 }
 
 impl<'t, 'a> MarkupTable<'t, 'a> {
-    fn new(
+    pub(crate) fn new(
         view: &'t TableView<'a>,
         index: usize,
         precision: Precision,

@@ -14,6 +14,6 @@ pub mod views;
 pub(crate) mod xlsx;
 
 pub use view::{
-    BarSeries, Cell, ChartKind, ChartMeasure, ChartView, Document, GeneratedRows, Piece, Row,
-    RowKind, StepKind, TableView, WaterfallStep,
+    BarSeries, Cell, ChartKind, ChartMeasure, ChartView, Document, GeneratedRows, GeneratedTables,
+    Piece, Row, RowKind, StepKind, TableView, WaterfallStep,
 };

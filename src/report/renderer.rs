@@ -2,7 +2,7 @@
 //! and writes it. The markup formats (terminal, Markdown, HTML) share a base, [`super::markup`];
 //! CSV, Excel and JSON draw a document their own way.
 
-use super::view::Document;
+use super::view::{Document, GeneratedTables};
 use std::io::Write;
 
 /// Draws a document in one format. A renderer rounds figures for display and escapes text for
@@ -10,6 +10,22 @@ use std::io::Write;
 pub(crate) trait Renderer {
     /// Writes the whole document to `output`.
     fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()>;
+
+    /// Writes the document, then `generated`'s tables, each made as it is reached: the formats
+    /// that draw tables one after another (terminal, Markdown, HTML). The others write a study's
+    /// statements as one table (see [`super::views::statements`]), and refuse.
+    fn render_with<'a>(
+        &self,
+        document: &Document<'a>,
+        generated: &GeneratedTables<'a>,
+        output: &mut dyn Write,
+    ) -> anyhow::Result<()> {
+        let _ = (document, output);
+        anyhow::bail!(
+            "this format cannot write {} tables made one at a time",
+            generated.count
+        )
+    }
 }
 
 /// JSON of a document's tables, as [`super::json::render_document`] writes it. (The JSON of a

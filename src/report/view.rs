@@ -121,7 +121,55 @@ pub const ROWS_SHOWN: usize = 500;
 /// as cells, only streamed through a renderer.
 pub struct GeneratedRows<'a> {
     pub count: usize,
-    pub row: Box<dyn Fn(usize) -> Row + Send + Sync + 'a>,
+    source: Box<dyn RowSource + 'a>,
+}
+
+/// Where a table's generated rows come from: the rows of a range of them, each made as it is
+/// reached. A source whose rows come in groups (the lines of each family's statement) makes a
+/// range from the group it starts in, rather than each row on its own.
+pub trait RowSource: Send + Sync {
+    /// The rows `range` covers, in order; the range is within the table's generated rows.
+    fn rows(&self, range: std::ops::Range<usize>) -> Box<dyn Iterator<Item = Row> + '_>;
+}
+
+/// A [`RowSource`] making each row from its index alone.
+struct OneByOne<F>(F);
+
+impl<F: Fn(usize) -> Row + Send + Sync> RowSource for OneByOne<F> {
+    fn rows(&self, range: std::ops::Range<usize>) -> Box<dyn Iterator<Item = Row> + '_> {
+        Box::new(range.map(&self.0))
+    }
+}
+
+impl<'a> GeneratedRows<'a> {
+    /// `count` rows, each made by `row` from its index.
+    pub fn new(count: usize, row: impl Fn(usize) -> Row + Send + Sync + 'a) -> GeneratedRows<'a> {
+        GeneratedRows::from_source(count, OneByOne(row))
+    }
+
+    /// `count` rows, made by `source`.
+    pub fn from_source(count: usize, source: impl RowSource + 'a) -> GeneratedRows<'a> {
+        GeneratedRows {
+            count,
+            source: Box::new(source),
+        }
+    }
+
+    /// The rows `range` covers (cut to the rows there are), made as they are reached.
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Box<dyn Iterator<Item = Row> + '_> {
+        let range = range.start.min(self.count)..range.end.min(self.count);
+        if range.is_empty() {
+            return Box::new(std::iter::empty());
+        }
+        self.source.rows(range)
+    }
+}
+
+/// Tables made one at a time as they are drawn, after a document's own: the statements of a
+/// national study's families are never all held at once.
+pub struct GeneratedTables<'a> {
+    pub count: usize,
+    pub table: Box<dyn Fn(usize) -> TableView<'a> + 'a>,
 }
 
 /// One table of a report.
@@ -134,6 +182,10 @@ pub struct TableView<'a> {
     pub generated: Option<GeneratedRows<'a>>,
     /// ...then the rows held here (a total row, say).
     pub rows: Vec<Row>,
+    /// The column that says what each row is, whose items are indented under their headings in
+    /// a statement: the first, unless a column before it says whose the row is (the family, in
+    /// the statements of a whole study).
+    pub item_column: usize,
     /// Sentences shown under the table.
     pub notes: Vec<Vec<Piece>>,
     /// What the table finds, in a few sentences, for a report to open with (the HTML page): the
@@ -168,6 +220,7 @@ impl<'a> TableView<'a> {
             columns: columns.iter().map(|column| column.to_string()).collect(),
             generated: None,
             rows: Vec::new(),
+            item_column: 0,
             notes: Vec::new(),
             summary: Vec::new(),
         }
@@ -204,9 +257,10 @@ impl<'a> TableView<'a> {
         &self,
         generated: usize,
     ) -> impl Iterator<Item = std::borrow::Cow<'_, Row>> + '_ {
-        let made = self.generated.iter().flat_map(move |rows| {
-            (0..rows.count.min(generated)).map(|index| std::borrow::Cow::Owned((rows.row)(index)))
-        });
+        let made = self
+            .generated
+            .iter()
+            .flat_map(move |rows| rows.rows(0..generated).map(std::borrow::Cow::Owned));
         made.chain(self.rows.iter().map(std::borrow::Cow::Borrowed))
     }
 

@@ -16,9 +16,9 @@ use std::collections::HashSet;
 use std::io::Write;
 
 /// The most rows a sheet can hold (Excel's limit), less the title and header rows.
-const MAX_DATA_ROWS: usize = 1_048_576 - 2;
+pub(crate) const MAX_DATA_ROWS: usize = 1_048_576 - 2;
 /// Tables longer than this are streamed to a temporary file as they are written, rather than held
-/// in memory until the workbook is saved.
+/// in memory until the workbook is saved (rust_xlsxwriter's constant-memory mode).
 const LOW_MEMORY_ROWS: usize = 50_000;
 /// Column widths, in characters.
 const MIN_WIDTH: usize = 8;
@@ -46,17 +46,27 @@ fn render(
     let mut workbook = Workbook::new();
     let formats = Formats::new(precision);
     let mut sheet_names = SheetNames::default();
+    // Every table is checked before any is written: a table too long for a sheet is refused
+    // before the work of the ones before it.
+    if let Some(table) = document
+        .tables
+        .iter()
+        .find(|table| table.row_count() > MAX_DATA_ROWS)
+    {
+        anyhow::bail!(
+            "the table \"{}\" has {} rows, more than an Excel sheet holds ({}): use --format csv for it",
+            table.title,
+            table.row_count(),
+            MAX_DATA_ROWS
+        );
+    }
     for table in &document.tables {
-        if table.row_count() > MAX_DATA_ROWS {
-            anyhow::bail!(
-                "the table \"{}\" has {} rows, more than an Excel sheet holds ({}): use --format csv for it",
-                table.title,
-                table.row_count(),
-                MAX_DATA_ROWS
-            );
-        }
         let worksheet = if table.row_count() > LOW_MEMORY_ROWS {
-            workbook.add_worksheet_with_low_memory()?
+            // Each row goes to a temporary file once written, and its text is written in the
+            // row rather than into the workbook's table of shared strings: a sheet of a row per
+            // family has as many different ids as rows, which that table would hold until the
+            // workbook is saved.
+            workbook.add_worksheet_with_constant_memory()?
         } else {
             workbook.add_worksheet()
         };
@@ -203,7 +213,7 @@ fn write_row(
     worksheet: &mut Worksheet,
     sheet_row: u32,
     row: &Row,
-    indents_items: bool,
+    indents_items: Option<usize>,
     widths: &[usize],
     precision: Precision,
     formats: &Formats,

@@ -4,6 +4,7 @@ mod agency_map;
 mod any_order;
 mod appraisal_edges;
 mod bad_input;
+mod big_outputs;
 mod bottom_line;
 mod common;
 mod contradictions;

@@ -20,6 +20,7 @@ use crate::diagnostic::Diagnostics;
 
 use crate::ledger;
 use crate::pseudonym;
+use crate::study::Study;
 use crate::usage::{Itemise, RejectedRows};
 use protect::refuse_rejects_as_output;
 
@@ -33,12 +34,40 @@ pub fn cost_studies(
     cost_studies_with_tolerance(args, config, itemise, reconciliation::default_tolerance())
 }
 
+/// As [`cost_studies`], with `before_reading` run on the studies once their files are found and
+/// before a row of them is read: to refuse an output that what the studies declare shows cannot
+/// be written (see [`super::limits`]).
+pub fn cost_studies_checked(
+    args: &StudyArgs,
+    config: &RunConfig,
+    itemise: Itemise,
+    before_reading: &dyn Fn(&[Study]) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<Costed>> {
+    cost_studies_with(
+        args,
+        config,
+        itemise,
+        reconciliation::default_tolerance(),
+        before_reading,
+    )
+}
+
 /// As [`cost_studies`], reconciling published money figures to within `tolerance`.
 pub fn cost_studies_with_tolerance(
     args: &StudyArgs,
     config: &RunConfig,
     itemise: Itemise,
     tolerance: rust_decimal::Decimal,
+) -> anyhow::Result<Vec<Costed>> {
+    cost_studies_with(args, config, itemise, tolerance, &|_| Ok(()))
+}
+
+fn cost_studies_with(
+    args: &StudyArgs,
+    config: &RunConfig,
+    itemise: Itemise,
+    tolerance: rust_decimal::Decimal,
+    before_reading: &dyn Fn(&[Study]) -> anyhow::Result<()>,
 ) -> anyhow::Result<Vec<Costed>> {
     crate::output::set_quiet(config.quiet);
     refuse_rejects_as_output(config)?;
@@ -49,6 +78,7 @@ pub fn cost_studies_with_tolerance(
     diagnostics.into_result()?;
     // Before a row is read: refusing after reading a national extract wastes the user's time.
     let files_read = refuse_to_overwrite_inputs(&studies, config)?;
+    before_reading(&studies)?;
 
     let mut costed = Vec::with_capacity(studies.len());
     let mut rejected = RejectedRows::default();

@@ -56,7 +56,8 @@ struct Report<'a> {
     studies: Vec<study::Study<'a>>,
 }
 
-/// Writes the studies' figures as JSON, streaming the families.
+/// Writes the studies' figures as JSON, streaming the families: each is serialised as it is
+/// reached, straight into the output, and no study's JSON is ever held whole.
 pub fn render(
     studies: &[Costed],
     options: JsonOptions,
@@ -68,7 +69,13 @@ pub fn render(
             .map(|figures| study::study(figures, options))
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *output, &report).map_err(std::io::Error::from)?;
-    writeln!(output)?;
+    // serde_json writes a national study's JSON in billions of small pieces (a quote, a colon,
+    // an indent): a buffer of its own takes each without a call through `dyn Write`, and hands
+    // the output whole blocks.
+    use std::io::Write as _;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, output);
+    serde_json::to_writer_pretty(&mut buffered, &report).map_err(std::io::Error::from)?;
+    writeln!(buffered)?;
+    buffered.flush()?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod charts;
 mod costs;
 mod reconciliation;
 mod roi;
+mod statements;
 
 pub(crate) use agencies::AgencyFindings;
 pub use agencies::agencies;
@@ -17,6 +18,7 @@ pub(crate) use costs::{agency_of, price_year_of};
 
 pub use reconciliation::reconciliation;
 pub use roi::roi;
+pub use statements::{STATEMENTS_KEY, statement_rows, statements, statements_rows};
 
 use super::view::{Cell, GeneratedRows, Piece, Row, TableView};
 use crate::context::StudyContext;
@@ -243,20 +245,17 @@ pub fn family_summary<'a>(ledger: &'a StudyLedger, context: &StudyContext) -> Ta
     );
     // One row per family, made as the renderer reaches it: a national study has hundreds of
     // thousands of families.
-    table.generated = Some(GeneratedRows {
-        count: ledger.families.len(),
-        row: Box::new(|index| {
-            let family = &ledger.families[index];
-            Row::item(vec![
-                Cell::text(&*family.family_id),
-                Cell::Money(family.before),
-                Cell::Money(family.intervention),
-                Cell::Money(family.after),
-                Cell::Money(family.gross_saving()),
-                Cell::Money(family.net_saving()),
-            ])
-        }),
-    });
+    table.generated = Some(GeneratedRows::new(ledger.families.len(), |index| {
+        let family = &ledger.families[index];
+        Row::item(vec![
+            Cell::text(&*family.family_id),
+            Cell::Money(family.before),
+            Cell::Money(family.intervention),
+            Cell::Money(family.after),
+            Cell::Money(family.gross_saving()),
+            Cell::Money(family.net_saving()),
+        ])
+    }));
     let totals = &ledger.totals;
     table.rows.push(Row::total(vec![
         Cell::text(match ledger.family_count {

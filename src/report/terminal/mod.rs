@@ -5,14 +5,25 @@
 //! columns cannot all fit even so is drawn in panels, one under the other, each repeating the
 //! columns that say what a row is (the study and figure, the agency). With no width (a file, or a
 //! pipe without `COLUMNS`), nothing wraps, so that every row stays on one line for grep.
+//!
+//! This module lays a table out (its panels and column widths) and draws it; [`wrap`] fits text
+//! to a column, and [`pieces`] draws a long table a piece at a time.
 
 use super::markup::{self, Markup, MarkupTable};
 use super::renderer::Renderer;
-use super::view::{Document, ROWS_SHOWN, RowKind};
+use super::view::{Document, GeneratedTables, ROWS_SHOWN, RowKind};
 use crate::display_text;
 use crate::money::Precision;
-use comfy_table::{Attribute, CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 use unicode_width::UnicodeWidthStr;
+use wrap::{narrowest, wrap};
+
+mod pieces;
+mod wrap;
+
+pub use wrap::wrap_message;
 
 /// Where the tables are going, which decides how they are drawn.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,6 +51,15 @@ impl Renderer for Terminal {
     ) -> anyhow::Result<()> {
         markup::render(self, document, output)
     }
+
+    fn render_with<'a>(
+        &self,
+        document: &Document<'a>,
+        generated: &GeneratedTables<'a>,
+        output: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        markup::render_with(self, document, Some(generated), output)
+    }
 }
 
 impl Markup for Terminal {
@@ -58,8 +78,7 @@ impl Markup for Terminal {
         table: &MarkupTable<'_, '_>,
         output: &mut dyn std::io::Write,
     ) -> anyhow::Result<()> {
-        output.write_all(render_table(table, self.options).as_bytes())?;
-        Ok(())
+        render_table(table, self.options, PIECE_ROWS, output)
     }
 }
 
@@ -90,6 +109,35 @@ struct DrawnCell {
     numeric: bool,
 }
 
+/// A table's column names, as drawn.
+fn header(table: &MarkupTable<'_, '_>) -> Vec<String> {
+    table
+        .view
+        .columns
+        .iter()
+        .map(|column| display_text::line(column).into_owned())
+        .collect()
+}
+
+/// A row's cells as drawn, before they are fitted to their columns.
+fn drawn_row(row: super::markup::MarkupRow) -> (RowKind, Vec<DrawnCell>) {
+    let cells = row
+        .cells
+        .into_iter()
+        .map(|cell| {
+            let mut text = drawn_text(cell.text);
+            if cell.indented {
+                text.insert_str(0, "  ");
+            }
+            DrawnCell {
+                text,
+                numeric: cell.numeric,
+            }
+        })
+        .collect();
+    (row.kind, cells)
+}
+
 /// A table's text, ready to be fitted and drawn.
 struct Grid {
     header: Vec<String>,
@@ -99,35 +147,23 @@ struct Grid {
 
 impl Grid {
     fn from_table(table: &MarkupTable<'_, '_>) -> Grid {
-        let rows = table
-            .rows()
-            .map(|row| {
-                let cells = row
-                    .cells
-                    .into_iter()
-                    .map(|cell| {
-                        let mut text = drawn_text(cell.text);
-                        if cell.indented {
-                            text.insert_str(0, "  ");
-                        }
-                        DrawnCell {
-                            text,
-                            numeric: cell.numeric,
-                        }
-                    })
-                    .collect();
-                (row.kind, cells)
-            })
-            .collect();
         Grid {
-            header: table
-                .view
-                .columns
-                .iter()
-                .map(|column| display_text::line(column).into_owned())
-                .collect(),
-            rows,
+            header: header(table),
+            rows: table.rows().map(drawn_row).collect(),
             numeric_columns: table.numeric_columns.clone(),
+        }
+    }
+
+    fn measures(&self) -> Measures {
+        let columns = 0..self.header.len();
+        Measures {
+            header: self.header.clone(),
+            numeric_columns: self.numeric_columns.clone(),
+            narrowest: columns
+                .clone()
+                .map(|column| self.narrowest(column))
+                .collect(),
+            widest: columns.map(|column| self.widest(column)).collect(),
         }
     }
 
@@ -163,128 +199,6 @@ fn frame(columns: usize) -> usize {
     3 * columns + 1
 }
 
-fn indent(text: &str) -> usize {
-    text.len() - text.trim_start_matches(' ').len()
-}
-
-/// The narrowest `text` can be wrapped to: its longest word after its indent, or all of a figure.
-fn narrowest(text: &str, numeric: bool) -> usize {
-    if numeric {
-        return text.trim().width();
-    }
-    let longest = text.split_whitespace().map(str::width).max().unwrap_or(0);
-    if longest == 0 {
-        0
-    } else {
-        indent(text) + longest
-    }
-}
-
-/// `text` wrapped between words to lines no wider than `width`, each continuation line indented
-/// as the first is (an item under its heading stays under it). A figure is kept whole; only a
-/// word or figure wider than the column on its own is broken, as the last resort.
-fn wrap(text: &str, width: usize, numeric: bool) -> String {
-    wrap_hanging(text, width, numeric, 0)
-}
-
-/// Each line of a message wrapped to `width` (when there is one), its continuation lines
-/// indented two more than the line itself, so that a long `warning:` or `help:` reads as one.
-pub fn wrap_message(text: &str, width: Option<u16>) -> String {
-    let Some(width) = width else {
-        return text.to_string();
-    };
-    let mut wrapped = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let (line, newline) = match line.strip_suffix('\n') {
-            Some(line) => (line, "\n"),
-            None => (line, ""),
-        };
-        wrapped.push_str(&wrap_hanging(line, usize::from(width), false, 2));
-        wrapped.push_str(newline);
-    }
-    wrapped
-}
-
-/// [`wrap`], with continuation lines indented `hanging` more than the first.
-fn wrap_hanging(text: &str, width: usize, numeric: bool, hanging: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let width = width.max(1);
-    if numeric {
-        return break_word(text.trim(), width).join("\n");
-    }
-    // An indent that would leave a narrow column no room for words is narrowed.
-    let first_indent = indent(text).min(width / 2);
-    let indent = (first_indent + hanging).min(width / 2);
-    let prefix = " ".repeat(indent);
-    let mut lines = Vec::new();
-    let mut line = " ".repeat(first_indent);
-    let mut line_width = first_indent;
-    let mut has_words = false;
-    for word in text.split_whitespace() {
-        let word_width = word.width();
-        if has_words && line_width + 1 + word_width > width {
-            lines.push(std::mem::replace(&mut line, prefix.clone()));
-            line_width = indent;
-            has_words = false;
-        }
-        if line_width + word_width > width {
-            let mut pieces = break_word(word, width.saturating_sub(line_width).max(1));
-            let last = pieces.pop().unwrap_or_default();
-            for piece in pieces {
-                line.push_str(&piece);
-                lines.push(std::mem::replace(&mut line, prefix.clone()));
-            }
-            line_width = indent + last.width();
-            line.push_str(&last);
-            has_words = true;
-            continue;
-        }
-        if has_words {
-            line.push(' ');
-            line_width += 1;
-        }
-        line.push_str(word);
-        line_width += word_width;
-        has_words = true;
-    }
-    lines.push(line);
-    lines.join("\n")
-}
-
-/// A word too wide for its column, in pieces that fit: after a `/`, `-` or `_` where one is near
-/// the end of a piece (a path or an id reads best broken there), otherwise at the width.
-fn break_word(word: &str, width: usize) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut rest = word;
-    while rest.width() > width {
-        let mut end = 0;
-        let mut used = 0;
-        let mut after_separator = None;
-        for (index, character) in rest.char_indices() {
-            let character_width = unicode_width::UnicodeWidthChar::width(character).unwrap_or(0);
-            if used + character_width > width {
-                break;
-            }
-            used += character_width;
-            end = index + character.len_utf8();
-            if matches!(character, '/' | '-' | '_' | ',' | '.') {
-                after_separator = Some(end);
-            }
-        }
-        if end == 0 {
-            // A character wider than the column: it goes on a line of its own.
-            end = rest.chars().next().map_or(rest.len(), char::len_utf8);
-        }
-        let cut = after_separator.filter(|cut| cut * 2 > end).unwrap_or(end);
-        pieces.push(rest[..cut].to_string());
-        rest = &rest[cut..];
-    }
-    pieces.push(rest.to_string());
-    pieces
-}
-
 /// Column widths (of the text, without padding) that add up to no more than `room`: the widest
 /// columns give way first, down to their narrowest; only if that is not enough are words broken.
 fn fit_widths(narrowest: &[usize], widest: &[usize], room: usize) -> Vec<usize> {
@@ -309,8 +223,8 @@ fn fit_widths(narrowest: &[usize], widest: &[usize], room: usize) -> Vec<usize> 
 /// The columns of each panel a table is drawn in at `width`: one panel when its columns fit
 /// (wrapped), otherwise as many as it takes, each repeating the leading text columns that say
 /// what a row is, so that a row can be read across panels.
-fn panels(grid: &Grid, narrowest: &[usize], width: usize) -> Vec<Vec<usize>> {
-    let count = grid.header.len();
+fn panels(numeric_columns: &[bool], narrowest: &[usize], width: usize) -> Vec<Vec<usize>> {
+    let count = numeric_columns.len();
     let all: Vec<usize> = (0..count).collect();
     let needs = |columns: &[usize]| {
         columns
@@ -325,7 +239,7 @@ fn panels(grid: &Grid, narrowest: &[usize], width: usize) -> Vec<Vec<usize>> {
     // The first column, and the text columns after it while they take no more than half the
     // width: the study, check and figure of a reconciliation, say.
     let mut key = vec![0];
-    while key.len() < count - 1 && !grid.numeric_columns[key.len()] {
+    while key.len() < count - 1 && !numeric_columns[key.len()] {
         let mut longer = key.clone();
         longer.push(key.len());
         if needs(&longer) > width / 2 {
@@ -358,42 +272,73 @@ fn panels(grid: &Grid, narrowest: &[usize], width: usize) -> Vec<Vec<usize>> {
     panels
 }
 
-fn render_table(table: &MarkupTable<'_, '_>, options: TerminalOptions) -> String {
+/// Tables of more rows than this are drawn in pieces of this many rows (see [`pieces`]), so that
+/// a table of 400,000 families written to a file is never held whole, as cells or as text.
+const PIECE_ROWS: usize = 4096;
+
+/// What the layout of a table is worked out from: its header and, for each column, whether it
+/// holds figures and how narrow and how wide its text can be.
+struct Measures {
+    header: Vec<String>,
+    numeric_columns: Vec<bool>,
+    narrowest: Vec<usize>,
+    widest: Vec<usize>,
+}
+
+/// Writes a table: its title, its rows (in panels, when it is fitted to a width its columns
+/// cannot all fit), and its notes. A table of more than `piece_rows` rows is drawn in pieces,
+/// each piece the same as that part of the whole table drawn at once.
+fn render_table(
+    table: &MarkupTable<'_, '_>,
+    options: TerminalOptions,
+    piece_rows: usize,
+    output: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     let view = table.view;
-    let grid = Grid::from_table(table);
+    let rows = table.shown + view.rows.len();
+    let grid = (rows <= piece_rows).then(|| Grid::from_table(table));
+    let measures = match &grid {
+        Some(grid) => grid.measures(),
+        None => pieces::measure(table),
+    };
     let title = display_text::line(&view.title).into_owned();
     let width = options.width.map(usize::from);
     let fitted = |text: &str| match width {
         Some(width) => wrap(text, width, false),
         None => text.to_string(),
     };
-    let mut output = String::new();
+    let body = |panel: &[usize],
+                widths: Option<&[usize]>,
+                output: &mut dyn std::io::Write|
+     -> anyhow::Result<()> {
+        match &grid {
+            Some(grid) => Ok(output.write_all(draw(grid, panel, widths, options).as_bytes())?),
+            None => pieces::draw(table, &measures, panel, widths, options, piece_rows, output),
+        }
+    };
     match width {
         None => {
-            output.push_str(&title);
-            output.push('\n');
-            output.push_str(&draw(
-                &grid,
-                &(0..grid.header.len()).collect::<Vec<_>>(),
+            output.write_all(format!("{title}\n").as_bytes())?;
+            body(
+                &(0..measures.header.len()).collect::<Vec<_>>(),
                 None,
-                options,
-            ));
+                output,
+            )?;
         }
         Some(width) => {
-            let columns = 0..grid.header.len();
-            let narrowest: Vec<usize> = columns
-                .clone()
-                .map(|column| grid.narrowest(column))
-                .collect();
-            let widest: Vec<usize> = columns.map(|column| grid.widest(column)).collect();
-            for (index, panel) in panels(&grid, &narrowest, width).iter().enumerate() {
+            let narrowest = &measures.narrowest;
+            let widest = &measures.widest;
+            let panels = panels(&measures.numeric_columns, narrowest, width);
+            for (index, panel) in panels.iter().enumerate() {
+                let mut heading = String::new();
                 if index > 0 {
-                    output.push('\n');
-                    output.push_str(&fitted(&format!("{title} (continued)")));
+                    heading.push('\n');
+                    heading.push_str(&fitted(&format!("{title} (continued)")));
                 } else {
-                    output.push_str(&fitted(&title));
+                    heading.push_str(&fitted(&title));
                 }
-                output.push('\n');
+                heading.push('\n');
+                output.write_all(heading.as_bytes())?;
                 let pick = |widths: &[usize]| {
                     panel
                         .iter()
@@ -401,24 +346,26 @@ fn render_table(table: &MarkupTable<'_, '_>, options: TerminalOptions) -> String
                         .collect::<Vec<_>>()
                 };
                 let room = width.saturating_sub(frame(panel.len()));
-                let widths = fit_widths(&pick(&narrowest), &pick(&widest), room);
-                output.push_str(&draw(&grid, panel, Some(&widths), options));
+                let widths = fit_widths(&pick(narrowest), &pick(widest), room);
+                body(panel, Some(&widths), output)?;
             }
         }
     }
+    let mut trailer = String::new();
     if table.hidden > 0 {
-        output.push_str(&fitted(&format!(
+        trailer.push_str(&fitted(&format!(
             "The first {} of {} rows are shown; the totals include them all. --format csv, xlsx or markdown with --output writes every one.",
             table.shown,
             crate::money::format_quantity(rust_decimal::Decimal::from(table.generated() as u64))
         )));
-        output.push('\n');
+        trailer.push('\n');
     }
     for note in table.notes() {
-        output.push_str(&fitted(&display_text::line(&note)));
-        output.push('\n');
+        trailer.push_str(&fitted(&display_text::line(&note)));
+        trailer.push('\n');
     }
-    output
+    output.write_all(trailer.as_bytes())?;
+    Ok(())
 }
 
 /// Draws the given columns of a table, each wrapped to its width (when there are widths).
@@ -428,6 +375,21 @@ fn draw(
     widths: Option<&[usize]>,
     options: TerminalOptions,
 ) -> String {
+    let table = comfy(grid, columns, widths, options, None, true);
+    format!("{table}\n")
+}
+
+/// The comfy-table of the given columns of a grid, each cell wrapped to its column's width (when
+/// there are widths), each column as wide as its text in `content_widths` when they are given
+/// (for a piece of a longer table), and with the header row when `header` says so.
+fn comfy(
+    grid: &Grid,
+    columns: &[usize],
+    widths: Option<&[usize]>,
+    options: TerminalOptions,
+    content_widths: Option<&[usize]>,
+    header: bool,
+) -> Table {
     let mut table = Table::new();
     // The width is decided here, not by comfy-table from the terminal, and escape codes are
     // written only when asked for.
@@ -449,11 +411,13 @@ fn draw(
     };
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(columns.iter().enumerate().map(|(place, &column)| {
+        .set_content_arrangement(ContentArrangement::Disabled);
+    if header {
+        table.set_header(columns.iter().enumerate().map(|(place, &column)| {
             let text = grid.header.get(column).map_or("", String::as_str);
             bold(comfy_table::Cell::new(fitted(text, place, false)))
         }));
+    }
     for (kind, cells) in &grid.rows {
         table.add_row(columns.iter().enumerate().map(|(place, &column)| {
             let Some(cell) = cells.get(column) else {
@@ -476,8 +440,13 @@ fn draw(
         {
             column.set_cell_alignment(CellAlignment::Right);
         }
+        if let Some(&width) = content_widths.and_then(|widths| widths.get(place)) {
+            // A fixed width is the text's and the padding's (one space each side).
+            let width = u16::try_from(width + 2).unwrap_or(u16::MAX);
+            column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(width)));
+        }
     }
-    format!("{table}\n")
+    table
 }
 
 #[cfg(test)]
@@ -542,15 +511,12 @@ mod tests {
     fn a_long_table_on_a_terminal_shows_its_first_rows_and_says_so() {
         use crate::report::view::GeneratedRows;
         let mut table = TableView::new("families", "Families", &["Family", "Saving"]);
-        table.generated = Some(GeneratedRows {
-            count: 2_000,
-            row: Box::new(|index| {
-                Row::item(vec![
-                    Cell::text(format!("F{index:04}")),
-                    Cell::Money(Decimal::from(index)),
-                ])
-            }),
-        });
+        table.generated = Some(GeneratedRows::new(2_000, |index| {
+            Row::item(vec![
+                Cell::text(format!("F{index:04}")),
+                Cell::Money(Decimal::from(index)),
+            ])
+        }));
         table.rows.push(Row::total(vec![
             Cell::text("Total (2000 families)"),
             Cell::Money(Decimal::from(1_999_000)),
