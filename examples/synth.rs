@@ -3,12 +3,18 @@
 //!
 //! ```sh
 //! cargo run --release --example synth -- --families 400000 /tmp/nat
+//! cargo run --release --example synth -- --families 400000 --order shuffled /tmp/nat-shuf
 //! tfcalc report /tmp/nat --format csv --output /tmp/nat-out/
 //! ```
 //!
 //! The layout matches `shared/bench/gen.py` (the peer scripts read the same files): on average 24
 //! rows a family before and 12 after, quantities from 1 to 60, costs with pence. The same seed
 //! always writes the same files.
+//!
+//! `--order` writes the same rows in another order, since extracts come in any (issue 16):
+//! `sorted` (by family, as generated), `shuffled` (a seeded shuffle: the same every time),
+//! `by-service` (grouped by service, families in order within each), or `reversed` (the sorted
+//! rows last to first). Every order has the same totals.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -43,7 +49,17 @@ impl Random {
     }
 }
 
+/// The order rows are written in (see the module's documentation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Sorted,
+    Shuffled,
+    ByService,
+    Reversed,
+}
+
 struct Options {
+    order: Order,
     families: u64,
     /// Average rows a family has before; after has half as many.
     rows_per_family: u64,
@@ -52,8 +68,10 @@ struct Options {
 }
 
 fn options() -> Result<Options, String> {
-    let usage = "usage: synth [--families N] [--rows-per-family N] [--seed N] FOLDER";
+    let usage = "usage: synth [--families N] [--rows-per-family N] [--seed N] \
+                 [--order sorted|shuffled|by-service|reversed] FOLDER";
     let mut options = Options {
+        order: Order::Sorted,
         families: 400_000,
         rows_per_family: 24,
         seed: 7,
@@ -71,6 +89,19 @@ fn options() -> Result<Options, String> {
             "--families" => options.families = number("--families")?,
             "--rows-per-family" => options.rows_per_family = number("--rows-per-family")?.max(2),
             "--seed" => options.seed = number("--seed")?.max(1),
+            "--order" => {
+                options.order = match arguments.next().as_deref() {
+                    Some("sorted") => Order::Sorted,
+                    Some("shuffled") => Order::Shuffled,
+                    Some("by-service") => Order::ByService,
+                    Some("reversed") => Order::Reversed,
+                    _ => {
+                        return Err(format!(
+                            "--order needs sorted, shuffled, by-service or reversed\n{usage}"
+                        ));
+                    }
+                }
+            }
             "--help" | "-h" => return Err(usage.to_string()),
             folder if !folder.starts_with('-') => options.folder = PathBuf::from(folder),
             other => return Err(format!("unknown option {other}\n{usage}")),
@@ -112,25 +143,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     )?;
 
+    // The shuffle has its own generator, so that every order holds exactly the same rows.
+    let mut shuffler = Random(options.seed ^ 0x5DEE_CE66_D1CE_4E5B);
     for (name, rows_per_family) in [
         ("before.csv", options.rows_per_family),
         ("after.csv", options.rows_per_family / 2),
     ] {
+        // Rows as generated (sorted by family), each packed into a word: family, service,
+        // quantity. Any order but the sorted one is then made from them.
+        let mut rows: Vec<u64> = Vec::new();
+        for family in 0..options.families {
+            for _ in 0..random.between(rows_per_family / 2, rows_per_family * 3 / 2) {
+                let service = random.between(0, 47);
+                let quantity = random.between(1, 60);
+                rows.push(family << 16 | service << 8 | quantity);
+            }
+        }
+        match options.order {
+            Order::Sorted => {}
+            Order::Reversed => rows.reverse(),
+            // Stable: families stay in order within each service.
+            Order::ByService => rows.sort_by_key(|row| (row >> 8) & 0xFF),
+            Order::Shuffled => {
+                // Fisher-Yates.
+                for last in (1..rows.len()).rev() {
+                    let other = shuffler.between(0, last as u64) as usize;
+                    rows.swap(last, other);
+                }
+            }
+        }
         let file = std::fs::File::create(options.folder.join(name))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         out.write_all(b"family_id,service,quantity\n")?;
         let mut line = String::new();
-        for family in 0..options.families {
-            for _ in 0..random.between(rows_per_family / 2, rows_per_family * 3 / 2) {
-                line.clear();
-                writeln!(
-                    line,
-                    "F{family:07},svc_{:02},{}",
-                    random.between(0, 47),
-                    random.between(1, 60)
-                )?;
-                out.write_all(line.as_bytes())?;
-            }
+        for row in rows {
+            line.clear();
+            writeln!(
+                line,
+                "F{:07},svc_{:02},{}",
+                row >> 16,
+                (row >> 8) & 0xFF,
+                row & 0xFF
+            )?;
+            out.write_all(line.as_bytes())?;
         }
         out.flush()?;
     }

@@ -15,6 +15,7 @@ mod fixed_point;
 mod lines;
 mod merge;
 mod partitions;
+mod short_table;
 mod totals;
 
 pub use fixed_point::{FixedCosts, QUANTITY_PLACES, Quantity};

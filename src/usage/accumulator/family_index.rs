@@ -1,16 +1,18 @@
 //! Finding a family by its id, for every row: the family of the row before, the one after it,
-//! sorted runs found by binary search, and a hash table for the rest.
+//! sorted runs found by binary search, and hash tables for the rest.
 //!
-//! Most extracts are sorted by family, so most lookups never touch the table (see [`Run`]); an
-//! id of up to eight bytes is compared as an integer, never as text (see [`Entry`]).
+//! Most extracts are sorted by family, so most lookups never touch a table (see [`Run`]); an
+//! id of up to eight bytes is compared as an integer, never as text (see [`Entry`]), in a table
+//! of its own whose slots can be fetched ahead (see [`ShortTable`]).
 
 use super::FamilySums;
+use super::short_table::ShortTable;
 use std::hash::BuildHasher;
 
 /// A family in an accumulator's table. An id of up to eight bytes (most are) is its own key,
 /// packed into an integer (see [`pack`](crate::usage::row::pack)), so that finding it compares integers and never goes to
 /// the id in memory, a cache miss on a national study. A longer id is keyed by its hash and
-/// compared in full.
+/// compared in full. Short ids' entries go in the [`ShortTable`], long ones' in the general table.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     /// The packed id, or for a long id its hash.
@@ -111,8 +113,10 @@ impl FamilySums {
 /// Where an accumulator's families are, found by their id. The ids and the families' keys are
 /// the accumulator's (each family's id is stored once); this holds only what finds them.
 pub(super) struct FamilyIndex {
-    /// Family indices, found by their id. See [`Entry`]. Every family is either here or in one of
-    /// `runs`; long ids are always here.
+    /// Family indices, found by their id: short ids in `short` (see [`ShortTable`]), long ones in
+    /// `table` (see [`Entry`]). Every family is in one of them or in one of `runs`; long ids are
+    /// never in a run.
+    short: ShortTable,
     table: hashbrown::HashTable<Entry>,
     runs: Vec<Run>,
     /// How many runs have ended short (see [`SHORT_RUN`]).
@@ -126,6 +130,7 @@ pub(super) struct FamilyIndex {
 impl FamilyIndex {
     pub(super) fn new() -> FamilyIndex {
         FamilyIndex {
+            short: ShortTable::default(),
             table: hashbrown::HashTable::new(),
             runs: Vec::with_capacity(MOST_RUNS),
             short_runs: 0,
@@ -166,6 +171,9 @@ impl FamilyIndex {
                 }
             }
         }
+        if let Some(key) = packed {
+            return self.short.find(key).map_or(Lookup::New, Lookup::Found);
+        }
         if self.table.is_empty() {
             return Lookup::New;
         }
@@ -180,6 +188,28 @@ impl FamilyIndex {
                     && (!entry.is_long() || *ids[entry.index() as usize] == *id)
             })
             .map_or(Lookup::New, |entry| Lookup::Found(entry.index()))
+    }
+
+    /// Puts every family in the table from now on (runs included), for lookups in no order of id:
+    /// a partition's rows are scattered, and a run is only a binary search that misses the cache.
+    pub(super) fn table_only(&mut self, families: &[FamilySums]) {
+        if self.short_runs < SHORT_RUNS_ALLOWED {
+            self.short_runs = SHORT_RUNS_ALLOWED;
+            self.index_runs(families);
+        }
+    }
+
+    /// Where the family with this short (packed) id is in the table, if there: for
+    /// [`Self::table_only`] indexes, the runs and the family of the row before not checked.
+    #[inline]
+    pub(super) fn find_short(&self, key: u64) -> Option<u32> {
+        self.short.find(key)
+    }
+
+    /// Asks for where [`Self::find_short`] will look for this key to be fetched into the cache.
+    #[inline(always)]
+    pub(super) fn prefetch_short(&self, key: u64) {
+        self.short.prefetch(key);
     }
 
     /// Makes family `index` findable: the family [`Self::lookup`] did not find, just added (the
@@ -227,12 +257,15 @@ impl FamilyIndex {
 
     /// Puts the families of every run in the table, and forgets the runs.
     fn index_runs(&mut self, families: &[FamilySums]) {
+        if self.runs.is_empty() {
+            return;
+        }
         let in_runs: usize = self
             .runs
             .iter()
             .map(|run| (run.end - run.start) as usize)
             .sum();
-        self.table.reserve(in_runs, |entry| entry.bucket());
+        self.short.reserve(in_runs);
         for run in std::mem::take(&mut self.runs) {
             for index in run.start..run.end {
                 let entry = families[index as usize].entry(index);
@@ -244,6 +277,10 @@ impl FamilyIndex {
 
     /// Puts an entry in the table.
     fn insert(&mut self, entry: Entry) {
+        if !entry.is_long() {
+            self.short.insert(entry.key, entry.index());
+            return;
+        }
         self.table
             .insert_unique(entry.bucket(), entry, |entry| entry.bucket());
     }

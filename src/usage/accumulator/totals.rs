@@ -42,17 +42,16 @@ impl Accumulator<'_> {
                 .map(|(index, sums)| (sums.first_seen, index as u32))
                 .collect();
             order.sort_unstable();
-            // Each family is taken once, leaving an empty one (which allocates nothing) behind.
-            (ids, families) = order
-                .into_iter()
-                .map(|(_, index)| {
-                    let index = index as usize;
-                    (
-                        std::mem::take(&mut ids[index]),
-                        std::mem::take(&mut families[index]),
-                    )
-                })
-                .unzip();
+            let order: Vec<u32> = order.into_iter().map(|(_, index)| index).collect();
+            put_in_order(&mut ids, &mut families, order);
+        }
+        // A short id the partitions left empty (see `partitions::add_block`) is written from its
+        // key: its packed bytes. In the order reported, so that the ids lie in memory in the
+        // order they are read from it.
+        for (id, sums) in ids.iter_mut().zip(&families) {
+            if id.is_empty() && !sums.long_id {
+                *id = unpacked(sums.key);
+            }
         }
         // Each family's figures on their own, so on every core. (Collected straight into place:
         // a total too large is flagged rather than returned, which would make the collection
@@ -115,6 +114,36 @@ impl Accumulator<'_> {
             itemised: self.itemise,
         })
     }
+}
+
+/// Moves family `order[new]` to `new`, for every `new`, in place: the lists are the job's largest,
+/// and copying them into order would hold two of each at once (on a national study in no order,
+/// the job's peak memory). Each cycle of the permutation is followed once, swapping as it goes.
+fn put_in_order(ids: &mut [Box<str>], families: &mut [FamilySums], mut order: Vec<u32>) {
+    for start in 0..order.len() {
+        let mut at = start;
+        // A family already in place, or a cycle already followed, is marked by `order[at] == at`.
+        loop {
+            let from = order[at] as usize;
+            order[at] = at as u32;
+            if from == start || from == at {
+                break;
+            }
+            ids.swap(at, from);
+            families.swap(at, from);
+            at = from;
+        }
+    }
+}
+
+/// A short id from its packed bytes (see [`pack`](crate::usage::row::pack)): up to eight bytes,
+/// the rest zero (ids hold no NUL bytes).
+fn unpacked(key: u64) -> Box<str> {
+    let bytes = key.to_le_bytes();
+    let length = 8 - (key.leading_zeros() / 8) as usize;
+    std::str::from_utf8(&bytes[..length])
+        .expect("packed from text")
+        .into()
 }
 
 /// One family's service use, both windows.
