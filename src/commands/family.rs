@@ -32,14 +32,6 @@ const STATEMENT_SHEET: SheetRows = SheetRows {
 const STATEMENTS_HINT: &str =
     "give --summary for one row per family, or --format csv for every statement in one file";
 
-/// The families sheet of `--summary`: a row per family and the total.
-const SUMMARY_SHEET: SheetRows = SheetRows {
-    per_family: 1,
-    besides: 1,
-    what: "families sheet",
-    hint: "use --format csv for it",
-};
-
 pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
     super::check_output(config)?;
     let format = config.format()?;
@@ -63,7 +55,7 @@ pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
             limits::refuse_files_before_reading(studies)?;
         }
         let sheet = if args.summary {
-            SUMMARY_SHEET
+            limits::FAMILIES_SHEET
         } else {
             STATEMENT_SHEET
         };

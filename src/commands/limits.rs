@@ -41,6 +41,14 @@ pub struct SheetRows {
     pub hint: &'static str,
 }
 
+/// The families sheet of `report` and `family --summary`: a row per family and the total.
+pub const FAMILIES_SHEET: SheetRows = SheetRows {
+    per_family: 1,
+    besides: 1,
+    what: "families sheet",
+    hint: "use --format csv for it",
+};
+
 /// Refuses, before any record is read, a workbook with a sheet that the families a study says it
 /// has cannot fit in.
 pub fn refuse_sheet_before_reading(

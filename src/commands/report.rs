@@ -1,6 +1,6 @@
 //! `tfcalc report`: everything about the studies in one document.
 
-use super::{cost_studies, emit};
+use super::{cost_studies_checked, emit};
 use crate::cli::StudyArgs;
 use crate::commands::RunConfig;
 use crate::costed::Costed;
@@ -15,7 +15,15 @@ const STATEMENTS_SHOWN: usize = 20;
 
 pub fn run(args: &StudyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
     super::check_output(config)?;
-    let studies = cost_studies(args, config, Itemise::UpTo(STATEMENTS_SHOWN))?;
+    let before_reading = |studies: &[crate::study::Study]| {
+        super::limits::refuse_sheet_before_reading(studies, config, super::limits::FAMILIES_SHEET)
+    };
+    let studies = cost_studies_checked(
+        args,
+        config,
+        Itemise::UpTo(STATEMENTS_SHOWN),
+        &before_reading,
+    )?;
     let document = report_document(&studies);
     let json_options = JsonOptions {
         lines: Itemise::UpTo(STATEMENTS_SHOWN),

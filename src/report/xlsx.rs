@@ -82,6 +82,15 @@ fn render(
     if document.tables.is_empty() {
         workbook.add_worksheet().write_string(0, 0, "No tables")?;
     }
+    if document
+        .tables
+        .iter()
+        .any(|table| table.row_count() > LOW_MEMORY_ROWS)
+    {
+        // Compressing a long sheet is most of the time its workbook takes; level 3 takes about
+        // 0.7 of level 6's time, for a file about 6% larger (rust_xlsxwriter's measures).
+        workbook.set_zip_compression_level(3);
+    }
     output.write_all(&workbook.save_to_buffer()?)?;
     Ok(())
 }
@@ -221,16 +230,17 @@ fn write_row(
     for (column, cell) in row.cells.iter().enumerate() {
         let column_number = column as u16;
         let mut number = |value: Decimal, format: &Format| {
-            let format = if row.kind == RowKind::Item {
-                format.clone()
-            } else {
-                format.clone().set_bold()
-            };
             // f64 holds any amount a study has to well below a penny; the format rounds it.
             let value = value.to_f64().unwrap_or(f64::NAN);
-            worksheet
-                .write_number_with_format(sheet_row, column_number, value, &format)
-                .map(|_| ())
+            // An item's format is used as it is, rather than copied for each of the millions of
+            // figures of a sheet of families.
+            let written = if row.kind == RowKind::Item {
+                worksheet.write_number_with_format(sheet_row, column_number, value, format)
+            } else {
+                let bold = format.clone().set_bold();
+                worksheet.write_number_with_format(sheet_row, column_number, value, &bold)
+            };
+            written.map(|_| ())
         };
         match cell {
             Cell::Money(value) => number(*value, &formats.money)?,

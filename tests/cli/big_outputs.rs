@@ -274,6 +274,23 @@ fn a_workbook_too_long_for_a_sheet_is_refused_early() {
             && stderr.contains("refused before its records are read"),
         "{stderr}"
     );
+    // A report's families sheet: a row for each family and the total.
+    scratch.write(
+        "study.toml",
+        "[study]\nname = \"Many\"\nwindow_months = 6\nbefore = \"before.csv\"\nafter = \"after.csv\"\nfamilies = 1048574\n",
+    );
+    let output = tfcalc()
+        .current_dir(scratch.path())
+        .args(["report", ".", "--output", "report.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("so its families sheet would have 1,048,575 rows")
+            && stderr.contains("refused before its records are read"),
+        "{stderr}"
+    );
     // Undeclared: refused once costed, with the exact count.
     let scratch = Scratch::new();
     many_families(&scratch, 210_000, false);
