@@ -262,7 +262,7 @@ pub fn build(
             },
             Some(records),
         ) => {
-            cost_records(&mut ledger, &book, &study, records, &checked)?;
+            cost_records(&mut ledger, &book, uniform_intervention, records, &checked)?;
             if let Some((declared, location)) = declared_families
                 && *declared != ledger.family_count
             {
@@ -426,7 +426,8 @@ fn summary_agency(agency: &str, benefit: Decimal) -> AgencyLedger {
 fn cost_records(
     ledger: &mut StudyLedger,
     book: &CostBook,
-    study: &Study,
+    // The study's items every family costs, summed once by the caller.
+    uniform: Decimal,
     records: RecordInputs,
     checked: &Checked,
 ) -> Result<(), InputErrors> {
@@ -435,10 +436,6 @@ fn cost_records(
         accounts: _,
         interventions,
     } = records;
-    let uniform = checked.sum(
-        study.intervention.items.iter().map(|item| item.per_family),
-        "the intervention items",
-    )?;
     let own_items = |family_id: &str| -> Vec<InterventionItem> {
         interventions
             .get(family_id)
