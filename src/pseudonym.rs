@@ -93,7 +93,7 @@ pub fn pseudonymise_records(
         family.family_id = key.pseudonym(&family.family_id).into();
         if let Some(lines) = &mut family.lines {
             for service in lines.iter_mut().flat_map(|window| window.values_mut()) {
-                service.notes.clear();
+                service.clear_notes();
             }
         }
     }

@@ -638,7 +638,7 @@ fn cost_lines(
             quantity: service_use.quantity,
             unit_cost,
             amount: checked.multiply(service_use.quantity, unit_cost, &what)?,
-            notes: service_use.notes.clone(),
+            notes: service_use.notes().map(String::from).collect(),
         });
     }
     Ok(lines)

@@ -206,12 +206,15 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    /// Adds one row. On an error nothing is added: every new sum is worked out first, and stored
-    /// only when all of them fit.
+    /// Adds one row of `family`, read at `position` (see [`position`]: the order of a family's
+    /// itemised lines and notes follows it, however the rows were shared between threads). On an
+    /// error nothing is added: every new sum is worked out first, and stored only when all of
+    /// them fit.
     #[inline(always)]
     pub fn add(
         &mut self,
         family: u32,
+        position: u64,
         window: usize,
         service: ServiceId,
         quantity: Quantity,
@@ -242,7 +245,7 @@ impl<'a> Accumulator<'a> {
                 return Ok(());
             }
         }
-        self.add_exactly(family, window, service, quantity, note)
+        self.add_exactly(family, position, window, service, quantity, note)
     }
 
     /// Adds a row through Decimal: quantities and sums beyond the fixed point, and itemising.
@@ -250,6 +253,7 @@ impl<'a> Accumulator<'a> {
     fn add_exactly(
         &mut self,
         family: u32,
+        position: u64,
         window: usize,
         service: ServiceId,
         quantity: Quantity,
@@ -293,7 +297,7 @@ impl<'a> Accumulator<'a> {
         self.services_used[window][service_index] = true;
         if let Some(quantity) = line_quantity {
             let lines = extra.lines.get_or_insert_with(Default::default);
-            lines::record(lines, window, service, quantity, note);
+            lines::record(lines, window, service, quantity, position, note);
         }
         Ok(())
     }
@@ -323,6 +327,9 @@ mod tests {
             _ => format!("{number}"),
         }
     }
+
+    /// A family's lines in one window, as compared: service, quantity and notes.
+    type WindowLines = Vec<(u32, Decimal, Vec<String>)>;
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
@@ -371,7 +378,7 @@ mod tests {
                     let accumulator = &mut accumulators[reader];
                     let family = accumulator.family(id, position(0, row as u64));
                     accumulator
-                        .add(family, 0, ServiceId(0), Quantity::Millionths(quantity * 1_000_000), None)
+                        .add(family, position(0, row as u64), 0, ServiceId(0), Quantity::Millionths(quantity * 1_000_000), None)
                         .unwrap();
                 }
                 start = end;
@@ -388,6 +395,100 @@ mod tests {
                 .map(|(id, total, _)| (id, Decimal::from(total)))
                 .collect();
             proptest::prop_assert_eq!(found, wanted);
+        }
+
+        /// However a study's rows are shared between threads, and in whatever order each thread
+        /// reads its stretches (a thread that runs out takes a later stretch of another's: see
+        /// the fast reader's schedule), each family's itemised lines and their notes come out in
+        /// the order of the rows, exactly as when one thread reads every row in turn.
+        #[test]
+        fn itemised_lines_follow_the_rows_however_they_are_read(
+            rows in proptest::collection::vec(
+                (0u16..12, 0u32..4, 0usize..2, 1i64..50, proptest::option::of(0u8..9)),
+                1..300,
+            ),
+            cuts in proptest::collection::vec(0usize..300, 0..10),
+            readers in proptest::collection::vec(0usize..3, 11),
+            order in proptest::collection::vec(proptest::num::u64::ANY, 11),
+        ) {
+            let costs = FixedCosts {
+                places: 0,
+                costs: vec![Some(1); 4],
+                exact: vec![Decimal::ONE; 4],
+                cost_places: vec![0; 4],
+                money_bound: DECIMAL_MAX,
+            };
+            let rows: Vec<(String, u32, usize, i64, Option<String>)> = rows
+                .into_iter()
+                .map(|(family, service, window, quantity, note)| {
+                    let note = note.map(|note| format!("note {note}"));
+                    (family_id(family, 2), service, window, quantity, note)
+                })
+                .collect();
+            let add = |accumulator: &mut Accumulator<'_>, row: usize| {
+                let (id, service, window, quantity, note) = &rows[row];
+                let at = position(0, row as u64);
+                let family = accumulator.family(id, at);
+                accumulator
+                    .add(
+                        family,
+                        at,
+                        *window,
+                        ServiceId(*service),
+                        Quantity::Millionths(quantity * 1_000_000),
+                        note.as_deref(),
+                    )
+                    .unwrap();
+            };
+            let lines_of = |usage: StudyUsage| -> Vec<(String, Vec<WindowLines>)> {
+                usage
+                    .families
+                    .into_iter()
+                    .map(|family| {
+                        let lines = family.lines.expect("itemised");
+                        let windows = lines
+                            .iter()
+                            .map(|services| {
+                                services
+                                    .iter()
+                                    .map(|(service, line)| {
+                                        (service.0, line.quantity, line.notes().map(String::from).collect())
+                                    })
+                                    .collect()
+                            })
+                            .collect();
+                        (family.family_id.to_string(), windows)
+                    })
+                    .collect()
+            };
+
+            let mut one = Accumulator::new(&costs, Itemise::Always);
+            for row in 0..rows.len() {
+                add(&mut one, row);
+            }
+            let expected = lines_of(one.finish().unwrap());
+
+            // The rows cut into stretches, each given to one of three accumulators, and the
+            // stretches read in a shuffled order.
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|cut| cut.min(rows.len())).collect();
+            cuts.extend([0, rows.len()]);
+            cuts.sort_unstable();
+            let mut stretches: Vec<(u64, usize, std::ops::Range<usize>)> = cuts
+                .windows(2)
+                .enumerate()
+                .map(|(number, cut)| (order[number], readers[number], cut[0]..cut[1]))
+                .collect();
+            stretches.sort_by_key(|(key, _, _)| *key);
+            let mut accumulators: Vec<Accumulator<'_>> =
+                (0..3).map(|_| Accumulator::new(&costs, Itemise::Always)).collect();
+            for (_, reader, stretch) in stretches {
+                for row in stretch {
+                    add(&mut accumulators[reader], row);
+                }
+            }
+            let first = accumulators.remove(0);
+            let found = lines_of(first.finish_with(accumulators).unwrap());
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 }

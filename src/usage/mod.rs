@@ -89,8 +89,24 @@ pub struct FileAccount {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceUse {
     pub quantity: Decimal,
-    /// The distinct `note` texts of its rows, in the order first seen.
-    pub notes: Vec<String>,
+    /// Where its first row was read (see [`accumulator::position`]), so that a family's lines
+    /// are given in the order of the rows however the reading was shared between threads.
+    pub(crate) first_read: u64,
+    /// The distinct `note` texts of its rows (a few: see `accumulator::lines`), each with where
+    /// it was first read.
+    pub(crate) notes: Vec<(u64, String)>,
+}
+
+impl ServiceUse {
+    /// The distinct `note` texts of its rows, in the order first read.
+    pub fn notes(&self) -> impl Iterator<Item = &str> {
+        self.notes.iter().map(|(_, note)| note.as_str())
+    }
+
+    /// Forgets its notes (free text that could name a family: see [`crate::pseudonym`]).
+    pub fn clear_notes(&mut self) {
+        self.notes.clear();
+    }
 }
 
 /// A row set aside with `--skip-bad-rows`, for the rejects file.

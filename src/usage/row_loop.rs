@@ -113,9 +113,16 @@ pub(super) fn read_rows<S: RowSource>(
             if row.grouped_quantity {
                 grouped = Some(row.quantity);
             }
-            let family =
-                accumulator.family(row.family_id, position(target.number, source.offset()));
-            accumulator.add(family, target.window, row.service, row.quantity, row.note)
+            let at = position(target.number, source.offset());
+            let family = accumulator.family(row.family_id, at);
+            accumulator.add(
+                family,
+                at,
+                target.window,
+                row.service,
+                row.quantity,
+                row.note,
+            )
         });
         if let Some(quantity) = grouped {
             source.grouped_quantity(source.line(), quantity);

@@ -153,3 +153,66 @@ proptest! {
         }
     }
 }
+
+/// A family's itemised lines and their notes come in the order of its rows, however many threads
+/// read the files: a file of a few megabytes is cut into chunks, a thread that runs out takes a
+/// later chunk of another's, and every family here has rows in every chunk (before, the order of
+/// a family's lines could change from run to run).
+#[test]
+fn itemised_lines_are_in_the_order_of_the_rows_whatever_the_threads() {
+    let scratch = Scratch::new();
+    scratch.write("costs.toml", table()).write(
+        "study.toml",
+        "[study]\nname = \"Lines\"\nunit_costs = [\"costs.toml\"]\nbefore = \"before.csv\"\nafter = \"after.csv\"\n\n[intervention]\nper_family = \"100\"\n",
+    );
+    for (file, salt) in [("before.csv", 1u64), ("after.csv", 7)] {
+        let mut text = String::from("family_id,service,quantity,note\n");
+        let mut state = salt;
+        let rows = 120_000u64;
+        for row in 0..rows {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Services s3, s4 and s5 are first used in the last tenths of the file, and notes
+            // appear only in its last four tenths: read out of order, they would come out of
+            // order.
+            let tenth = row * 10 / rows;
+            let service = (state >> 33) % (3 + tenth.saturating_sub(6));
+            let note = if tenth >= 6 {
+                format!("note {tenth}")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(text, "F{},s{service},{},{note}", row % 40, 1 + row % 3);
+        }
+        scratch.write(file, text);
+    }
+    let family_json = |threads: &str| {
+        scratch
+            .tfcalc()
+            .args([
+                "family",
+                ".",
+                "--format",
+                "json",
+                "--quiet",
+                "--threads",
+                threads,
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one_thread = family_json("1");
+    let parsed: serde_json::Value = serde_json::from_slice(&one_thread).unwrap();
+    assert!(
+        parsed.to_string().contains("note 9"),
+        "the notes are itemised"
+    );
+    for threads in ["2", "3", "4", "2", "3", "4"] {
+        assert!(
+            family_json(threads) == one_thread,
+            "{threads} threads gave other lines than one"
+        );
+    }
+}

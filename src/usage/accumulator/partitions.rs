@@ -184,7 +184,7 @@ impl Scatter {
         }
         let mut part = partitions.part(partition_of(spread(id, packed)));
         let family = part.family(id, position);
-        part.add(family, window, service, quantity, note)
+        part.add(family, position, window, service, quantity, note)
     }
 
     /// Adds up every block, full or not.
@@ -247,6 +247,7 @@ fn add_block(
         sums.first_seen = sums.first_seen.min(row.position);
         part.add(
             index,
+            row.position,
             row.window as usize,
             ServiceId(row.service),
             Quantity::Millionths(row.millionths),
@@ -327,7 +328,7 @@ mod tests {
             let mut one = Accumulator::new(&costs, Itemise::Never);
             for (row, (id, service, window, quantity)) in rows.iter().enumerate() {
                 let family = one.family(id, position(0, row as u64));
-                one.add(family, *window, ServiceId(*service), *quantity, None).unwrap();
+                one.add(family, position(0, row as u64), *window, ServiceId(*service), *quantity, None).unwrap();
             }
 
             // Rows dealt to the threads in turn; each starts with its own accumulator and moves
@@ -353,7 +354,7 @@ mod tests {
                         .unwrap(),
                     None => {
                         let family = own[thread].family(id, position);
-                        own[thread].add(family, *window, ServiceId(*service), *quantity, None).unwrap();
+                        own[thread].add(family, position, *window, ServiceId(*service), *quantity, None).unwrap();
                     }
                 }
             }

@@ -84,7 +84,10 @@ impl Accumulator<'_> {
                     [Decimal::ZERO; 2]
                 }),
                 windows: sums.windows,
-                lines: sums.extra.and_then(|extra| extra.lines).map(Box::new),
+                lines: sums.extra.and_then(|extra| extra.lines).map(|mut lines| {
+                    super::lines::put_in_reading_order(&mut lines);
+                    Box::new(lines)
+                }),
             })
             .collect();
         if too_large.into_inner() {

@@ -71,7 +71,7 @@ impl<'c, 'p> ThreadSums<'c, 'p> {
             None => {
                 let family = self.accumulator.family(id, position);
                 self.accumulator
-                    .add(family, window, service, quantity, note)
+                    .add(family, position, window, service, quantity, note)
             }
             Some(scatter) => scatter.add(
                 self.partitions,
