@@ -42,8 +42,7 @@ pub fn write_with(
             path: resolved,
             keep,
         } => {
-            let mut pending = Pending::create(resolved, keep, path)?;
-            pending.write(render)?;
+            let pending = Pending::write(resolved, keep, path, render)?;
             commit(vec![pending])
         }
     }

@@ -1,9 +1,11 @@
 //! Writing several files together, all or none: a folder of tables.
 
+use super::InputFiles;
+use super::inputs::{DestinationKey, DestinationKeys};
 use super::target::{Target, target};
 use super::temporary::{Pending, commit};
-use super::{InputFiles, same_destination};
 use anyhow::bail;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -13,6 +15,8 @@ pub struct FileSet<'a> {
     option: &'a str,
     inputs: &'a InputFiles,
     pending: Vec<Pending>,
+    /// Which of `pending` each destination key belongs to, to find a file written twice.
+    destinations: HashMap<DestinationKey, usize>,
 }
 
 impl<'a> FileSet<'a> {
@@ -21,6 +25,7 @@ impl<'a> FileSet<'a> {
             option,
             inputs,
             pending: Vec::new(),
+            destinations: HashMap::new(),
         }
     }
 
@@ -44,11 +49,9 @@ impl<'a> FileSet<'a> {
                 self.option
             );
         };
-        if let Some(earlier) = self
-            .pending
-            .iter()
-            .find(|pending| same_destination(&pending.target, &resolved))
-        {
+        let keys = DestinationKeys::of(&resolved);
+        if let Some(&earlier) = keys.iter().find_map(|key| self.destinations.get(key)) {
+            let earlier = &self.pending[earlier];
             // Names are kept apart (see `file_names`), so only links can make two one file.
             bail!(
                 "cannot write {}: it is the same file as {}, which this output also writes (one is a link to the other); remove the link, or give {} another folder",
@@ -57,8 +60,10 @@ impl<'a> FileSet<'a> {
                 self.option
             );
         }
-        let mut pending = Pending::create(resolved, keep, path)?;
-        pending.write(render)?;
+        let pending = Pending::write(resolved, keep, path, render)?;
+        for key in keys.iter() {
+            self.destinations.insert(key.clone(), self.pending.len());
+        }
         self.pending.push(pending);
         Ok(())
     }

@@ -98,12 +98,60 @@ fn same_existing_file(a: &Path, b: &Path) -> bool {
 /// Whether two destinations, which need not exist yet, are one file: `--rejects` and `--output`
 /// naming the same file would have one write over the other.
 pub fn same_destination(a: &Path, b: &Path) -> bool {
-    if same_existing_file(a, b) {
-        return true;
+    let b = DestinationKeys::of(b);
+    DestinationKeys::of(a).iter().any(|key| b.contains(key))
+}
+
+/// What makes two destinations one file (see [`same_destination`]): the regular file that exists
+/// there, and the canonical path, each if known. Two destinations are one file when they share a
+/// key, so that among thousands of files (a folder of statements) the ones that are one are found
+/// by looking keys up, not by comparing every pair.
+#[derive(Debug, Default)]
+pub struct DestinationKeys {
+    existing: Option<DestinationKey>,
+    path: Option<DestinationKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DestinationKey {
+    /// A regular file that exists, by device and inode (see [`same_existing_file`]).
+    Existing(u64, u64),
+    /// A path, links followed and its folder made canonical.
+    Path(PathBuf),
+}
+
+impl DestinationKeys {
+    pub fn of(path: &Path) -> DestinationKeys {
+        DestinationKeys {
+            existing: existing_file_key(path),
+            path: destination_identity(path).map(DestinationKey::Path),
+        }
     }
-    match (destination_identity(a), destination_identity(b)) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
+
+    pub fn iter(&self) -> impl Iterator<Item = &DestinationKey> {
+        self.existing.iter().chain(&self.path)
+    }
+
+    fn contains(&self, key: &DestinationKey) -> bool {
+        self.iter().any(|own| own == key)
+    }
+}
+
+/// The key of the regular file at `path`, if there is one. (Elsewhere than Unix, the canonical
+/// path, which [`destination_identity`] gives, is what identifies it.)
+fn existing_file_key(path: &Path) -> Option<DestinationKey> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = std::fs::metadata(path).ok()?;
+        metadata
+            .is_file()
+            .then(|| DestinationKey::Existing(metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 
