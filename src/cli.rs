@@ -1,4 +1,8 @@
 //! The command line: commands and options only. What they do is in [`crate::commands`].
+//!
+//! The options' doc comments are their `--help` text, which clap shows as written: its brackets
+//! (`[index]`) and placeholders (`<family>`) are not links nor HTML.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use crate::costs::Confidence;
 use crate::price_year::PriceYear;

@@ -92,7 +92,7 @@ pub fn lines(text: &str) -> Cow<'_, str> {
     escape(text, Lines::Kept)
 }
 
-/// [`line`] for text already owned: the same `String` back when there is nothing to escape.
+/// [`line()`] for text already owned: the same `String` back when there is nothing to escape.
 pub fn line_owned(text: String) -> String {
     let escaped = match line(&text) {
         Cow::Borrowed(_) => None,

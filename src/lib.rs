@@ -6,6 +6,10 @@
 //! and [`report`] builds views of those figures and renders them. Nothing after the analysis
 //! computes money; nothing before a renderer formats it.
 
+// The documentation is for those who work on tfcalc (`cargo doc --document-private-items`): a
+// module's doc links to the private modules it is made of.
+#![allow(rustdoc::private_intra_doc_links)]
+
 // The public API: what the binary, the integration tests, the benchmarks and the fuzzers use.
 // The library is not a published crate, so everything else stays inside it (`pub(crate)`), and a
 // module is made public only when something outside needs it.

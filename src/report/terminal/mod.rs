@@ -6,7 +6,7 @@
 //! columns that say what a row is (the study and figure, the agency). With no width (a file, or a
 //! pipe without `COLUMNS`), nothing wraps, so that every row stays on one line for grep.
 //!
-//! This module lays a table out (its panels and column widths) and draws it; [`wrap`] fits text
+//! This module lays a table out (its panels and column widths) and draws it; `wrap` fits text
 //! to a column, and [`pieces`] draws a long table a piece at a time.
 
 use super::markup::{self, Markup, MarkupTable};
