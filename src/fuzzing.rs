@@ -10,7 +10,7 @@ use crate::money::{self, Precision};
 use crate::text_file::{self, Encoding};
 use crate::usage::Itemise;
 use crate::usage::accumulator::{Accumulator, FixedCosts};
-use crate::usage::detailed::{FileToRead, read_file};
+use crate::usage::detailed::{FileToRead, Reading, read_file};
 use crate::usage::row::ServiceIndex;
 use std::sync::OnceLock;
 
@@ -51,12 +51,14 @@ pub fn usage_csv(bytes: &[u8]) {
         let account = read_file(
             &target,
             &mut records,
-            book,
-            &services,
-            &options,
-            &mut accumulator,
-            &mut rejected,
-            &mut diagnostics,
+            &mut Reading {
+                book,
+                services: &services,
+                options: &options,
+                accumulator: &mut accumulator,
+                rejected: &mut rejected,
+                diagnostics: &mut diagnostics,
+            },
         );
         assert_eq!(
             account.rows_read,

@@ -149,7 +149,10 @@ pub(super) fn commit(mut pending: Vec<Pending>) -> anyhow::Result<()> {
     // many in one go, rather than a folder of statements waiting for it thousands of times.
     {
         use rayon::prelude::*;
-        pending.par_iter().with_max_len(1).try_for_each(Pending::sync)?;
+        pending
+            .par_iter()
+            .with_max_len(1)
+            .try_for_each(Pending::sync)?;
     }
     let mut live = live_temporaries();
     let mut renamed = std::collections::HashSet::new();

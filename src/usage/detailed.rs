@@ -3,42 +3,36 @@
 //! every bad row with its line. It is the reader of record: the fast reader hands a file over to it
 //! whenever it meets anything but plain, well-formed rows.
 
-use super::accumulator::{Accumulator, Quantity};
+use super::FileAccount;
+use super::accumulator::Quantity;
 use super::row::{Columns, RawRow, RowError, ServiceIndex, parse_fields};
 use super::row_loop::{LINES_LISTED, Next, RowSource, more, read_rows, shown_field};
-use super::{FileAccount, RejectedRows};
-use crate::costs::CostBook;
 use crate::csv_input;
 use crate::diagnostic::{Diagnostics, Location};
-use crate::input_path::ReadOptions;
 use std::borrow::Cow;
 
-pub use super::row_loop::FileToRead;
+pub use super::row_loop::{FileToRead, Reading};
 
 /// Reads one file's records (decoded as they are read) into `accumulator`. Memory grows with the
 /// families and services, never with the rows: the records are read one at a time, and what is
 /// kept of bad rows is bounded.
-#[allow(clippy::too_many_arguments)]
 pub fn read_file<R: std::io::Read>(
     target: &FileToRead<'_>,
     records: &mut csv_input::Records<R>,
-    book: &CostBook,
-    services: &ServiceIndex,
-    options: &ReadOptions,
-    accumulator: &mut Accumulator<'_>,
-    rejected: &mut RejectedRows,
-    diagnostics: &mut Diagnostics,
+    reading: &mut Reading<'_, '_>,
 ) -> FileAccount {
+    let options = reading.options;
     let file = target.file;
     let columns = match records.next_record() {
         csv_input::Next::Record { .. } => Columns::find(
             file,
             &records.record,
             options.pseudonymise.as_ref(),
-            diagnostics,
+            reading.diagnostics,
         ),
         csv_input::Next::End { .. } => {
-            diagnostics
+            reading
+                .diagnostics
                 .error(
                     Some(Location::file(file)),
                     "the file is empty: it has no header row",
@@ -47,7 +41,7 @@ pub fn read_file<R: std::io::Read>(
             None
         }
         csv_input::Next::Unreadable(unreadable) => {
-            diagnostics.push(unreadable.problem(file));
+            reading.diagnostics.push(unreadable.problem(file));
             None
         }
     };
@@ -58,7 +52,7 @@ pub fn read_file<R: std::io::Read>(
         };
     };
     if records.delimiter() != b',' {
-        diagnostics.warning(
+        reading.diagnostics.warning(
             Some(Location::file(file)),
             format!(
                 "the file is {}-separated: read it so, from its header line",
@@ -71,24 +65,14 @@ pub fn read_file<R: std::io::Read>(
         records,
         file,
         columns: &columns,
-        services,
+        services: reading.services,
         key: options.pseudonymise.as_ref(),
         line: 0,
         cursor: 0,
         notices: FileNotices::default(),
     };
-    let account = read_rows(
-        &mut source,
-        &columns,
-        target,
-        book,
-        services,
-        options,
-        accumulator,
-        rejected,
-        diagnostics,
-    );
-    source.notices.finish(file, diagnostics);
+    let account = read_rows(&mut source, &columns, target, reading);
+    source.notices.finish(file, reading.diagnostics);
     account
 }
 

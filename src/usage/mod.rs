@@ -333,33 +333,33 @@ pub fn read_study_usage(
     let mut read_cleanly = vec![true; files.len()];
     let mut accumulator = Accumulator::new(&costs, itemise);
     let mut result = UsageRead::default();
+    let mut reading = detailed::Reading {
+        book,
+        services: &services,
+        options,
+        accumulator: &mut accumulator,
+        rejected: &mut result.rejected,
+        diagnostics,
+    };
     for (number, (window, input)) in files.iter().enumerate() {
         if !detailed[number] {
             continue;
         }
         let shown = input.shown();
-        let errors_before = diagnostics.error_count();
+        let errors_before = reading.diagnostics.error_count();
         if worksheet::is_workbook(input) {
             let target = detailed::FileToRead {
                 file: &shown,
                 number: number as u32,
                 window: *window,
             };
-            let account = worksheet::read_file(
-                input,
-                &target,
-                book,
-                &services,
-                options,
-                &mut accumulator,
-                &mut result.rejected,
-                diagnostics,
-            );
-            read_cleanly[number] = diagnostics.error_count() == errors_before;
+            let account = worksheet::read_file(input, &target, &mut reading);
+            read_cleanly[number] = reading.diagnostics.error_count() == errors_before;
             accounts[number] = Some(account);
             continue;
         }
-        let Some(mut records) = input.open_csv("service-use file", options, diagnostics) else {
+        let Some(mut records) = input.open_csv("service-use file", options, reading.diagnostics)
+        else {
             read_cleanly[number] = false;
             accounts[number] = Some(FileAccount {
                 file: shown,
@@ -372,18 +372,9 @@ pub fn read_study_usage(
             number: number as u32,
             window: *window,
         };
-        let account = detailed::read_file(
-            &target,
-            &mut records,
-            book,
-            &services,
-            options,
-            &mut accumulator,
-            &mut result.rejected,
-            diagnostics,
-        );
-        input.finish_csv(&records, options.encoding, diagnostics);
-        read_cleanly[number] = diagnostics.error_count() == errors_before;
+        let account = detailed::read_file(&target, &mut records, &mut reading);
+        input.finish_csv(&records, options.encoding, reading.diagnostics);
+        read_cleanly[number] = reading.diagnostics.error_count() == errors_before;
         accounts[number] = Some(account);
     }
     let mut others = Vec::new();

@@ -65,20 +65,34 @@ pub(super) trait RowSource {
     fn grouped_quantity(&mut self, _line: u64, _quantity: Quantity) {}
 }
 
-/// Reads the rows of `source` into `accumulator`, with the file's `columns` found from its header.
-/// Bad rows are reported in `diagnostics`, or set aside into `rejected` with `--skip-bad-rows`.
-#[allow(clippy::too_many_arguments)]
+/// What the detailed and worksheet readers read each file with (the cost book, its services, the
+/// options) and into (the sums, the rows set aside, the problems found): the same for every file
+/// of a study.
+pub struct Reading<'r, 'c> {
+    pub book: &'r CostBook,
+    pub services: &'r ServiceIndex,
+    pub options: &'r ReadOptions,
+    pub accumulator: &'r mut Accumulator<'c>,
+    pub rejected: &'r mut RejectedRows,
+    pub diagnostics: &'r mut Diagnostics,
+}
+
+/// Reads the rows of `source` into the reading's accumulator, with the file's `columns` found from
+/// its header. Bad rows are reported in its diagnostics, or set aside with `--skip-bad-rows`.
 pub(super) fn read_rows<S: RowSource>(
     source: &mut S,
     columns: &Columns,
     target: &FileToRead<'_>,
-    book: &CostBook,
-    services: &ServiceIndex,
-    options: &ReadOptions,
-    accumulator: &mut Accumulator<'_>,
-    rejected: &mut RejectedRows,
-    diagnostics: &mut Diagnostics,
+    reading: &mut Reading<'_, '_>,
 ) -> FileAccount {
+    let Reading {
+        book,
+        services,
+        options,
+        accumulator,
+        rejected,
+        diagnostics,
+    } = reading;
     let mut account = FileAccount {
         file: target.file.to_string(),
         ..FileAccount::default()
@@ -458,12 +472,14 @@ mod tests {
             source,
             &columns,
             &target,
-            &book,
-            &services,
-            options,
-            &mut accumulator,
-            &mut rejected,
-            &mut diagnostics,
+            &mut Reading {
+                book: &book,
+                services: &services,
+                options,
+                accumulator: &mut accumulator,
+                rejected: &mut rejected,
+                diagnostics: &mut diagnostics,
+            },
         );
         let usage = accumulator.finish_with(Vec::new()).expect("the sums fit");
         let mut rows = Vec::new();

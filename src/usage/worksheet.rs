@@ -10,13 +10,11 @@
 //! `service` or `quantity` is a bad row naming the cell (`Before!C7`); in the `note` (or an
 //! ignored column) it is read as the text calamine gives it.
 
-use super::accumulator::Accumulator;
-use super::row::{Columns, RawRow, RowError, ServiceIndex};
-use super::row_loop::{FileToRead, Next, RowSource, read_rows};
-use super::{FileAccount, RejectedRows};
-use crate::costs::CostBook;
+use super::FileAccount;
+use super::row::{Columns, RawRow, RowError};
+use super::row_loop::{FileToRead, Next, Reading, RowSource, read_rows};
 use crate::diagnostic::{Diagnostics, Location};
-use crate::input_path::{InputPath, ReadOptions};
+use crate::input_path::InputPath;
 use crate::worksheet::{Sheet, SheetRow};
 use std::borrow::Cow;
 
@@ -26,16 +24,10 @@ pub fn is_workbook(input: &InputPath) -> bool {
 }
 
 /// Reads one sheet of a workbook into `accumulator`. The account's file is the workbook and sheet.
-#[allow(clippy::too_many_arguments)]
 pub fn read_file(
     input: &InputPath,
     target: &FileToRead<'_>,
-    book: &CostBook,
-    services: &ServiceIndex,
-    options: &ReadOptions,
-    accumulator: &mut Accumulator<'_>,
-    rejected: &mut RejectedRows,
-    diagnostics: &mut Diagnostics,
+    reading: &mut Reading<'_, '_>,
 ) -> FileAccount {
     let unread = || FileAccount {
         file: target.file.to_string(),
@@ -45,7 +37,7 @@ pub fn read_file(
         input,
         "service-use file",
         "family_id,service,quantity",
-        diagnostics,
+        reading.diagnostics,
     ) else {
         return unread();
     };
@@ -53,8 +45,8 @@ pub fn read_file(
     let Some(columns) = Columns::find(
         &sheet.shown,
         &header,
-        options.pseudonymise.as_ref(),
-        diagnostics,
+        reading.options.pseudonymise.as_ref(),
+        reading.diagnostics,
     ) else {
         return unread();
     };
@@ -67,17 +59,7 @@ pub fn read_file(
             not_values: Vec::new(),
         },
     };
-    read_rows(
-        &mut source,
-        &columns,
-        target,
-        book,
-        services,
-        options,
-        accumulator,
-        rejected,
-        diagnostics,
-    )
+    read_rows(&mut source, &columns, target, reading)
 }
 
 /// A sheet's rows after its header: each located by its cells (`Before!C7`), and shown in the

@@ -253,7 +253,11 @@ fn a_file_per_family_works_beyond_the_open_file_limit() {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(files.len(), 600, "one file per family and no temporary left");
+    assert_eq!(
+        files.len(),
+        600,
+        "one file per family and no temporary left"
+    );
     assert!(files.iter().all(|name| name.starts_with("statement-F")));
     let last = std::fs::read_to_string(scratch.path().join("out/statement-F599.csv")).unwrap();
     assert!(last.contains("1930"), "the arrest's cost is in it:\n{last}");
