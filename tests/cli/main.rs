@@ -17,6 +17,7 @@ mod file_safety;
 mod first_hour;
 mod fits;
 mod hostile;
+mod interrupted_runs;
 mod invariants;
 mod json_complete;
 mod leicestershire;
