@@ -210,13 +210,13 @@ pub struct CostLine<'a> {
 impl<'a> CostLine<'a> {
     fn new(book: &CostBook, lines: &'a ItemisedLines, line: &'a ServiceUse) -> CostLine<'a> {
         let service = line.service();
+        let quantity = lines.quantity(line);
         let unit_cost = book.service(service).unit_cost;
         CostLine {
             service,
-            quantity: line.quantity,
+            quantity,
             unit_cost,
-            amount: line
-                .quantity
+            amount: quantity
                 .checked_mul(unit_cost)
                 .expect("checked when the family was costed"),
             notes: lines.notes(line),
@@ -662,7 +662,7 @@ fn check_lines(
 ) -> Result<(), InputErrors> {
     for line in lines.window(window) {
         let unit_cost = book.service(line.service()).unit_cost;
-        checked.multiply(line.quantity, unit_cost, &what)?;
+        checked.multiply(lines.quantity(line), unit_cost, &what)?;
     }
     Ok(())
 }

@@ -451,7 +451,7 @@ mod tests {
                                 lines
                                     .window(window)
                                     .map(|line| {
-                                        (line.service().0, line.quantity, lines.notes(line).map(String::from).collect())
+                                        (line.service().0, lines.quantity(line), lines.notes(line).map(String::from).collect())
                                     })
                                     .collect()
                             })

@@ -7,8 +7,8 @@
 //! same, line for line and note for note, as reading every row on one thread.
 //!
 //! A national study itemised keeps millions of lines, read to written, so a line is small: its
-//! service and window in one number and its quantity, 20 bytes. Both windows share one list, and
-//! the notes (which most rows have none of) are a list beside it. Where each was first read is
+//! service, window and quantity in 12 bytes (see [`ServiceUse`]). Both windows share one list,
+//! and the notes (which most rows have none of) are a list beside it. Where each was first read is
 //! kept beside them only while reading, and let go when the lines are put in order.
 
 use crate::costs::ServiceId;
@@ -27,32 +27,51 @@ pub enum Itemise {
 }
 
 /// A service in a window: the service's id shifted left, and the window (0 before, 1 after) in
-/// the lowest bit. A cost book's ids are indices into its services, far below 2^31.
+/// the lowest bit, in the low [`KEY_BITS`] of a [`ServiceUse`]'s tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct LineKey(u32);
 
+/// A line's tag: its key, then its quantity's scale (0 to 28, five bits), then whether its
+/// quantity is [`EXACT`].
+const KEY_BITS: u32 = 26;
+const KEY_MASK: u32 = (1 << KEY_BITS) - 1;
+/// The quantity is not its mantissa but an index into its lines' exact quantities.
+const EXACT: u32 = 1 << 31;
+
 impl LineKey {
     fn new(window: usize, service: ServiceId) -> LineKey {
-        debug_assert!(window < 2 && service.0 < 1 << 31);
+        // A cost book's ids are indices into its services, far fewer than 2^25: one so large
+        // would be another service's line.
+        assert!(window < 2 && service.0 < 1 << (KEY_BITS - 1));
         LineKey((service.0 << 1) | window as u32)
     }
 }
 
-/// One family's use of one service in a window, summed over its rows.
+/// One family's use of one service in a window, summed over its rows: 12 bytes, as a national
+/// study itemised has millions. Its quantity is a Decimal's mantissa and scale, which give the
+/// Decimal back exactly (the same digits, at the same scale); a quantity whose mantissa needs
+/// more than 64 bits is kept among its lines' exact quantities (see [`ItemisedLines::quantity`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, packed(4))]
 pub struct ServiceUse {
-    key: LineKey,
-    pub quantity: Decimal,
+    /// See [`KEY_BITS`].
+    tag: u32,
+    /// The mantissa, or for an exact quantity its index.
+    value: i64,
 }
 
 impl ServiceUse {
+    fn key(&self) -> LineKey {
+        LineKey(self.tag & KEY_MASK)
+    }
+
     pub fn service(&self) -> ServiceId {
-        ServiceId(self.key.0 >> 1)
+        ServiceId(self.key().0 >> 1)
     }
 
     /// 0 before, 1 after.
     pub fn window(&self) -> usize {
-        (self.key.0 & 1) as usize
+        (self.tag & 1) as usize
     }
 }
 
@@ -70,9 +89,43 @@ struct LineNote {
 pub struct ItemisedLines {
     lines: Vec<ServiceUse>,
     notes: Vec<LineNote>,
+    /// The quantities too large for a line's 64 bits, by index.
+    exact: Vec<Decimal>,
 }
 
 impl ItemisedLines {
+    /// The quantity of one of these lines.
+    pub fn quantity(&self, line: &ServiceUse) -> Decimal {
+        let value = line.value;
+        if line.tag & EXACT == 0 {
+            Decimal::new(value, line.tag >> KEY_BITS)
+        } else {
+            self.exact[value as usize]
+        }
+    }
+
+    /// Sets the quantity of the line at `index`.
+    fn set_quantity(&mut self, index: usize, quantity: Decimal) {
+        let line = &mut self.lines[index];
+        if line.tag & EXACT != 0 {
+            self.exact[line.value as usize] = quantity;
+            return;
+        }
+        let key = line.tag & KEY_MASK;
+        match i64::try_from(quantity.mantissa()) {
+            // Not a negative zero, which `Decimal::new` would give back as zero.
+            Ok(mantissa) if mantissa != 0 || !quantity.is_sign_negative() => {
+                line.tag = key | (quantity.scale() << KEY_BITS);
+                line.value = mantissa;
+            }
+            _ => {
+                line.tag = key | EXACT;
+                line.value = self.exact.len() as i64;
+                self.exact.push(quantity);
+            }
+        }
+    }
+
     /// Every line, both windows, in order.
     pub fn iter(&self) -> std::slice::Iter<'_, ServiceUse> {
         self.lines.iter()
@@ -89,7 +142,7 @@ impl ItemisedLines {
     pub fn notes(&self, line: &ServiceUse) -> LineNotes<'_> {
         LineNotes {
             notes: self.notes.iter(),
-            key: line.key,
+            key: line.key(),
         }
     }
 
@@ -133,14 +186,22 @@ impl Lines {
     /// Where the line for `key` is, if the family has one. A family has a few dozen lines at most
     /// (one per service and window), which a scan finds as fast as a hash would.
     fn find(&self, key: LineKey) -> Option<usize> {
-        self.itemised.lines.iter().position(|line| line.key == key)
+        self.itemised
+            .lines
+            .iter()
+            .position(|line| line.key() == key)
     }
 
-    fn add_line(&mut self, line: ServiceUse, position: u64) {
+    fn add_line(&mut self, key: LineKey, quantity: Decimal, position: u64) {
         grow_by_half(&mut self.itemised.lines);
         grow_by_half(&mut self.lines_read);
-        self.itemised.lines.push(line);
+        self.itemised.lines.push(ServiceUse {
+            tag: key.0,
+            value: 0,
+        });
         self.lines_read.push(position);
+        self.itemised
+            .set_quantity(self.itemised.lines.len() - 1, quantity);
     }
 
     /// Keeps `note`, read at `position`, on the line for `key` if it is new there (or was seen
@@ -189,7 +250,7 @@ pub(super) fn quantity_so_far(lines: Option<&Lines>, window: usize, service: Ser
     lines
         .and_then(|lines| {
             let index = lines.find(LineKey::new(window, service))?;
-            Some(lines.itemised.lines[index].quantity)
+            Some(lines.itemised.quantity(&lines.itemised.lines[index]))
         })
         .unwrap_or(Decimal::ZERO)
 }
@@ -207,10 +268,10 @@ pub(super) fn record(
     let key = LineKey::new(window, service);
     match lines.find(key) {
         Some(index) => {
-            lines.itemised.lines[index].quantity = quantity;
+            lines.itemised.set_quantity(index, quantity);
             lines.lines_read[index] = lines.lines_read[index].min(position);
         }
-        None => lines.add_line(ServiceUse { key, quantity }, position),
+        None => lines.add_line(key, quantity, position),
     }
     if let Some(note) = note.filter(|note| !note.is_empty()) {
         lines.keep_note(key, position, note);
@@ -220,28 +281,23 @@ pub(super) fn record(
 /// Adds one family's lines from another thread to ours.
 pub(super) fn merge(lines: &mut Lines, theirs: Lines) -> Result<(), RowError> {
     let Lines {
-        itemised:
-            ItemisedLines {
-                lines: their_lines,
-                notes: their_notes,
-            },
+        itemised: their_itemised,
         lines_read: their_lines_read,
         notes_read: their_notes_read,
     } = theirs;
-    for (line, position) in their_lines.into_iter().zip(their_lines_read) {
-        match lines.find(line.key) {
+    for (line, &position) in their_itemised.lines.iter().zip(&their_lines_read) {
+        let quantity = their_itemised.quantity(line);
+        match lines.find(line.key()) {
             Some(index) => {
-                let ours = &mut lines.itemised.lines[index];
-                ours.quantity = ours
-                    .quantity
-                    .checked_add(line.quantity)
-                    .ok_or(RowError::TotalTooLarge)?;
+                let ours = lines.itemised.quantity(&lines.itemised.lines[index]);
+                let total = ours.checked_add(quantity).ok_or(RowError::TotalTooLarge)?;
+                lines.itemised.set_quantity(index, total);
                 lines.lines_read[index] = lines.lines_read[index].min(position);
             }
-            None => lines.add_line(line, position),
+            None => lines.add_line(line.key(), quantity, position),
         }
     }
-    for (note, position) in their_notes.into_iter().zip(their_notes_read) {
+    for (note, position) in their_itemised.notes.into_iter().zip(their_notes_read) {
         lines.keep_note(note.key, position, &note.text);
     }
     Ok(())
@@ -280,6 +336,44 @@ fn sort_by_reading<T>(items: &mut [T], read: &[u64]) {
             }
             items.swap(at, from);
             at = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line's quantity comes back exactly as it was set, the same digits at the same scale,
+    /// whether it fits a line's 64 bits or is kept aside, and however it changes between the two.
+    #[test]
+    fn a_lines_quantity_comes_back_as_set() {
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        let quantities = [
+            Decimal::ZERO,
+            Decimal::new(30, 1),
+            Decimal::new(-225, 2),
+            Decimal::new(1, 28),
+            Decimal::from(i64::MAX),
+            Decimal::from(i64::MIN),
+            Decimal::from_i128_with_scale(i128::from(i64::MAX) + 1, 3),
+            Decimal::MAX,
+            Decimal::MIN,
+            negative_zero,
+            Decimal::new(62, 0),
+        ];
+        let mut lines = Lines::default();
+        for (service, &quantity) in quantities.iter().enumerate() {
+            record(&mut lines, 1, ServiceId(service as u32), quantity, 0, None);
+            // One line set to each in turn.
+            record(&mut lines, 0, ServiceId(0), quantity, 0, None);
+            let now = quantity_so_far(Some(&lines), 0, ServiceId(0));
+            assert_eq!(now.serialize(), quantity.serialize(), "{quantity}");
+        }
+        for (service, quantity) in quantities.iter().enumerate() {
+            let kept = quantity_so_far(Some(&lines), 1, ServiceId(service as u32));
+            assert_eq!(kept.serialize(), quantity.serialize(), "{quantity}");
         }
     }
 }
