@@ -35,6 +35,7 @@ pub(crate) mod csv_input;
 pub(crate) mod family_ids;
 pub(crate) mod funding;
 pub(crate) mod intervention_file;
+pub(crate) mod large_lists;
 mod logging;
 pub(crate) mod output;
 pub(crate) mod price_year;

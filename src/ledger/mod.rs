@@ -16,7 +16,6 @@ use crate::study::{Funding, InterventionItem, Study, StudyData};
 use crate::usage::{FamilyUsage, FileAccount, ItemisedLines, LineNotes, ServiceUse, StudyUsage};
 use checked::{Checked, Describe, FamilyFigure};
 use indexmap::IndexMap;
-use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -110,10 +109,6 @@ pub struct FamilyLedger {
     pub before: Decimal,
     pub after: Decimal,
     pub intervention: Decimal,
-    /// Worked out once, when the ledger is built: every view and check of a national study reads
-    /// them for each of its families.
-    gross_saving: Decimal,
-    net_saving: Decimal,
     /// What few families have, behind one pointer so that the many without it pay 8 bytes, not
     /// 24: a national study keeps millions of these.
     extra: Option<Box<FamilyExtra>>,
@@ -131,14 +126,16 @@ struct FamilyExtra {
 }
 
 impl FamilyLedger {
-    /// Before less after.
+    /// Before less after. (Worked out when asked for, not kept: a national study keeps millions
+    /// of families, and a subtraction costs less than the memory. It cannot overflow: it was
+    /// checked when the family was costed.)
     pub fn gross_saving(&self) -> Decimal {
-        self.gross_saving
+        self.before - self.after
     }
 
-    /// Before less intervention less after.
+    /// Before less intervention less after (checked when the family was costed).
     pub fn net_saving(&self) -> Decimal {
-        self.net_saving
+        self.gross_saving() - self.intervention
     }
 
     /// The services behind the figures, if the study was itemised.
@@ -505,22 +502,18 @@ fn cost_records(
     // the error reported does not depend on which thread met its family first, every family is
     // costed, and the first in order that failed is reported.
     let first_failure: std::sync::Mutex<Option<(usize, InputErrors)>> = Default::default();
-    ledger.families = families
-        .into_par_iter()
-        .enumerate()
-        .map(|(index, family)| {
-            cost_family(family, book, uniform, &own_items, checked).unwrap_or_else(|error| {
-                let mut failure = first_failure
-                    .lock()
-                    .unwrap_or_else(|poison| poison.into_inner());
-                if failure.as_ref().is_none_or(|(first, _)| index < *first) {
-                    *failure = Some((index, error));
-                }
-                // Never seen: the ledger is not returned.
-                FamilyLedger::failed()
-            })
+    ledger.families = crate::large_lists::map_releasing(families, |index, family| {
+        cost_family(family, book, uniform, &own_items, checked).unwrap_or_else(|error| {
+            let mut failure = first_failure
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            if failure.as_ref().is_none_or(|(first, _)| index < *first) {
+                *failure = Some((index, error));
+            }
+            // Never seen: the ledger is not returned.
+            FamilyLedger::failed()
         })
-        .collect();
+    });
     if let Some((_, error)) = first_failure
         .into_inner()
         .unwrap_or_else(|poison| poison.into_inner())
@@ -611,8 +604,9 @@ fn cost_family(
         figure("intervention costs"),
     )?;
     let [before, after] = family.money;
+    // Checked here, so that working them out later cannot fail (see `FamilyLedger::net_saving`).
     let gross_saving = checked.subtract(before, after, figure("gross savings"))?;
-    let net_saving = checked.subtract(gross_saving, intervention, figure("net savings"))?;
+    checked.subtract(gross_saving, intervention, figure("net savings"))?;
     if let Some(lines) = &family.lines {
         check_lines(book, lines, 0, checked, figure("before costs"))?;
         check_lines(book, lines, 1, checked, figure("after costs"))?;
@@ -630,8 +624,6 @@ fn cost_family(
         before,
         after,
         intervention,
-        gross_saving,
-        net_saving,
         extra,
     })
 }
@@ -644,8 +636,6 @@ impl FamilyLedger {
             before: Decimal::ZERO,
             after: Decimal::ZERO,
             intervention: Decimal::ZERO,
-            gross_saving: Decimal::ZERO,
-            net_saving: Decimal::ZERO,
             extra: None,
         }
     }
@@ -736,7 +726,7 @@ mod tests {
 
     /// A national study keeps millions of families: each one's size is kept in view.
     #[test]
-    fn a_familys_figures_take_104_bytes() {
-        assert_eq!(std::mem::size_of::<FamilyLedger>(), 104);
+    fn a_familys_figures_take_72_bytes() {
+        assert_eq!(std::mem::size_of::<FamilyLedger>(), 72);
     }
 }

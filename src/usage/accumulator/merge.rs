@@ -47,9 +47,11 @@ impl<'a> Accumulator<'a> {
         // Their families come in the order they were first read, as ours did: in sorted files,
         // each is the one after the last in our list, or new (see `FamilyIndex::lookup`).
         self.family_index.last = None;
-        for (id, theirs) in ids.into_iter().zip(families) {
-            self.fold_family(id, theirs, !last)?;
-        }
+        // Their lists given back as they are folded in: ours and theirs whole at once were the
+        // peak of a national job.
+        crate::large_lists::drain_pairs_releasing(ids, families, |id, theirs| {
+            self.fold_family(id, theirs, !last)
+        })?;
         self.fold_totals(totals)?;
         self.check_itemise_limit();
         Ok(())

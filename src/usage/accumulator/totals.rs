@@ -5,7 +5,6 @@ use super::fixed_point::{QUANTITY_PLACES, exact_decimal};
 use super::lines::ItemisedLines;
 use super::{Accumulator, FamilySums};
 use crate::usage::RowError;
-use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 impl Accumulator<'_> {
@@ -44,14 +43,6 @@ impl Accumulator<'_> {
             let order: Vec<u32> = order.into_iter().map(|(_, index)| index).collect();
             put_in_order(&mut ids, &mut families, order);
         }
-        // A short id the partitions left empty (see `partitions::add_block`) is written from its
-        // key: its packed bytes. In the order reported, so that the ids lie in memory in the
-        // order they are read from it.
-        for (id, sums) in ids.iter_mut().zip(&families) {
-            if id.is_empty() && !sums.long_id {
-                *id = unpacked(sums.key);
-            }
-        }
         // Each family's figures on their own, so on every core. (Collected straight into place:
         // a total too large is flagged rather than returned, which would make the collection
         // build and join lists of parts.)
@@ -73,22 +64,28 @@ impl Accumulator<'_> {
             }
             Ok(money)
         };
-        let out: Vec<FamilyUsage> = ids
-            .into_par_iter()
-            .zip(families)
-            .map(|(family_id, sums)| FamilyUsage {
-                family_id,
-                money: family_money(&sums).unwrap_or_else(|_| {
-                    too_large.store(true, std::sync::atomic::Ordering::Relaxed);
-                    [Decimal::ZERO; 2]
-                }),
-                windows: sums.windows,
-                lines: sums
-                    .extra
-                    .and_then(|extra| extra.lines)
-                    .map(|lines| Box::new(super::lines::in_reading_order(lines))),
-            })
-            .collect();
+        let out: Vec<FamilyUsage> =
+            crate::large_lists::map_pairs_releasing(ids, families, |_, (family_id, sums)| {
+                FamilyUsage {
+                    // A short id was left empty while reading (see `Accumulator::find_family`
+                    // and `partitions::add_block`): it is written from its key, its packed
+                    // bytes, only now, as each piece of the families is turned into figures.
+                    family_id: if sums.long_id {
+                        family_id
+                    } else {
+                        unpacked(sums.key)
+                    },
+                    money: family_money(&sums).unwrap_or_else(|_| {
+                        too_large.store(true, std::sync::atomic::Ordering::Relaxed);
+                        [Decimal::ZERO; 2]
+                    }),
+                    windows: sums.windows,
+                    lines: sums
+                        .extra
+                        .and_then(|extra| extra.lines)
+                        .map(|lines| Box::new(super::lines::in_reading_order(lines))),
+                }
+            });
         if too_large.into_inner() {
             return Err(RowError::TotalTooLarge);
         }
