@@ -92,9 +92,7 @@ pub fn pseudonymise_records(
     for family in &mut usage.families {
         family.family_id = key.pseudonym(&family.family_id).into();
         if let Some(lines) = &mut family.lines {
-            for service in lines.iter_mut().flat_map(|window| window.values_mut()) {
-                service.clear_notes();
-            }
+            lines.clear_notes();
         }
     }
     *interventions = std::mem::take(interventions)
@@ -143,9 +141,7 @@ const HEADER_NAMES_FOUND: &str = "; the columns found are:";
 pub fn mark_pseudonymised(ledger: &mut StudyLedger) {
     for family in &mut ledger.families {
         if let Some(lines) = family.lines_mut() {
-            for line in lines.before.iter_mut().chain(&mut lines.after) {
-                line.notes.clear();
-            }
+            lines.clear_notes();
         }
     }
 }

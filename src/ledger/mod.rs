@@ -13,7 +13,7 @@ use crate::costs::{AgencyId, Confidence, CostBook, ServiceId};
 use crate::diagnostic::{InputErrors, Location, Problem};
 use crate::intervention_file::FamilyInterventions;
 use crate::study::{Funding, InterventionItem, Study, StudyData};
-use crate::usage::{FamilyUsage, FileAccount, StudyUsage};
+use crate::usage::{FamilyUsage, FileAccount, ItemisedLines, LineNotes, ServiceUse, StudyUsage};
 use checked::{Checked, Describe, FamilyFigure};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -117,8 +117,9 @@ pub struct FamilyLedger {
 /// A family's itemised lines and its own intervention items, when it has either.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct FamilyExtra {
-    /// The services behind the figures, for statements: kept for small studies only.
-    lines: Option<FamilyLines>,
+    /// The services behind the figures, for statements: kept for small studies only. As read:
+    /// what each line costs is worked out from the cost book when it is shown (see [`CostLine`]).
+    lines: Option<ItemisedLines>,
     /// Intervention items for this family alone (from the study's intervention file), on top of
     /// the study's items every family costs.
     own_intervention: Vec<InterventionItem>,
@@ -138,23 +139,37 @@ impl FamilyLedger {
     }
 
     /// The services behind the figures, if the study was itemised.
-    pub fn lines(&self) -> Option<&FamilyLines> {
+    pub fn lines(&self) -> Option<&ItemisedLines> {
         self.extra.as_ref().and_then(|extra| extra.lines.as_ref())
     }
 
     /// The services behind the figures, to change their notes (see [`crate::pseudonym`]).
-    pub fn lines_mut(&mut self) -> Option<&mut FamilyLines> {
+    pub fn lines_mut(&mut self) -> Option<&mut ItemisedLines> {
         self.extra.as_mut().and_then(|extra| extra.lines.as_mut())
     }
 
-    /// The services behind the before costs, if the study was itemised.
-    pub fn before_lines(&self) -> &[CostLine] {
-        self.lines().map_or(&[], |lines| &lines.before)
+    /// The services behind the before costs, if the study was itemised, costed with `book` (the
+    /// one the ledger was built with).
+    pub fn before_lines<'a>(&'a self, book: &'a CostBook) -> impl Iterator<Item = CostLine<'a>> {
+        self.cost_lines(book, 0)
     }
 
-    /// The services behind the after costs, if the study was itemised.
-    pub fn after_lines(&self) -> &[CostLine] {
-        self.lines().map_or(&[], |lines| &lines.after)
+    /// The services behind the after costs, if the study was itemised, costed with `book` (the
+    /// one the ledger was built with).
+    pub fn after_lines<'a>(&'a self, book: &'a CostBook) -> impl Iterator<Item = CostLine<'a>> {
+        self.cost_lines(book, 1)
+    }
+
+    fn cost_lines<'a>(
+        &'a self,
+        book: &'a CostBook,
+        window: usize,
+    ) -> impl Iterator<Item = CostLine<'a>> {
+        self.lines().into_iter().flat_map(move |lines| {
+            lines
+                .window(window)
+                .map(move |line| CostLine::new(book, lines, line))
+        })
     }
 
     /// Intervention items for this family alone, on top of the study's.
@@ -176,21 +191,34 @@ impl FamilyLedger {
     }
 }
 
-/// A family's services in each window, itemised.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FamilyLines {
-    pub before: Vec<CostLine>,
-    pub after: Vec<CostLine>,
-}
-
-/// One service a family used in a window: quantity × unit cost.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CostLine {
+/// One service a family used in a window: quantity × unit cost. Made as it is shown, from the
+/// line as read and the cost book: a national study itemised has millions of lines, and the unit
+/// cost and amount of each would be 32 bytes more apiece.
+#[derive(Debug, Clone)]
+pub struct CostLine<'a> {
     pub service: ServiceId,
     pub quantity: Decimal,
     pub unit_cost: Decimal,
     pub amount: Decimal,
-    pub notes: Vec<String>,
+    /// The records' notes on the line (the first few kept), in the order read.
+    pub notes: LineNotes<'a>,
+}
+
+impl<'a> CostLine<'a> {
+    fn new(book: &CostBook, lines: &'a ItemisedLines, line: &'a ServiceUse) -> CostLine<'a> {
+        let service = line.service();
+        let quantity = lines.quantity(line);
+        let unit_cost = book.service(service).unit_cost;
+        CostLine {
+            service,
+            quantity,
+            unit_cost,
+            amount: quantity
+                .checked_mul(unit_cost)
+                .expect("checked when the family was costed"),
+            notes: lines.notes(line),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -579,13 +607,12 @@ fn cost_family(
     // Checked here, so that working them out later cannot fail (see `FamilyLedger::net_saving`).
     let gross_saving = checked.subtract(before, after, figure("gross savings"))?;
     checked.subtract(gross_saving, intervention, figure("net savings"))?;
-    let lines = match &family.lines {
-        Some(lines) => Some(FamilyLines {
-            before: cost_lines(book, &lines[0], checked, figure("before costs"))?,
-            after: cost_lines(book, &lines[1], checked, figure("after costs"))?,
-        }),
-        None => None,
-    };
+    if let Some(lines) = &family.lines {
+        check_lines(book, lines, 0, checked, figure("before costs"))?;
+        check_lines(book, lines, 1, checked, figure("after costs"))?;
+    }
+    // Moved, not copied: the ledger keeps the lines as read.
+    let lines = family.lines.map(|lines| *lines);
     let extra = (lines.is_some() || !own_intervention.is_empty()).then(|| {
         Box::new(FamilyExtra {
             lines,
@@ -614,24 +641,20 @@ impl FamilyLedger {
     }
 }
 
-fn cost_lines(
+/// Checks that each of a family's lines in `window` can be costed: quantity × unit cost fits, so
+/// that [`CostLine`] can work it out whenever a line is shown.
+fn check_lines(
     book: &CostBook,
-    usage: &IndexMap<ServiceId, crate::usage::ServiceUse>,
+    lines: &ItemisedLines,
+    window: usize,
     checked: &Checked,
     what: impl Describe,
-) -> Result<Vec<CostLine>, InputErrors> {
-    let mut lines = Vec::with_capacity(usage.len());
-    for (&service, service_use) in usage {
-        let unit_cost = book.service(service).unit_cost;
-        lines.push(CostLine {
-            service,
-            quantity: service_use.quantity,
-            unit_cost,
-            amount: checked.multiply(service_use.quantity, unit_cost, &what)?,
-            notes: service_use.notes().map(String::from).collect(),
-        });
+) -> Result<(), InputErrors> {
+    for line in lines.window(window) {
+        let unit_cost = book.service(line.service()).unit_cost;
+        checked.multiply(lines.quantity(line), unit_cost, &what)?;
     }
-    Ok(lines)
+    Ok(())
 }
 
 /// Each agency's before and after costs: the sum over the services of each service's total

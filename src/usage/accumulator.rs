@@ -19,7 +19,7 @@ mod short_table;
 mod totals;
 
 pub use fixed_point::{FixedCosts, QUANTITY_PLACES, Quantity};
-pub use lines::Itemise;
+pub use lines::{Itemise, ItemisedLines, LineNotes, ServiceUse};
 pub use partitions::{Partitions, Scatter};
 pub use totals::{FamilyUsage, StudyUsage};
 
@@ -454,13 +454,12 @@ mod tests {
                     .into_iter()
                     .map(|family| {
                         let lines = family.lines.expect("itemised");
-                        let windows = lines
-                            .iter()
-                            .map(|services| {
-                                services
-                                    .iter()
-                                    .map(|(service, line)| {
-                                        (service.0, line.quantity, line.notes().map(String::from).collect())
+                        let windows = (0..2)
+                            .map(|window| {
+                                lines
+                                    .window(window)
+                                    .map(|line| {
+                                        (line.service().0, lines.quantity(line), lines.notes(line).map(String::from).collect())
                                     })
                                     .collect()
                             })

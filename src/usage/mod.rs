@@ -24,7 +24,7 @@ pub(crate) mod worksheet;
 
 mod row_loop;
 
-pub use accumulator::{FamilyUsage, Itemise, StudyUsage};
+pub use accumulator::{FamilyUsage, Itemise, ItemisedLines, LineNotes, ServiceUse, StudyUsage};
 pub use row::RowError;
 
 use crate::costs::CostBook;
@@ -32,7 +32,6 @@ use crate::diagnostic::{Diagnostics, Location};
 use crate::input_path::{InputPath, ReadOptions};
 use accumulator::{Accumulator, FixedCosts};
 use row::ServiceIndex;
-use rust_decimal::Decimal;
 use std::fmt;
 
 /// The two windows a study compares.
@@ -83,30 +82,6 @@ pub struct FileAccount {
     pub rows_used: u64,
     pub rows_blank: u64,
     pub rows_rejected: u64,
-}
-
-/// One family's use of one service in a window, summed over its rows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ServiceUse {
-    pub quantity: Decimal,
-    /// Where its first row was read (see [`accumulator::position`]), so that a family's lines
-    /// are given in the order of the rows however the reading was shared between threads.
-    pub(crate) first_read: u64,
-    /// The distinct `note` texts of its rows (a few: see `accumulator::lines`), each with where
-    /// it was first read.
-    pub(crate) notes: Vec<(u64, String)>,
-}
-
-impl ServiceUse {
-    /// The distinct `note` texts of its rows, in the order first read.
-    pub fn notes(&self) -> impl Iterator<Item = &str> {
-        self.notes.iter().map(|(_, note)| note.as_str())
-    }
-
-    /// Forgets its notes (free text that could name a family: see [`crate::pseudonym`]).
-    pub fn clear_notes(&mut self) {
-        self.notes.clear();
-    }
 }
 
 /// A row set aside with `--skip-bad-rows`, for the rejects file.

@@ -7,6 +7,7 @@ use crate::context::StudyContext;
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
 use crate::report::views;
 use crate::study::{Derivation, InterventionItem};
+use crate::usage::LineNotes;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -37,10 +38,19 @@ struct Line<'a> {
     unit_cost: Exact,
     amount: Exact,
     /// The records' notes on the line (the first few kept).
-    notes: &'a [String],
+    notes: Notes<'a>,
     /// For a cost uprated from another price year, the cost as its table states it.
     #[serde(skip_serializing_if = "Option::is_none")]
     uprated_from: Option<Stated>,
+}
+
+/// A line's notes, written as a list straight from the ledger's.
+struct Notes<'a>(LineNotes<'a>);
+
+impl Serialize for Notes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
 }
 
 #[derive(Serialize)]
@@ -118,7 +128,7 @@ fn family<'a>(
     family: &'a FamilyLedger,
     options: JsonOptions,
 ) -> Family<'a> {
-    let line = |line: &'a CostLine| {
+    let line = |line: CostLine<'a>| {
         let service = context.book.service(line.service);
         let definition = &service.definition;
         Line {
@@ -128,7 +138,7 @@ fn family<'a>(
             unit: &definition.unit,
             unit_cost: exact(line.unit_cost),
             amount: exact(line.amount),
-            notes: &line.notes,
+            notes: Notes(line.notes),
             uprated_from: views::uprated_from(&context.book, service).map(|(cost, year)| Stated {
                 cost: exact(cost),
                 price_year: year.to_string(),
@@ -143,12 +153,12 @@ fn family<'a>(
         intervention: exact(family.intervention),
         net_saving: exact(family.net_saving()),
         lines: options.itemises(ledger).then(|| Lines {
-            before: family.before_lines().iter().map(line).collect(),
+            before: family.before_lines(&context.book).map(line).collect(),
             intervention: family
                 .intervention_items(context)
                 .map(intervention_line)
                 .collect(),
-            after: family.after_lines().iter().map(line).collect(),
+            after: family.after_lines(&context.book).map(line).collect(),
         }),
     }
 }

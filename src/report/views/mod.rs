@@ -57,8 +57,8 @@ pub fn statement(context: &StudyContext, family: &FamilyLedger) -> TableView<'st
         Cell::Money(family.before),
         Cell::Empty,
     ]));
-    for line in family.before_lines() {
-        push_cost_line(&mut table, context, line);
+    for line in family.before_lines(&context.book) {
+        push_cost_line(&mut table, context, &line);
     }
 
     table.rows.push(Row::heading(vec![
@@ -89,8 +89,8 @@ pub fn statement(context: &StudyContext, family: &FamilyLedger) -> TableView<'st
         Cell::Money(family.after),
         Cell::Empty,
     ]));
-    for line in family.after_lines() {
-        push_cost_line(&mut table, context, line);
+    for line in family.after_lines(&context.book) {
+        push_cost_line(&mut table, context, &line);
     }
 
     let period = match context.window_months {
@@ -135,7 +135,7 @@ fn note_counterfactual_left_out(table: &mut TableView<'_>, context: &StudyContex
 }
 
 /// "Police call outs: 62 hours at £33 per hour = £2,046", and for a composite the line it is built from.
-fn push_cost_line(table: &mut TableView<'_>, context: &StudyContext, line: &CostLine) {
+fn push_cost_line(table: &mut TableView<'_>, context: &StudyContext, line: &CostLine<'_>) {
     let service = context.book.service(line.service);
     let definition = &service.definition;
     let mut pieces = vec![
@@ -153,8 +153,9 @@ fn push_cost_line(table: &mut TableView<'_>, context: &StudyContext, line: &Cost
             Piece::text(format!(" per {} at {year} prices)", definition.unit)),
         ]);
     }
-    if !line.notes.is_empty() {
-        pieces.push(Piece::text(format!(" ({})", line.notes.join("; "))));
+    let notes: Vec<&str> = line.notes.clone().collect();
+    if !notes.is_empty() {
+        pieces.push(Piece::text(format!(" ({})", notes.join("; "))));
     }
     table.rows.push(Row::item(vec![
         Cell::Phrase(pieces),

@@ -3,7 +3,7 @@
 
 use super::statement;
 use crate::context::StudyContext;
-use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
+use crate::ledger::{FamilyLedger, StudyLedger};
 use crate::report::view::{Cell, GeneratedRows, Row, RowSource, TableView};
 
 /// The key of a study's statements table, and so the name of its file (`statements.csv`).
@@ -30,16 +30,14 @@ pub fn statements<'a>(ledger: &'a StudyLedger, context: &'a StudyContext) -> Tab
 /// How many rows a family's statement has, without making it: a heading and the lines of each
 /// window and of the intervention, and the savings.
 pub fn statement_rows(context: &StudyContext, family: &FamilyLedger) -> usize {
-    let lines = |lines: &[CostLine]| -> usize {
+    // Both windows' lines, each with a row for each part of a composite.
+    let lines: usize = family.lines().map_or(0, |lines| {
         lines
             .iter()
-            .map(|line| 1 + context.book.service(line.service).parts.len())
+            .map(|line| 1 + context.book.service(line.service()).parts.len())
             .sum()
-    };
-    3 + lines(family.before_lines())
-        + family.intervention_items(context).count()
-        + lines(family.after_lines())
-        + 1
+    });
+    3 + lines + family.intervention_items(context).count() + 1
 }
 
 /// How many rows the statements of a study's families take, all told.

@@ -2,10 +2,9 @@
 //! window, as exact Decimals at the scale of the inputs, families in the order first read.
 
 use super::fixed_point::{QUANTITY_PLACES, exact_decimal};
+use super::lines::ItemisedLines;
 use super::{Accumulator, FamilySums};
-use crate::costs::ServiceId;
-use crate::usage::{RowError, ServiceUse};
-use indexmap::IndexMap;
+use crate::usage::RowError;
 use rust_decimal::Decimal;
 
 impl Accumulator<'_> {
@@ -81,10 +80,10 @@ impl Accumulator<'_> {
                         [Decimal::ZERO; 2]
                     }),
                     windows: sums.windows,
-                    lines: sums.extra.and_then(|extra| extra.lines).map(|mut lines| {
-                        super::lines::put_in_reading_order(&mut lines);
-                        Box::new(lines)
-                    }),
+                    lines: sums
+                        .extra
+                        .and_then(|extra| extra.lines)
+                        .map(|lines| Box::new(super::lines::in_reading_order(lines))),
                 }
             });
         if too_large.into_inner() {
@@ -156,7 +155,7 @@ pub struct FamilyUsage {
     /// [`crate::usage::Window::bit`]).
     pub windows: u8,
     /// Each window's services, when the read was itemised.
-    pub lines: Option<Box<[IndexMap<ServiceId, ServiceUse>; 2]>>,
+    pub lines: Option<Box<ItemisedLines>>,
 }
 
 impl FamilyUsage {
