@@ -1,6 +1,7 @@
 //! Builders of report tables from the ledger. Nothing here computes money: every figure is read
-//! from a [`StudyLedger`], the cost book, or what the analysis found (an [`Appraisal`], a
-//! reconciliation [`Check`](crate::analysis::check::Check), a rounding gap, a waterfall).
+//! from a [`StudyLedger`], the cost book, or what the analysis found (an
+//! [`Appraisal`](crate::analysis::roi::Appraisal), a reconciliation
+//! [`Check`](crate::analysis::check::Check), a rounding gap, a waterfall).
 
 mod agencies;
 mod assumptions;
