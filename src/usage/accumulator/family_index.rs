@@ -206,12 +206,6 @@ impl FamilyIndex {
         self.short.find(key)
     }
 
-    /// Asks for where [`Self::find_short`] will look for this key to be fetched into the cache.
-    #[inline(always)]
-    pub(super) fn prefetch_short(&self, key: u64) {
-        self.short.prefetch(key);
-    }
-
     /// Makes family `index` findable: the family [`Self::lookup`] did not find, just added (the
     /// last of `families`) with its key set.
     pub(super) fn add(&mut self, families: &[FamilySums], index: u32) {

@@ -1,13 +1,14 @@
 //! Partitioned aggregation, for rows in any order: each family belongs to one of a few dozen
 //! partitions by a hash of its id, rows wait in a bounded block per partition, and a full block is
-//! added to its partition's accumulator in one go.
+//! added to its partition in one go.
 //!
-//! Why: a national study has hundreds of thousands of families, whose table and sums are far
-//! larger than the cache. When rows are not grouped by family (shuffled, or grouped by service),
-//! nearly every row looks up a family other than the last, and each lookup misses the cache two
-//! or three times. A partition holds a sixty-fourth of the families, so while its block is added
-//! its table and sums stay in the cache, and the rows of the block reuse them. The blocks are
-//! reused, so memory grows with the partitions and families, never with the rows.
+//! Why: a national study has hundreds of thousands of families, whose sums are far larger than
+//! the cache. When rows are not grouped by family (shuffled, or grouped by service), nearly every
+//! row looks up a family other than the last, and each lookup misses the cache. A partition holds
+//! a sixty-fourth of the families, so while its block is added its sums stay in the cache, and
+//! the rows of the block reuse them; a plain row's family and sums are found in one place (see
+//! [`plain_sums`]), one miss at most. The blocks are reused, so memory grows with the partitions
+//! and families, never with the rows.
 //!
 //! The partitions are shared by the reading threads (each behind its own lock, taken once a
 //! block), so each family's sums exist once, not once per thread, and no merge of whole tables is
@@ -16,22 +17,25 @@
 //! and families are reported in the order first read (by where they were first seen), so the
 //! result is identical to reading the rows in order on one thread.
 
+mod plain_sums;
+
 use super::family_index::{mix, spread};
-use super::fixed_point::{FixedCosts, Quantity};
-use super::short_table::prefetch;
+use super::fixed_point::{DECIMAL_MAX, FixedCosts, Quantity, places_used, within};
 use super::{Accumulator, FamilySums, Itemise};
 use crate::costs::ServiceId;
 use crate::usage::RowError;
 use crate::usage::row::pack;
+use plain_sums::{POSITION_LIMIT, PlainSums};
 use std::sync::Mutex;
 
 /// How many partitions: enough that a national study's partition (about 6,000 families, some
-/// 600 KB of table and sums) stays in a core's 1 MB second-level cache.
+/// 256 KB of plain sums) stays in a core's 1 MB second-level cache. (128 and 256 partitions, or
+/// 16 and 32 with larger blocks, were no faster.)
 const PARTITIONS: usize = 64;
 
 /// Rows that wait in each partition's block before it is added up: enough that most of a
 /// partition's families have several rows in a block, few enough that the blocks of a thread
-/// (this many rows of 32 bytes in each partition) stay a few megabytes.
+/// (this many rows of 24 bytes in each partition) stay a few megabytes.
 const BLOCK_ROWS: usize = 4096;
 
 /// Which partition a family belongs to, from [`spread`]: bits the family table does not use to
@@ -42,39 +46,61 @@ fn partition_of(spread: u64) -> usize {
     (spread >> 40) as usize % PARTITIONS
 }
 
-/// The accumulators of the partitions, shared by the reading threads.
+/// The partitions, shared by the reading threads.
 pub struct Partitions<'c> {
-    parts: Vec<Mutex<Accumulator<'c>>>,
+    parts: Vec<Mutex<Partition<'c>>>,
+}
+
+/// One partition's families: the sums of plain rows in a table of their own ([`PlainSums`]),
+/// and whatever else (families moved in from a thread's accumulator, rows with a long id, an
+/// exact quantity, a cost that is not fixed-point, a note) in an accumulator. A family may be in
+/// both, and is added up from both at the end ([`Partitions::into_accumulator`]).
+struct Partition<'c> {
+    plain: PlainSums,
+    accumulator: Accumulator<'c>,
 }
 
 /// A row waiting in its partition's block: a family with a short id (its packed bytes), and a
 /// plain quantity. Any other row is added at once.
+///
+/// 24 bytes rather than 32, as the blocks are written and read back once a row: where the row is
+/// is kept as an offset from the block's first row (see [`Block`]), and the service and window
+/// share a word.
 #[derive(Clone, Copy)]
 struct Waiting {
     key: u64,
-    position: u64,
     millionths: i64,
-    service: u32,
-    window: u32,
+    after_base: u32,
+    service_window: u32,
+}
+
+/// A partition's rows waiting to be added, and where the first of them is: every row's
+/// position is at or after it, and within [`u32::MAX`] of it.
+struct Block {
+    base: u64,
+    rows: Vec<Waiting>,
 }
 
 /// One reading thread's blocks, one for each partition.
 pub struct Scatter {
-    blocks: Vec<Vec<Waiting>>,
-    /// Where each row of the block being added found its family (see [`add_block`]).
-    found: Vec<u32>,
+    blocks: Vec<Block>,
 }
 
 impl<'c> Partitions<'c> {
     pub fn new(costs: &'c FixedCosts) -> Partitions<'c> {
         Partitions {
             parts: (0..PARTITIONS)
-                .map(|_| Mutex::new(Accumulator::new(costs, Itemise::Never)))
+                .map(|_| {
+                    Mutex::new(Partition {
+                        plain: PlainSums::default(),
+                        accumulator: Accumulator::new(costs, Itemise::Never),
+                    })
+                })
                 .collect(),
         }
     }
 
-    fn part(&self, partition: usize) -> std::sync::MutexGuard<'_, Accumulator<'c>> {
+    fn part(&self, partition: usize) -> std::sync::MutexGuard<'_, Partition<'c>> {
         self.parts[partition]
             .lock()
             .expect("no thread panics holding it")
@@ -90,18 +116,21 @@ impl<'c> Partitions<'c> {
             shares[partition_of(spread(&id, packed))].push((id, sums));
         }
         for (partition, share) in shares.into_iter().enumerate() {
-            let mut part = self.part(partition);
+            let part = &mut self.part(partition).accumulator;
             part.family_index.last = None;
             for (id, sums) in share {
                 part.fold_family(id, sums, true)?;
             }
         }
-        self.part(0).fold_totals(totals)
+        self.part(0).accumulator.fold_totals(totals)
     }
 
     /// Whether any family has been put in a partition.
     pub fn is_used(&self) -> bool {
-        (0..PARTITIONS).any(|partition| self.part(partition).family_count() > 0)
+        (0..PARTITIONS).any(|partition| {
+            let part = self.part(partition);
+            part.accumulator.family_count() > 0 || part.plain.len() > 0
+        })
     }
 
     /// All the partitions as one accumulator, for its figures: their families appended one
@@ -112,13 +141,24 @@ impl<'c> Partitions<'c> {
             .parts
             .into_iter()
             .map(|part| {
-                let mut part = part.into_inner().expect("no thread panics holding it");
-                // No lookup follows: the tables go before the lists are joined, rather than
-                // adding to the job's peak memory while they are.
+                let Partition {
+                    plain,
+                    accumulator: mut part,
+                } = part.into_inner().expect("no thread panics holding it");
+                // The plain sums join the families moved in and the rows added otherwise;
+                // families only they have are appended, as no lookup follows.
+                part.family_index.last = None;
+                part.families.reserve_exact(plain.len());
+                part.ids.reserve_exact(plain.len());
+                for sums in plain.into_families() {
+                    part.fold_family(Box::default(), sums, false)?;
+                }
+                // The tables go before the lists are joined, rather than adding to the job's
+                // peak memory while they are.
                 part.family_index = super::family_index::FamilyIndex::new();
-                part
+                Ok(part)
             })
-            .collect::<Vec<_>>()
+            .collect::<Result<Vec<_>, RowError>>()?
             .into_iter();
         let mut all = parts.next().expect("there are partitions");
         // Room for every family at once: grown by doubling, the lists would at one point take
@@ -146,9 +186,11 @@ impl Scatter {
     pub fn new() -> Scatter {
         Scatter {
             blocks: (0..PARTITIONS)
-                .map(|_| Vec::with_capacity(BLOCK_ROWS))
+                .map(|_| Block {
+                    base: 0,
+                    rows: Vec::with_capacity(BLOCK_ROWS),
+                })
                 .collect(),
-            found: Vec::with_capacity(BLOCK_ROWS),
         }
     }
 
@@ -167,22 +209,41 @@ impl Scatter {
         note: Option<&str>,
     ) -> Result<(), RowError> {
         let packed = pack(id.as_bytes());
-        if let (Some(key), Quantity::Millionths(millionths), None) = (packed, quantity, note) {
+        if let (Some(key @ 1..), Quantity::Millionths(millionths), None, true, true) = (
+            packed,
+            quantity,
+            note,
+            service.0 < 1 << 31,
+            position < POSITION_LIMIT,
+        ) {
             let partition = partition_of(mix(key));
             let block = &mut self.blocks[partition];
-            block.push(Waiting {
+            // A row before the block's first, or too far after it, starts a block of its own: it
+            // happens only where a thread moves to another file or takes over another's chunks.
+            let after_base = match position.checked_sub(block.base) {
+                Some(after) if !block.rows.is_empty() && after <= u64::from(u32::MAX) => after,
+                _ => {
+                    if !block.rows.is_empty() {
+                        add_block(&mut partitions.part(partition), block)?;
+                    }
+                    block.base = position;
+                    0
+                }
+            };
+            block.rows.push(Waiting {
                 key,
-                position,
                 millionths,
-                service: service.0,
-                window: window as u32,
+                after_base: after_base as u32,
+                service_window: service.0 << 1 | window as u32,
             });
-            if block.len() == BLOCK_ROWS {
-                add_block(&mut partitions.part(partition), block, &mut self.found)?;
+            if block.rows.len() == BLOCK_ROWS {
+                add_block(&mut partitions.part(partition), block)?;
             }
             return Ok(());
         }
-        let mut part = partitions.part(partition_of(spread(id, packed)));
+        let part = &mut partitions
+            .part(partition_of(spread(id, packed)))
+            .accumulator;
         let family = part.family(id, position);
         part.add(family, position, window, service, quantity, note)
     }
@@ -190,72 +251,111 @@ impl Scatter {
     /// Adds up every block, full or not.
     pub fn flush(&mut self, partitions: &Partitions<'_>) -> Result<(), RowError> {
         for (partition, block) in self.blocks.iter_mut().enumerate() {
-            if !block.is_empty() {
-                add_block(&mut partitions.part(partition), block, &mut self.found)?;
+            if !block.rows.is_empty() {
+                add_block(&mut partitions.part(partition), block)?;
             }
         }
         Ok(())
     }
 }
 
-/// Rows ahead of the one at hand whose slot in the table, then whose family's sums, are asked
-/// for: enough for the misses of that many rows to overlap.
+/// Rows ahead of the one at hand whose family's slot is asked for: enough for the misses of that
+/// many rows to overlap.
 const PREFETCH_AHEAD: usize = 16;
 
-/// Adds a block's rows to its partition's accumulator, and empties it.
+/// Adds a block's rows to its partition, and empties it.
 ///
-/// In two passes, so that the cache misses of different rows overlap rather than follow one
-/// another: the partition's table and sums were evicted since its last block, and each row's
-/// family is a miss or two. The first pass finds (or adds) every row's family in the table
-/// alone, each row's slot asked for [`PREFETCH_AHEAD`] rows before; the second adds the rows,
-/// each family's sums asked for as far ahead.
+/// The partition's table was evicted since its last block, and nearly each row's family is a
+/// miss: each row's slot is asked for [`PREFETCH_AHEAD`] rows before it is added, so that the
+/// misses of different rows overlap rather than follow one another.
 #[inline(never)]
-fn add_block(
-    part: &mut Accumulator<'_>,
-    block: &mut Vec<Waiting>,
-    found: &mut Vec<u32>,
-) -> Result<(), RowError> {
-    part.family_index.table_only(&part.families);
-    found.clear();
-    for (at, row) in block.iter().enumerate() {
-        if let Some(ahead) = block.get(at + PREFETCH_AHEAD) {
-            part.family_index.prefetch_short(ahead.key);
+fn add_block(part: &mut Partition<'_>, block: &mut Block) -> Result<(), RowError> {
+    for (at, row) in block.rows.iter().enumerate() {
+        if let Some(ahead) = block.rows.get(at + PREFETCH_AHEAD) {
+            part.plain.prefetch(ahead.key);
         }
-        let index = match part.family_index.find_short(row.key) {
-            Some(index) => index,
-            // A new family. Its id is left empty, and written from its key once the families
-            // are in order (see `Accumulator::finish`): made here, on the reading threads, the
-            // ids would be strewn among the partitions' lists, whose memory then could not be
-            // given back when the lists are joined (by-service's peak was 157 MB, not 95).
-            None => part.add_family(
-                Box::default(),
-                FamilySums {
-                    first_seen: row.position,
-                    key: row.key,
-                    ..FamilySums::default()
-                },
-            ),
-        };
-        found.push(index);
-    }
-    part.family_index.last = None;
-    for (at, (row, &index)) in block.iter().zip(found.iter()).enumerate() {
-        if let Some(&ahead) = found.get(at + PREFETCH_AHEAD) {
-            prefetch(&part.families[ahead as usize]);
+        let position = block.base + u64::from(row.after_base);
+        let window = (row.service_window & 1) as usize;
+        let service = (row.service_window >> 1) as usize;
+        if !add_plain(part, row, position, window, service) {
+            add_to_accumulator(&mut part.accumulator, row, position, window, service)?;
         }
-        let sums = &mut part.families[index as usize];
-        sums.first_seen = sums.first_seen.min(row.position);
-        part.add(
-            index,
-            row.position,
-            row.window as usize,
-            ServiceId(row.service),
-            Quantity::Millionths(row.millionths),
-            None,
-        )?;
     }
-    block.clear();
+    block.rows.clear();
     Ok(())
+}
+
+/// Adds a row to its family's plain sums, and its service's totals, as [`Accumulator::add`]
+/// would: false, and nothing changed, if it is not the common case (a fixed-point cost, and sums
+/// that fit).
+#[inline(always)]
+fn add_plain(
+    part: &mut Partition<'_>,
+    row: &Waiting,
+    position: u64,
+    window: usize,
+    service: usize,
+) -> bool {
+    let accumulator = &mut part.accumulator;
+    let Some(cost) = accumulator.costs.costs[service] else {
+        return false;
+    };
+    let Ok(money) = i64::try_from(i128::from(row.millionths) * i128::from(cost)) else {
+        return false;
+    };
+    let Some(used) = accumulator.quantities[window][service]
+        .checked_add(i128::from(row.millionths))
+        .filter(|&used| within(used, DECIMAL_MAX * 1_000_000))
+    else {
+        return false;
+    };
+    if !part.plain.sums(row.key).add(window, money, position) {
+        return false;
+    }
+    accumulator.quantities[window][service] = used;
+    accumulator.services_used[window][service] = true;
+    if row.millionths % 1_000_000 != 0 {
+        accumulator.quantity_places = accumulator.quantity_places.max(places_used(row.millionths));
+    }
+    true
+}
+
+/// Adds a row that is not the common case to its family in the partition's accumulator.
+#[cold]
+fn add_to_accumulator(
+    accumulator: &mut Accumulator<'_>,
+    row: &Waiting,
+    position: u64,
+    window: usize,
+    service: usize,
+) -> Result<(), RowError> {
+    accumulator.family_index.table_only(&accumulator.families);
+    let index = match accumulator.family_index.find_short(row.key) {
+        Some(index) => index,
+        // A new family. Its id is left empty, and written from its key once the families are in
+        // order (see `Accumulator::finish`): made here, on the reading threads, the ids would be
+        // strewn among the partitions' lists, whose memory then could not be given back when the
+        // lists are joined.
+        None => accumulator.add_family(
+            Box::default(),
+            FamilySums {
+                first_seen: position,
+                key: row.key,
+                ..FamilySums::default()
+            },
+        ),
+    };
+    accumulator.family_index.last = None;
+    let sums = &mut accumulator.families[index as usize];
+    sums.first_seen = sums.first_seen.min(position);
+    accumulator.add(
+        index,
+        position,
+        window,
+        ServiceId(service as u32),
+        Quantity::Millionths(row.millionths),
+        None,
+    )
 }
 
 #[cfg(test)]

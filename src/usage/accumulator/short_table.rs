@@ -1,13 +1,10 @@
 //! The table of families with short ids (up to eight bytes, packed into an integer: nearly every
-//! id), by open addressing: a slot's place is a hash of the id alone, so a row's slot can be
-//! fetched into the cache well before the row is added (see [`ShortTable::prefetch`]).
+//! id), by open addressing: a slot's place is a hash of the id alone, and a lookup compares
+//! integers, never text.
 //!
-//! Why not a general hash table: in rows of no order, nearly every lookup misses the cache, and
-//! waiting for each miss in turn is most of the time a row takes. A general table's slot address
-//! is its own business; here it is `slots[mix(key) & mask]`, known from the row alone, so that the
-//! partitions (see `partitions::add_block`) can ask for the slots of rows to come while adding
-//! the rows at hand, and the misses overlap. Linear probing at most three-quarters full keeps a
-//! found key nearly always in its first slot's cache line (four slots to a line).
+//! Why not a general hash table: in rows of no order, nearly every lookup misses the cache, so a
+//! lookup should touch as little memory as it can. Linear probing at most three-quarters full
+//! keeps a found key nearly always in its first slot's cache line (four slots to a line).
 
 use super::family_index::mix;
 
@@ -33,14 +30,6 @@ impl ShortTable {
     #[inline(always)]
     fn home(&self, key: u64) -> usize {
         mix(key) as usize & (self.slots.len().wrapping_sub(1))
-    }
-
-    /// Asks for the cache line where a key's probe starts (see [`prefetch`]).
-    #[inline(always)]
-    pub(super) fn prefetch(&self, key: u64) {
-        if let Some(slot) = self.slots.get(self.home(key)) {
-            prefetch(slot);
-        }
     }
 
     /// The index of the family with this packed id, if it is here.
@@ -102,22 +91,6 @@ impl ShortTable {
             }
         }
     }
-}
-
-/// Asks for the cache line holding `value` to be fetched, without waiting for it: a hint, which
-/// changes no result.
-#[inline(always)]
-pub(super) fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: a prefetch reads nothing the program sees and cannot fault, whatever the
-        // address (this one is of a live reference besides); SSE, which it needs, is part of
-        // every x86-64 processor.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast::<i8>()) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 #[cfg(test)]
