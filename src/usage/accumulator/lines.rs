@@ -314,6 +314,9 @@ pub(super) fn in_reading_order(lines: Lines) -> ItemisedLines {
     } = lines;
     sort_by_reading(&mut itemised.lines, &lines_read);
     sort_by_reading(&mut itemised.notes, &notes_read);
+    // The list grew by half as lines came; no more will (430 MB for the national `family --format
+    // json`, against 465 MB with the room left).
+    itemised.lines.shrink_to_fit();
     itemised
 }
 
