@@ -3,10 +3,9 @@
 //! JavaScript.
 
 use super::format::{phrase_text, verdict_word};
-use super::markup::{self, Markup, MarkupTable, Tables};
-use super::renderer::Renderer;
+use super::markup::{Markup, MarkupTable, Tables};
 use super::svg::{self, escape};
-use super::view::{Document, GeneratedTables, ROWS_SHOWN, RowKind};
+use super::view::{Document, ROWS_SHOWN, RowKind};
 use crate::money::Precision;
 use std::io::Write;
 
@@ -14,21 +13,6 @@ use std::io::Write;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Html {
     pub precision: Precision,
-}
-
-impl Renderer for Html {
-    fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
-        markup::render(self, document, output)
-    }
-
-    fn render_with<'a>(
-        &self,
-        document: &Document<'a>,
-        generated: &GeneratedTables<'a>,
-        output: &mut dyn std::io::Write,
-    ) -> anyhow::Result<()> {
-        markup::render_with(self, document, Some(generated), output)
-    }
 }
 
 const STYLE: &str = r#"

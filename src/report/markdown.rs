@@ -1,9 +1,7 @@
 //! Markdown: GitHub-flavoured tables, ready to paste into a board paper. Each table has its title
 //! as a heading and its notes as paragraphs under it; figures are right-aligned.
 
-use super::markup::{self, Markup, MarkupTable};
-use super::renderer::Renderer;
-use super::view::{Document, GeneratedTables};
+use super::markup::{Markup, MarkupTable};
 use crate::display_text::{self, Lines};
 use crate::money::Precision;
 use std::fmt::Write as _;
@@ -13,21 +11,6 @@ use std::io::Write;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Markdown {
     pub precision: Precision,
-}
-
-impl Renderer for Markdown {
-    fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
-        markup::render(self, document, output)
-    }
-
-    fn render_with<'a>(
-        &self,
-        document: &Document<'a>,
-        generated: &GeneratedTables<'a>,
-        output: &mut dyn std::io::Write,
-    ) -> anyhow::Result<()> {
-        markup::render_with(self, document, Some(generated), output)
-    }
 }
 
 /// What an item is indented by under its heading: four no-break spaces.
@@ -176,7 +159,8 @@ fn starts_entity(rest: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::view::{Cell, Row, TableView};
+    use crate::report::renderer::Renderer;
+    use crate::report::view::{Cell, Document, Row, TableView};
     use rust_decimal::Decimal;
 
     #[test]

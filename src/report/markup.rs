@@ -45,7 +45,23 @@ pub(crate) trait Markup {
     }
 }
 
-/// Draws a document in a markup format: the [`super::renderer::Renderer`] of each of them.
+/// Every markup format renders through the one walk below: the format says only how it writes.
+impl<M: Markup> super::renderer::Renderer for M {
+    fn render(&self, document: &Document<'_>, output: &mut dyn Write) -> anyhow::Result<()> {
+        render(self, document, output)
+    }
+
+    fn render_with<'a>(
+        &self,
+        document: &Document<'a>,
+        generated: &GeneratedTables<'a>,
+        output: &mut dyn Write,
+    ) -> anyhow::Result<()> {
+        render_with(self, document, Some(generated), output)
+    }
+}
+
+/// Draws a document in a markup format.
 pub(crate) fn render(
     format: &impl Markup,
     document: &Document<'_>,

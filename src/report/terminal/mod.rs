@@ -9,9 +9,9 @@
 //! This module lays a table out (its panels and column widths) and draws it; `wrap` fits text
 //! to a column, and [`pieces`] draws a long table a piece at a time.
 
-use super::markup::{self, Markup, MarkupTable};
+use super::markup::{Markup, MarkupTable};
 use super::renderer::Renderer;
-use super::view::{Document, GeneratedTables, ROWS_SHOWN, RowKind};
+use super::view::{Document, ROWS_SHOWN, RowKind};
 use crate::display_text;
 use crate::money::Precision;
 use comfy_table::{
@@ -41,25 +41,6 @@ pub struct TerminalOptions {
 pub(crate) struct Terminal {
     pub precision: Precision,
     pub options: TerminalOptions,
-}
-
-impl Renderer for Terminal {
-    fn render(
-        &self,
-        document: &Document<'_>,
-        output: &mut dyn std::io::Write,
-    ) -> anyhow::Result<()> {
-        markup::render(self, document, output)
-    }
-
-    fn render_with<'a>(
-        &self,
-        document: &Document<'a>,
-        generated: &GeneratedTables<'a>,
-        output: &mut dyn std::io::Write,
-    ) -> anyhow::Result<()> {
-        markup::render_with(self, document, Some(generated), output)
-    }
 }
 
 impl Markup for Terminal {
