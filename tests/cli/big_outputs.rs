@@ -184,13 +184,7 @@ fn a_file_per_family_is_refused_beyond_the_limit_with_a_hint() {
     for declared in [false, true] {
         let scratch = Scratch::new();
         many_families(&scratch, 10_001, declared);
-        let output = tfcalc()
-            .current_dir(scratch.path())
-            .args(["family", ".", "--file-per-family", "--output", "out/"])
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2));
-        let stderr = String::from_utf8(output.stderr).unwrap();
+        let stderr = scratch.fails(&["family", ".", "--file-per-family", "--output", "out/"]);
         assert!(
             stderr.contains("--file-per-family would write 10,001 files")
                 && stderr.contains("it writes at most 10,000")
@@ -298,13 +292,7 @@ fn a_workbook_too_long_for_a_sheet_is_refused_early() {
         // The records are not read: read, this one's quantity is an error.
         .write("before.csv", "family_id,service,quantity\nF0,arrest,lots\n")
         .write("after.csv", "family_id,service,quantity\nF0,arrest,0\n");
-    let output = tfcalc()
-        .current_dir(scratch.path())
-        .args(["family", ".", "--output", "statements.xlsx"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = scratch.fails(&["family", ".", "--output", "statements.xlsx"]);
     assert!(
         stderr.contains("Many says families = 262144, so its statements sheet would have at least 1,048,576 rows, more than an Excel sheet holds (1,048,574)")
             && stderr.contains("give --summary for one row per family, or --format csv")
@@ -316,13 +304,7 @@ fn a_workbook_too_long_for_a_sheet_is_refused_early() {
         "study.toml",
         "[study]\nname = \"Many\"\nwindow_months = 6\nbefore = \"before.csv\"\nafter = \"after.csv\"\nfamilies = 1048574\n",
     );
-    let output = tfcalc()
-        .current_dir(scratch.path())
-        .args(["report", ".", "--output", "report.xlsx"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = scratch.fails(&["report", ".", "--output", "report.xlsx"]);
     assert!(
         stderr.contains("so its families sheet would have 1,048,575 rows")
             && stderr.contains("refused before its records are read"),
@@ -331,13 +313,7 @@ fn a_workbook_too_long_for_a_sheet_is_refused_early() {
     // Undeclared: refused once costed, with the exact count.
     let scratch = Scratch::new();
     many_families(&scratch, 210_000, false);
-    let output = tfcalc()
-        .current_dir(scratch.path())
-        .args(["family", ".", "--output", "statements.xlsx"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = scratch.fails(&["family", ".", "--output", "statements.xlsx"]);
     assert!(
         stderr.contains("the table \"Many: family statements\" would have 1,260,000 rows"),
         "{stderr}"
