@@ -110,7 +110,7 @@ pub fn run(args: &FamilyArgs, config: &RunConfig) -> anyhow::Result<ExitCode> {
                 let rows = views::statements_rows(&costed.ledger, &costed.context);
                 if format == Format::Xlsx {
                     let title = format!("{}: family statements", costed.context.name);
-                    limits::refuse_sheet(rows, &title, STATEMENTS_HINT)?;
+                    crate::report::xlsx::refuse_too_long(rows, &title, STATEMENTS_HINT)?;
                 }
             }
             document.tables = studies

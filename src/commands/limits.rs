@@ -86,18 +86,6 @@ pub fn refuse_sheet_before_reading(
     Ok(())
 }
 
-/// Refuses a sheet of `rows` rows, named `title`, that is too long for Excel.
-pub fn refuse_sheet(rows: usize, title: &str, hint: &str) -> anyhow::Result<()> {
-    if rows > crate::report::xlsx::MAX_DATA_ROWS {
-        anyhow::bail!(
-            "the table \"{title}\" would have {} rows, more than an Excel sheet holds ({}): {hint}",
-            count(rows),
-            count(crate::report::xlsx::MAX_DATA_ROWS)
-        );
-    }
-    Ok(())
-}
-
 /// Refuses `--file-per-family` for more than [`MAX_FILES_PER_FAMILY`] families: `families`
 /// is how many there are, or how many a study says it has.
 pub fn refuse_files_per_family(families: usize, declared: bool) -> anyhow::Result<()> {

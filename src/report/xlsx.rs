@@ -17,6 +17,21 @@ use std::io::Write;
 
 /// The most rows a sheet can hold (Excel's limit), less the title and header rows.
 pub(crate) const MAX_DATA_ROWS: usize = 1_048_576 - 2;
+
+/// Refuses a table of `rows` rows, named `title`, that is too long for a sheet, saying what to do
+/// instead (`hint`): checked by the commands as soon as the rows can be counted, and here again
+/// for every table before any is written.
+pub(crate) fn refuse_too_long(rows: usize, title: &str, hint: &str) -> anyhow::Result<()> {
+    if rows > MAX_DATA_ROWS {
+        let count = |number: usize| crate::money::format_quantity((number as u64).into());
+        anyhow::bail!(
+            "the table \"{title}\" would have {} rows, more than an Excel sheet holds ({}): {hint}",
+            count(rows),
+            count(MAX_DATA_ROWS)
+        );
+    }
+    Ok(())
+}
 /// Tables longer than this are streamed to a temporary file as they are written, rather than held
 /// in memory until the workbook is saved (rust_xlsxwriter's constant-memory mode).
 const LOW_MEMORY_ROWS: usize = 50_000;
@@ -48,17 +63,8 @@ fn render(
     let mut sheet_names = SheetNames::default();
     // Every table is checked before any is written: a table too long for a sheet is refused
     // before the work of the ones before it.
-    if let Some(table) = document
-        .tables
-        .iter()
-        .find(|table| table.row_count() > MAX_DATA_ROWS)
-    {
-        anyhow::bail!(
-            "the table \"{}\" has {} rows, more than an Excel sheet holds ({}): use --format csv for it",
-            table.title,
-            table.row_count(),
-            MAX_DATA_ROWS
-        );
+    for table in &document.tables {
+        refuse_too_long(table.row_count(), &table.title, "use --format csv for it")?;
     }
     for table in &document.tables {
         let worksheet = if table.row_count() > LOW_MEMORY_ROWS {
