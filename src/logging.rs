@@ -7,7 +7,9 @@
 
 use log::{LevelFilter, Log, Metadata, Record};
 
-/// Writes each message to standard error as `tfcalc: ...`.
+/// Writes each message to standard error as `tfcalc: ...`, with the memory the process holds
+/// and the most it has held, where the system says (Linux): so that a run's peak can be pinned on
+/// the step that made it.
 struct StderrLogger;
 
 impl Log for StderrLogger {
@@ -17,11 +19,31 @@ impl Log for StderrLogger {
 
     fn log(&self, record: &Record<'_>) {
         if self.enabled(record.metadata()) {
-            eprintln!("tfcalc: {}", record.args());
+            match memory() {
+                Some((now, peak)) => eprintln!(
+                    "tfcalc: {} [memory {} MB, peak {} MB]",
+                    record.args(),
+                    now / 1024,
+                    peak / 1024
+                ),
+                None => eprintln!("tfcalc: {}", record.args()),
+            }
         }
     }
 
     fn flush(&self) {}
+}
+
+/// The process's resident memory now and at its peak, in kilobytes, if the system says.
+fn memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 static LOGGER: StderrLogger = StderrLogger;

@@ -168,7 +168,7 @@ impl FamilyLedger {
         self.lines().into_iter().flat_map(move |lines| {
             lines
                 .window(window)
-                .map(move |line| CostLine::new(book, lines, line))
+                .map(move |line| CostLine::new(book, lines, &line))
         })
     }
 
@@ -205,9 +205,9 @@ pub struct CostLine<'a> {
 }
 
 impl<'a> CostLine<'a> {
-    fn new(book: &CostBook, lines: &'a ItemisedLines, line: &'a ServiceUse) -> CostLine<'a> {
+    fn new(book: &CostBook, lines: &'a ItemisedLines, line: &ServiceUse) -> CostLine<'a> {
         let service = line.service();
-        let quantity = lines.quantity(line);
+        let quantity = line.quantity();
         let unit_cost = book.service(service).unit_cost;
         CostLine {
             service,
@@ -612,7 +612,7 @@ fn cost_family(
         check_lines(book, lines, 1, checked, figure("after costs"))?;
     }
     // Moved, not copied: the ledger keeps the lines as read.
-    let lines = family.lines.map(|lines| *lines);
+    let lines = family.lines;
     let extra = (lines.is_some() || !own_intervention.is_empty()).then(|| {
         Box::new(FamilyExtra {
             lines,
@@ -652,7 +652,7 @@ fn check_lines(
 ) -> Result<(), InputErrors> {
     for line in lines.window(window) {
         let unit_cost = book.service(line.service()).unit_cost;
-        checked.multiply(lines.quantity(line), unit_cost, &what)?;
+        checked.multiply(line.quantity(), unit_cost, &what)?;
     }
     Ok(())
 }

@@ -281,17 +281,16 @@ impl<'a> Accumulator<'a> {
         let used = self.exact_quantities[window][service_index]
             .checked_add(decimal_quantity)
             .ok_or(RowError::ServiceTotalOverflow)?;
-        let line_quantity = if self.itemise {
-            let current = lines::quantity_so_far(
+        let line = if self.itemise {
+            let (current, at) = lines::line_so_far(
                 extra.and_then(|extra| extra.lines.as_ref()),
                 window,
                 service,
             );
-            Some(
-                current
-                    .checked_add(decimal_quantity)
-                    .ok_or(RowError::SumOverflow)?,
-            )
+            let total = current
+                .checked_add(decimal_quantity)
+                .ok_or(RowError::SumOverflow)?;
+            Some((total, at))
         } else {
             None
         };
@@ -303,9 +302,9 @@ impl<'a> Accumulator<'a> {
         sums.windows |= 1 << window;
         self.exact_quantities[window][service_index] = used;
         self.services_used[window][service_index] = true;
-        if let Some(quantity) = line_quantity {
+        if let Some((quantity, at)) = line {
             let lines = extra.lines.get_or_insert_with(Default::default);
-            lines::record(lines, window, service, quantity, position, note);
+            lines::record(lines, at, window, service, quantity, position, note);
         }
         Ok(())
     }
@@ -459,7 +458,7 @@ mod tests {
                                 lines
                                     .window(window)
                                     .map(|line| {
-                                        (line.service().0, lines.quantity(line), lines.notes(line).map(String::from).collect())
+                                        (line.service().0, line.quantity(), lines.notes(&line).map(String::from).collect())
                                     })
                                     .collect()
                             })

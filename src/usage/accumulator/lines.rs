@@ -6,10 +6,11 @@
 //! where it was first read, and the order given back is the order of the rows in the files: the
 //! same, line for line and note for note, as reading every row on one thread.
 //!
-//! A national study itemised keeps millions of lines, read to written, so a line is small: its
-//! service, window and quantity in 12 bytes (see [`ServiceUse`]). Both windows share one list,
-//! and the notes (which most rows have none of) are a list beside it. Where each was first read is
-//! kept beside them only while reading, and let go when the lines are put in order.
+//! A national study itemised keeps millions of lines, read to written, so its lines are packed:
+//! each family's lines are one run of bytes, a line a few variable-length integers (see
+//! [`Lines`] and [`ItemisedLines`]), about 5 bytes while reading and 2 or 3 once read, against
+//! 20 and 12 as fixed-size records. The notes, and quantities too large to pack, which most
+//! families have none of, are behind a pointer beside them ([`Rare`]).
 
 use crate::costs::ServiceId;
 use crate::usage::RowError;
@@ -27,51 +28,142 @@ pub enum Itemise {
 }
 
 /// A service in a window: the service's id shifted left, and the window (0 before, 1 after) in
-/// the lowest bit, in the low [`KEY_BITS`] of a [`ServiceUse`]'s tag.
+/// the lowest bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct LineKey(u32);
 
-/// A line's tag: its key, then its quantity's scale (0 to 28, five bits), then whether its
-/// quantity is [`EXACT`].
-const KEY_BITS: u32 = 26;
-const KEY_MASK: u32 = (1 << KEY_BITS) - 1;
-/// The quantity is not its mantissa but an index into its lines' exact quantities.
-const EXACT: u32 = 1 << 31;
-
 impl LineKey {
     fn new(window: usize, service: ServiceId) -> LineKey {
-        // A cost book's ids are indices into its services, far fewer than 2^25: one so large
+        // A cost book's ids are indices into its services, far fewer than 2^31: one so large
         // would be another service's line.
-        assert!(window < 2 && service.0 < 1 << (KEY_BITS - 1));
+        assert!(window < 2 && service.0 < 1 << 31);
         LineKey((service.0 << 1) | window as u32)
     }
 }
 
-/// One family's use of one service in a window, summed over its rows: 12 bytes, as a national
-/// study itemised has millions. Its quantity is a Decimal's mantissa and scale, which give the
-/// Decimal back exactly (the same digits, at the same scale); a quantity whose mantissa needs
-/// more than 64 bits is kept among its lines' exact quantities (see [`ItemisedLines::quantity`]).
+/// A quantity packed in a line: a Decimal's mantissa (zigzagged, so that small negatives stay
+/// small) shifted left by [`SCALE_BITS`], and its scale in those bits, which give the Decimal back
+/// exactly (the same digits at the same scale). A quantity whose mantissa is too large, or a
+/// negative zero, is kept among the family's exact quantities instead, and its code is its index
+/// there with [`EXACT_SCALE`] in place of a scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct QuantityCode(u64);
+
+const SCALE_BITS: u32 = 5;
+const SCALE_MASK: u64 = (1 << SCALE_BITS) - 1;
+/// Not a scale (a Decimal's is at most 28): the code is an index into the exact quantities.
+const EXACT_SCALE: u64 = SCALE_MASK;
+
+impl QuantityCode {
+    /// The code for `quantity`, if it packs.
+    fn packed(quantity: Decimal) -> Option<QuantityCode> {
+        let mantissa = quantity.mantissa();
+        // Not a negative zero, which would come back as zero.
+        if mantissa == 0 && quantity.is_sign_negative() {
+            return None;
+        }
+        let zigzag = zigzag(i64::try_from(mantissa).ok()?);
+        (zigzag < 1 << (64 - SCALE_BITS))
+            .then(|| QuantityCode(zigzag << SCALE_BITS | u64::from(quantity.scale())))
+    }
+
+    fn exact(index: usize) -> QuantityCode {
+        QuantityCode((index as u64) << SCALE_BITS | EXACT_SCALE)
+    }
+
+    /// The index into the exact quantities, if the quantity did not pack.
+    fn exact_index(self) -> Option<usize> {
+        (self.0 & SCALE_MASK == EXACT_SCALE).then_some((self.0 >> SCALE_BITS) as usize)
+    }
+
+    fn quantity(self, rare: Option<&Rare>) -> Decimal {
+        match self.exact_index() {
+            Some(index) => rare.expect("an exact quantity is kept").exact[index],
+            None => Decimal::new(unzigzag(self.0 >> SCALE_BITS), (self.0 & SCALE_MASK) as u32),
+        }
+    }
+}
+
+fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
+}
+
+fn unzigzag(value: u64) -> i64 {
+    ((value >> 1) as i64) ^ -((value & 1) as i64)
+}
+
+/// Appends `value` as a variable-length integer: seven bits a byte, low bits first, the top bit
+/// set on every byte but the last.
+fn put_varint(out: &mut Vec<u8>, value: u64) {
+    let mut bytes = Varints::default();
+    bytes.put(value);
+    out.extend_from_slice(bytes.as_slice());
+}
+
+/// A few variable-length integers (see [`put_varint`]) written on the stack, as a line's are
+/// each time its quantity changes.
+#[derive(Default)]
+struct Varints {
+    bytes: [u8; 2 * MOST_VARINT_BYTES],
+    len: usize,
+}
+
+/// A 64-bit integer takes at most ten bytes, seven bits each.
+const MOST_VARINT_BYTES: usize = 10;
+
+impl Varints {
+    fn put(&mut self, mut value: u64) {
+        while value >= 0x80 {
+            self.bytes[self.len] = value as u8 | 0x80;
+            self.len += 1;
+            value >>= 7;
+        }
+        self.bytes[self.len] = value as u8;
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// The variable-length integer at `*at`, moving `*at` past it.
+#[inline(always)]
+fn varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut value = 0;
+    let mut shift = 0;
+    loop {
+        let byte = bytes[*at];
+        *at += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return value;
+        }
+        shift += 7;
+    }
+}
+
+/// One family's use of one service in a window, summed over its rows, as given back from its
+/// packed lines.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[repr(C, packed(4))]
 pub struct ServiceUse {
-    /// See [`KEY_BITS`].
-    tag: u32,
-    /// The mantissa, or for an exact quantity its index.
-    value: i64,
+    key: LineKey,
+    quantity: Decimal,
 }
 
 impl ServiceUse {
-    fn key(&self) -> LineKey {
-        LineKey(self.tag & KEY_MASK)
-    }
-
     pub fn service(&self) -> ServiceId {
-        ServiceId(self.key().0 >> 1)
+        ServiceId(self.key.0 >> 1)
     }
 
     /// 0 before, 1 after.
     pub fn window(&self) -> usize {
-        (self.tag & 1) as usize
+        (self.key.0 & 1) as usize
+    }
+
+    /// The quantity used, exactly as summed (the same digits at the same scale).
+    pub fn quantity(&self) -> Decimal {
+        self.quantity
     }
 }
 
@@ -82,73 +174,68 @@ struct LineNote {
     text: Box<str>,
 }
 
-/// One family's itemised lines: each service it used in each window, in the order their first
-/// rows were read, and the distinct notes of each line's rows (the first few), in the order first
-/// read.
+/// What few families' lines have: notes, and quantities too large to pack.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ItemisedLines {
-    lines: Vec<ServiceUse>,
+struct Rare {
     notes: Vec<LineNote>,
-    /// The quantities too large for a line's 64 bits, by index.
+    /// Where each note was first read, index for index; only while reading.
+    notes_read: Vec<u64>,
+    /// Quantities too large for a [`QuantityCode`], by index.
     exact: Vec<Decimal>,
 }
 
+/// One family's itemised lines: each service it used in each window, in the order their first
+/// rows were read, and the distinct notes of each line's rows (the first few), in the order first
+/// read.
+///
+/// The lines are packed one after another: each its key (see [`LineKey`]) and its quantity's
+/// code (see [`QuantityCode`]), as variable-length integers. A line of a service among a cost
+/// book's first 64, with a quantity under 100 at one decimal place, takes two or three bytes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemisedLines {
+    packed: Box<[u8]>,
+    rare: Option<Box<Rare>>,
+}
+
 impl ItemisedLines {
-    /// The quantity of one of these lines.
-    pub fn quantity(&self, line: &ServiceUse) -> Decimal {
-        let value = line.value;
-        if line.tag & EXACT == 0 {
-            Decimal::new(value, line.tag >> KEY_BITS)
-        } else {
-            self.exact[value as usize]
-        }
-    }
-
-    /// Sets the quantity of the line at `index`.
-    fn set_quantity(&mut self, index: usize, quantity: Decimal) {
-        let line = &mut self.lines[index];
-        if line.tag & EXACT != 0 {
-            self.exact[line.value as usize] = quantity;
-            return;
-        }
-        let key = line.tag & KEY_MASK;
-        match i64::try_from(quantity.mantissa()) {
-            // Not a negative zero, which `Decimal::new` would give back as zero.
-            Ok(mantissa) if mantissa != 0 || !quantity.is_sign_negative() => {
-                line.tag = key | (quantity.scale() << KEY_BITS);
-                line.value = mantissa;
-            }
-            _ => {
-                line.tag = key | EXACT;
-                line.value = self.exact.len() as i64;
-                self.exact.push(quantity);
-            }
-        }
-    }
-
     /// Every line, both windows, in order.
-    pub fn iter(&self) -> std::slice::Iter<'_, ServiceUse> {
-        self.lines.iter()
+    pub fn iter(&self) -> impl Iterator<Item = ServiceUse> + '_ {
+        let mut at = 0;
+        let rare = self.rare.as_deref();
+        std::iter::from_fn(move || {
+            (at < self.packed.len()).then(|| {
+                let key = LineKey(varint(&self.packed, &mut at) as u32);
+                let code = QuantityCode(varint(&self.packed, &mut at));
+                ServiceUse {
+                    key,
+                    quantity: code.quantity(rare),
+                }
+            })
+        })
     }
 
     /// The lines of `window` (0 before, 1 after), in order.
-    pub fn window(&self, window: usize) -> impl Iterator<Item = &ServiceUse> {
-        self.lines
-            .iter()
-            .filter(move |line| line.window() == window)
+    pub fn window(&self, window: usize) -> impl Iterator<Item = ServiceUse> + '_ {
+        self.iter().filter(move |line| line.window() == window)
     }
 
     /// The notes of one of these lines, in the order first read.
     pub fn notes(&self, line: &ServiceUse) -> LineNotes<'_> {
         LineNotes {
-            notes: self.notes.iter(),
-            key: line.key(),
+            notes: self
+                .rare
+                .as_deref()
+                .map_or(&[][..], |rare| &rare.notes)
+                .iter(),
+            key: line.key,
         }
     }
 
     /// Forgets the notes (free text that could name a family: see [`crate::pseudonym`]).
     pub fn clear_notes(&mut self) {
-        self.notes = Vec::new();
+        if let Some(rare) = &mut self.rare {
+            rare.notes = Vec::new();
+        }
     }
 }
 
@@ -170,44 +257,161 @@ impl<'a> Iterator for LineNotes<'a> {
     }
 }
 
-/// One family's lines as they are read: each line and note with where it was first read (see
-/// [`crate::usage::accumulator::position`]), index for index.
-#[derive(Debug, Clone, Default)]
+/// One family's lines as they are read, each with where it was first read (see
+/// [`crate::usage::accumulator::position`]).
+///
+/// Packed one after another, each line is its key, the length in bytes of the rest of it (one
+/// byte, so that a search skips a line without reading it), its quantity's code, and where it
+/// was first read: as the difference from its window's first line's position (zigzagged), which
+/// for rows grouped by family is a few hundred bytes, one or two bytes packed.
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Lines {
-    itemised: ItemisedLines,
-    lines_read: Vec<u64>,
-    notes_read: Vec<u64>,
+    packed: Vec<u8>,
+    /// Where the first line of each window was read, or [`NO_BASE`] before there is one.
+    base: [u64; 2],
+    rare: Option<Box<Rare>>,
+}
+
+const NO_BASE: u64 = u64::MAX;
+
+impl Default for Lines {
+    fn default() -> Lines {
+        Lines {
+            packed: Vec::new(),
+            base: [NO_BASE; 2],
+            rare: None,
+        }
+    }
 }
 
 /// Notes kept per family and service: enough for a statement, bounded for hostile input.
 const NOTES_KEPT: usize = 5;
 
+/// Where a line is in [`Lines::packed`]: its first byte, and the first of its quantity's code.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LineAt {
+    start: usize,
+    rest: usize,
+}
+
+/// A line as it is read: its key, quantity's code and where it was first read.
+#[derive(Debug, Clone, Copy)]
+struct LineRead {
+    key: LineKey,
+    code: QuantityCode,
+    position: u64,
+}
+
 impl Lines {
     /// Where the line for `key` is, if the family has one. A family has a few dozen lines at most
     /// (one per service and window), which a scan finds as fast as a hash would.
-    fn find(&self, key: LineKey) -> Option<usize> {
-        self.itemised
-            .lines
-            .iter()
-            .position(|line| line.key() == key)
+    #[inline]
+    fn find(&self, key: LineKey) -> Option<LineAt> {
+        let packed = &self.packed[..];
+        let mut at = 0;
+        while at < packed.len() {
+            let start = at;
+            let found = varint(packed, &mut at) == u64::from(key.0);
+            let rest = at + 1;
+            if found {
+                return Some(LineAt { start, rest });
+            }
+            at = rest + usize::from(packed[at]);
+        }
+        None
     }
 
+    /// The line at `at`.
+    fn line_at(&self, at: LineAt) -> LineRead {
+        let mut start = at.start;
+        let key = LineKey(varint(&self.packed, &mut start) as u32);
+        let mut rest = at.rest;
+        let code = QuantityCode(varint(&self.packed, &mut rest));
+        let delta = unzigzag(varint(&self.packed, &mut rest));
+        LineRead {
+            key,
+            code,
+            position: self.base[key.0 as usize & 1].wrapping_add_signed(delta),
+        }
+    }
+
+    /// Every line, in the order kept.
+    fn lines_read(&self) -> impl Iterator<Item = LineRead> + '_ {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            (at < self.packed.len()).then(|| {
+                let start = at;
+                varint(&self.packed, &mut at);
+                let rest = at + 1;
+                at = rest + usize::from(self.packed[at]);
+                self.line_at(LineAt { start, rest })
+            })
+        })
+    }
+
+    fn quantity(&self, code: QuantityCode) -> Decimal {
+        code.quantity(self.rare.as_deref())
+    }
+
+    /// The code for a line's new quantity: `old`'s place among the exact quantities is reused if
+    /// it had one.
+    fn code_for(&mut self, old: Option<QuantityCode>, quantity: Decimal) -> QuantityCode {
+        if let Some(index) = old.and_then(QuantityCode::exact_index) {
+            self.rare.as_mut().expect("an exact quantity is kept").exact[index] = quantity;
+            return old.expect("it has an index");
+        }
+        QuantityCode::packed(quantity).unwrap_or_else(|| {
+            let rare = self.rare.get_or_insert_with(Box::default);
+            rare.exact.push(quantity);
+            QuantityCode::exact(rare.exact.len() - 1)
+        })
+    }
+
+    /// The rest of a line after its key and length: its code, and where it was first read.
+    fn rest(&mut self, key: LineKey, code: QuantityCode, position: u64) -> Varints {
+        let base = &mut self.base[key.0 as usize & 1];
+        if *base == NO_BASE {
+            *base = position;
+        }
+        let delta = position.wrapping_sub(*base) as i64;
+        let mut rest = Varints::default();
+        rest.put(code.0);
+        rest.put(zigzag(delta));
+        rest
+    }
+
+    /// Adds a line for `key`, with `quantity`, first read at `position`.
     fn add_line(&mut self, key: LineKey, quantity: Decimal, position: u64) {
-        grow_by_half(&mut self.itemised.lines);
-        grow_by_half(&mut self.lines_read);
-        self.itemised.lines.push(ServiceUse {
-            tag: key.0,
-            value: 0,
-        });
-        self.lines_read.push(position);
-        self.itemised
-            .set_quantity(self.itemised.lines.len() - 1, quantity);
+        let code = self.code_for(None, quantity);
+        let rest = self.rest(key, code, position);
+        let mut key_bytes = Varints::default();
+        key_bytes.put(u64::from(key.0));
+        grow_by_half(&mut self.packed, key_bytes.len + 1 + rest.len);
+        self.packed.extend_from_slice(key_bytes.as_slice());
+        self.packed.push(rest.len as u8);
+        self.packed.extend_from_slice(rest.as_slice());
+    }
+
+    /// Sets the line at `at` to `quantity`, read at `position` (kept if earlier than where it was
+    /// first read).
+    fn set_line(&mut self, at: LineAt, quantity: Decimal, position: u64) {
+        let line = self.line_at(at);
+        let code = self.code_for(Some(line.code), quantity);
+        let rest = self.rest(line.key, code, line.position.min(position));
+        let old = at.rest..at.rest + usize::from(self.packed[at.rest - 1]);
+        if old.len() == rest.len {
+            self.packed[old].copy_from_slice(rest.as_slice());
+        } else {
+            self.packed[at.rest - 1] = rest.len as u8;
+            self.packed.splice(old, rest.as_slice().iter().copied());
+        }
     }
 
     /// Keeps `note`, read at `position`, on the line for `key` if it is new there (or was seen
     /// only later) and among the line's first [`NOTES_KEPT`] read.
     fn keep_note(&mut self, key: LineKey, position: u64, note: &str) {
-        let (notes, read) = (&mut self.itemised.notes, &mut self.notes_read);
+        let rare = self.rare.get_or_insert_with(Box::default);
+        let (notes, read) = (&mut rare.notes, &mut rare.notes_read);
         let mut kept = 0;
         let mut latest: Option<usize> = None;
         for index in (0..notes.len()).filter(|&index| notes[index].key == key) {
@@ -236,29 +440,36 @@ impl Lines {
     }
 }
 
-/// Makes room for one more, a half more at a time rather than double: a national study's lines
+/// Makes room for `more`, a half more at a time rather than double: a national study's lines
 /// are a `family` job's largest allocation, and doubling would leave a quarter of it empty on
 /// average.
-fn grow_by_half<T>(list: &mut Vec<T>) {
-    if list.len() == list.capacity() {
-        list.reserve_exact((list.len() / 2).max(4));
+fn grow_by_half<T>(list: &mut Vec<T>, more: usize) {
+    if list.len() + more > list.capacity() {
+        list.reserve_exact((list.len() / 2).max(more).max(16));
     }
 }
 
-/// The quantity a family's line for `service` in `window` has so far.
-pub(super) fn quantity_so_far(lines: Option<&Lines>, window: usize, service: ServiceId) -> Decimal {
+/// A family's line for `service` in `window` so far: its quantity, and where it is (for
+/// [`record`]), if it has one.
+pub(super) fn line_so_far(
+    lines: Option<&Lines>,
+    window: usize,
+    service: ServiceId,
+) -> (Decimal, Option<LineAt>) {
     lines
         .and_then(|lines| {
-            let index = lines.find(LineKey::new(window, service))?;
-            Some(lines.itemised.quantity(&lines.itemised.lines[index]))
+            let at = lines.find(LineKey::new(window, service))?;
+            Some((lines.quantity(lines.line_at(at).code), Some(at)))
         })
-        .unwrap_or(Decimal::ZERO)
+        .unwrap_or((Decimal::ZERO, None))
 }
 
 /// Sets a line's quantity to its new total (worked out, and checked, by the caller) for a row
-/// read at `position`, and keeps the row's note if it is new and there is room.
+/// read at `position`, and keeps the row's note if it is new and there is room. `at` is where
+/// [`line_so_far`] found the line, with no change to the lines since.
 pub(super) fn record(
     lines: &mut Lines,
+    at: Option<LineAt>,
     window: usize,
     service: ServiceId,
     quantity: Decimal,
@@ -266,11 +477,8 @@ pub(super) fn record(
     note: Option<&str>,
 ) {
     let key = LineKey::new(window, service);
-    match lines.find(key) {
-        Some(index) => {
-            lines.itemised.set_quantity(index, quantity);
-            lines.lines_read[index] = lines.lines_read[index].min(position);
-        }
+    match at {
+        Some(at) => lines.set_line(at, quantity, position),
         None => lines.add_line(key, quantity, position),
     }
     if let Some(note) = note.filter(|note| !note.is_empty()) {
@@ -280,44 +488,55 @@ pub(super) fn record(
 
 /// Adds one family's lines from another thread to ours.
 pub(super) fn merge(lines: &mut Lines, theirs: Lines) -> Result<(), RowError> {
-    let Lines {
-        itemised: their_itemised,
-        lines_read: their_lines_read,
-        notes_read: their_notes_read,
-    } = theirs;
-    for (line, &position) in their_itemised.lines.iter().zip(&their_lines_read) {
-        let quantity = their_itemised.quantity(line);
-        match lines.find(line.key()) {
-            Some(index) => {
-                let ours = lines.itemised.quantity(&lines.itemised.lines[index]);
+    for line in theirs.lines_read() {
+        let quantity = theirs.quantity(line.code);
+        match lines.find(line.key) {
+            Some(at) => {
+                let ours = lines.quantity(lines.line_at(at).code);
                 let total = ours.checked_add(quantity).ok_or(RowError::TotalTooLarge)?;
-                lines.itemised.set_quantity(index, total);
-                lines.lines_read[index] = lines.lines_read[index].min(position);
+                lines.set_line(at, total, line.position);
             }
-            None => lines.add_line(line.key(), quantity, position),
+            None => lines.add_line(line.key, quantity, line.position),
         }
     }
-    for (note, position) in their_itemised.notes.into_iter().zip(their_notes_read) {
-        lines.keep_note(note.key, position, &note.text);
+    if let Some(rare) = theirs.rare {
+        let Rare {
+            notes, notes_read, ..
+        } = *rare;
+        for (note, position) in notes.into_iter().zip(notes_read) {
+            lines.keep_note(note.key, position, &note.text);
+        }
     }
     Ok(())
 }
 
 /// A family's lines in the order reported: in the order their first rows were read, each line's
-/// notes in the order read. Sorted in place, and what was kept of where they were read let go: a
-/// national study's lines are the largest thing a `family` job holds, and are not to be copied.
+/// notes in the order read, packed without where they were read (see [`ItemisedLines`]).
 pub(super) fn in_reading_order(lines: Lines) -> ItemisedLines {
+    let mut read: Vec<LineRead> = lines.lines_read().collect();
+    if !read.is_sorted_by_key(|line| line.position) {
+        read.sort_by_key(|line| line.position);
+    }
     let Lines {
-        mut itemised,
-        lines_read,
-        notes_read,
+        mut packed, rare, ..
     } = lines;
-    sort_by_reading(&mut itemised.lines, &lines_read);
-    sort_by_reading(&mut itemised.notes, &notes_read);
-    // The list grew by half as lines came; no more will (430 MB for the national `family --format
-    // json`, against 465 MB with the room left).
-    itemised.lines.shrink_to_fit();
-    itemised
+    // Packed again in the same bytes, which a line without its length and position never
+    // outgrows, and shrunk in place: a new list for each family, made while the old ones were
+    // still being let go, would add to the job's peak.
+    packed.clear();
+    for line in &read {
+        put_varint(&mut packed, u64::from(line.key.0));
+        put_varint(&mut packed, line.code.0);
+    }
+    let rare = rare.map(|mut rare| {
+        let read = std::mem::take(&mut rare.notes_read);
+        sort_by_reading(&mut rare.notes, &read);
+        rare
+    });
+    ItemisedLines {
+        packed: packed.into_boxed_slice(),
+        rare,
+    }
 }
 
 /// Puts `items` in the order of where each was read (`read`, index for index), in place: each
@@ -347,8 +566,28 @@ fn sort_by_reading<T>(items: &mut [T], read: &[u64]) {
 mod tests {
     use super::*;
 
+    /// Records a row's quantity on its line, as the accumulator does.
+    fn add(lines: &mut Lines, window: usize, service: u32, quantity: Decimal, position: u64) {
+        let (so_far, at) = line_so_far(Some(lines), window, ServiceId(service));
+        let total = so_far.checked_add(quantity).unwrap();
+        record(lines, at, window, ServiceId(service), total, position, None);
+    }
+
+    fn set(lines: &mut Lines, window: usize, service: u32, quantity: Decimal, position: u64) {
+        let (_, at) = line_so_far(Some(lines), window, ServiceId(service));
+        record(
+            lines,
+            at,
+            window,
+            ServiceId(service),
+            quantity,
+            position,
+            None,
+        );
+    }
+
     /// A line's quantity comes back exactly as it was set, the same digits at the same scale,
-    /// whether it fits a line's 64 bits or is kept aside, and however it changes between the two.
+    /// whether it packs or is kept aside, and however it changes between the two.
     #[test]
     fn a_lines_quantity_comes_back_as_set() {
         let mut negative_zero = Decimal::new(0, 2);
@@ -360,6 +599,9 @@ mod tests {
             Decimal::new(1, 28),
             Decimal::from(i64::MAX),
             Decimal::from(i64::MIN),
+            Decimal::from((1_i64 << 58) - 1),
+            Decimal::from(1_i64 << 58),
+            Decimal::from(-(1_i64 << 58)),
             Decimal::from_i128_with_scale(i128::from(i64::MAX) + 1, 3),
             Decimal::MAX,
             Decimal::MIN,
@@ -368,15 +610,75 @@ mod tests {
         ];
         let mut lines = Lines::default();
         for (service, &quantity) in quantities.iter().enumerate() {
-            record(&mut lines, 1, ServiceId(service as u32), quantity, 0, None);
+            set(&mut lines, 1, service as u32, quantity, 0);
             // One line set to each in turn.
-            record(&mut lines, 0, ServiceId(0), quantity, 0, None);
-            let now = quantity_so_far(Some(&lines), 0, ServiceId(0));
+            set(&mut lines, 0, 0, quantity, 0);
+            let (now, _) = line_so_far(Some(&lines), 0, ServiceId(0));
             assert_eq!(now.serialize(), quantity.serialize(), "{quantity}");
         }
         for (service, quantity) in quantities.iter().enumerate() {
-            let kept = quantity_so_far(Some(&lines), 1, ServiceId(service as u32));
+            let (kept, _) = line_so_far(Some(&lines), 1, ServiceId(service as u32));
             assert_eq!(kept.serialize(), quantity.serialize(), "{quantity}");
+        }
+        let read = in_reading_order(lines);
+        let given: Vec<_> = read
+            .window(1)
+            .map(|line| line.quantity().serialize())
+            .collect();
+        let expected: Vec<_> = quantities.iter().map(Decimal::serialize).collect();
+        assert_eq!(given, expected);
+    }
+
+    /// A family's lines as a plain list would keep them: key, quantity, where first read.
+    type Model = Vec<(usize, u32, Decimal, u64)>;
+
+    fn model_add(model: &mut Model, window: usize, service: u32, quantity: Decimal, position: u64) {
+        match model
+            .iter_mut()
+            .find(|line| (line.0, line.1) == (window, service))
+        {
+            Some(line) => {
+                line.2 += quantity;
+                line.3 = line.3.min(position);
+            }
+            None => model.push((window, service, quantity, position)),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Packed lines give back what a plain list of lines would, in the order first read:
+        /// rows in any order of position (near and far apart, in several files), on any service,
+        /// with quantities small and large, and lines merged in from another thread's.
+        #[test]
+        fn packed_lines_match_a_plain_list(
+            rows in proptest::collection::vec(
+                (0usize..2, 0u32..300, -5_000_000_000i64..5_000_000_000, 0u32..6, 0u32..3, 0u64..(1 << 31), proptest::bool::ANY),
+                1..120,
+            ),
+        ) {
+            let mut ours = Lines::default();
+            let mut theirs = Lines::default();
+            let mut model = Model::new();
+            // Each row's position is unique, as each row is read at its own place.
+            for (row, &(window, service, mantissa, scale, file, offset, their_row)) in rows.iter().enumerate() {
+                let quantity = Decimal::new(mantissa, scale);
+                let position = crate::usage::accumulator::position(file, offset << 8 | row as u64);
+                let lines = if their_row { &mut theirs } else { &mut ours };
+                add(lines, window, service, quantity, position);
+                model_add(&mut model, window, service, quantity, position);
+            }
+            merge(&mut ours, theirs).unwrap();
+            model.sort_by_key(|line| line.3);
+            let read = in_reading_order(ours);
+            let given: Vec<(usize, u32, Decimal)> = read
+                .iter()
+                .map(|line| (line.window(), line.service().0, line.quantity()))
+                .collect();
+            let expected: Vec<(usize, u32, Decimal)> =
+                model.iter().map(|line| (line.0, line.1, line.2)).collect();
+            proptest::prop_assert_eq!(given, expected);
         }
     }
 }
