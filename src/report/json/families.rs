@@ -1,8 +1,10 @@
 //! A study's families as JSON: each family's figures and, where its statement is itemised, its
-//! lines, streamed one family at a time.
+//! lines, streamed a few families at a time, serialised in parallel.
 
 use super::JsonOptions;
 use super::decimal::{Exact, exact};
+use super::pieces::Pieces;
+use super::pretty::Pretty;
 use crate::context::StudyContext;
 use crate::ledger::{CostLine, FamilyLedger, StudyLedger};
 use crate::report::views;
@@ -90,8 +92,9 @@ fn derived(derivation: &Option<Derivation>) -> Option<Derived> {
     })
 }
 
-/// A study's families, serialised one at a time as the JSON is written: a national study has
-/// hundreds of thousands.
+/// A study's families, serialised a few at a time as the JSON is written: a national study has
+/// hundreds of thousands. Written only by [`super::render`], whose formatter takes the pieces
+/// they are serialised in (see `pieces`).
 pub(super) struct Families<'a> {
     ledger: &'a StudyLedger,
     context: &'a StudyContext,
@@ -111,14 +114,27 @@ pub(super) fn families<'a>(
     }
 }
 
+/// How deep a study's families are in the report: inside the report, its list of studies, the
+/// study and the list of families.
+const FAMILY: usize = 4;
+
+/// Families serialised together on one thread: about a megabyte of JSON when itemised (some
+/// 30 lines each), so that a wave of pieces, two for each thread, stays a few megabytes.
+const PER_PIECE: usize = 128;
+
 impl Serialize for Families<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.ledger
-                .families
-                .iter()
-                .map(|family| self::family(self.ledger, self.context, family, self.options)),
-        )
+        Pieces {
+            items: &self.ledger.families,
+            write: |family: &FamilyLedger, out: &mut Vec<u8>| {
+                self::family(self.ledger, self.context, family, self.options).serialize(
+                    &mut serde_json::Serializer::with_formatter(out, Pretty::at(FAMILY)),
+                )
+            },
+            depth: FAMILY,
+            per_piece: PER_PIECE,
+        }
+        .serialize(serializer)
     }
 }
 
