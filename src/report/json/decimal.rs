@@ -14,6 +14,20 @@ impl Serialize for Exact {
     }
 }
 
+/// Writes a figure as [`Exact`] serialises it, quotes and all, straight into `out`: a figure's
+/// text has nothing to escape.
+pub(super) fn write_figure(out: &mut Vec<u8>, value: Decimal) {
+    out.push(b'"');
+    write_digits(out, value);
+    out.push(b'"');
+}
+
+/// Writes a figure's text without its quotes, for text made around it.
+pub(super) fn write_digits(out: &mut Vec<u8>, value: Decimal) {
+    let mut text = [0; LONGEST];
+    out.extend_from_slice(normalised(value, &mut text));
+}
+
 /// The longest a Decimal's text can be: a sign, 29 digits and a point, or a sign, "0." and 28
 /// places.
 const LONGEST: usize = 31;
@@ -156,6 +170,12 @@ mod tests {
         ) {
             let value = Decimal::from_parts(low, middle, high, negative, scale);
             proptest::prop_assert_eq!(written(value), value.normalize().to_string());
+            let mut figure = Vec::new();
+            write_figure(&mut figure, value);
+            proptest::prop_assert_eq!(
+                String::from_utf8(figure).unwrap(),
+                format!("\"{}\"", value.normalize())
+            );
         }
 
         #[test]
