@@ -6,6 +6,8 @@
 //! This module holds the entry points and their options; `study` writes one study, from the
 //! parts `families`, `agencies`, `assumptions`, `unit_costs` and `checks` write, all
 //! with figures as `decimal` spells them; `document` writes a document with no study behind it.
+//! `pretty` is the formatter a study's JSON is written with, and `pieces` serialises a long array
+//! (the families) in parallel.
 
 mod agencies;
 mod assumptions;
@@ -13,6 +15,8 @@ mod checks;
 mod decimal;
 mod document;
 mod families;
+mod pieces;
+mod pretty;
 mod study;
 mod unit_costs;
 
@@ -56,8 +60,8 @@ struct Report<'a> {
     studies: Vec<study::Study<'a>>,
 }
 
-/// Writes the studies' figures as JSON, streaming the families: each is serialised as it is
-/// reached, straight into the output, and no study's JSON is ever held whole.
+/// Writes the studies' figures as JSON, streaming the families: a few at a time are serialised
+/// in parallel and written out in order, and no study's JSON is ever held whole.
 pub fn render(
     studies: &[Costed],
     options: JsonOptions,
@@ -74,7 +78,12 @@ pub fn render(
     // the output whole blocks.
     use std::io::Write as _;
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, output);
-    serde_json::to_writer_pretty(&mut buffered, &report).map_err(std::io::Error::from)?;
+    report
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut buffered,
+            pretty::Pretty::new(),
+        ))
+        .map_err(std::io::Error::from)?;
     writeln!(buffered)?;
     buffered.flush()?;
     Ok(())
