@@ -25,7 +25,7 @@ use super::{Accumulator, FamilySums, Itemise};
 use crate::costs::ServiceId;
 use crate::usage::RowError;
 use crate::usage::row::pack;
-use plain_sums::{POSITION_LIMIT, PlainSums};
+use plain_sums::{POSITION_LIMIT, PlainSums, prefetch};
 use std::sync::Mutex;
 
 /// How many partitions: enough that a national study's partition (about 6,000 families, some
@@ -37,6 +37,10 @@ const PARTITIONS: usize = 64;
 /// partition's families have several rows in a block, few enough that the blocks of a thread
 /// (this many rows of 24 bytes in each partition) stay a few megabytes.
 const BLOCK_ROWS: usize = 4096;
+
+/// Rows ahead of the one written in a block whose place in it is asked for: over four cache lines,
+/// so that each line of the block is fetched well before its first row is written.
+const WRITE_AHEAD: usize = 12;
 
 /// Which partition a family belongs to, from [`spread`]: bits the family table does not use to
 /// place entries (its low bits) nor to tag them (its top seven), so that the families of one
@@ -236,6 +240,15 @@ impl Scatter {
                 after_base: after_base as u32,
                 service_window: service.0 << 1 | window as u32,
             });
+            // A thread's blocks are several megabytes, beyond its second-level cache, so the
+            // first row written to each cache line of a block would miss, and the stores behind
+            // it wait for the line: one miss every three rows, some 40 ns a row on a national
+            // study, shuffled. Asked for ahead, the line is there when written to. (Writing whole
+            // lines from a small buffer per partition with non-temporal stores, which skip the
+            // fetch, was no faster.)
+            if let Some(ahead) = block.rows.spare_capacity_mut().get(WRITE_AHEAD) {
+                prefetch(ahead);
+            }
             if block.rows.len() == BLOCK_ROWS {
                 add_block(&mut partitions.part(partition), block)?;
             }
@@ -395,6 +408,63 @@ mod tests {
             .collect();
         out.push(format!("{:?} {:?}", usage.quantities, usage.services_used));
         out
+    }
+
+    /// Rows of three families, enough to fill each one's block more than once, in two files, so
+    /// that blocks are added when full, when a row of another file starts a block of its own,
+    /// and when a thread's blocks are flushed at its end (part full): the sums are those of one
+    /// accumulator reading every row in order.
+    #[test]
+    fn full_blocks_add_up_as_one_accumulator() {
+        let costs = costs();
+        let rows: Vec<(u64, String, u32, usize, i64)> = (0..BLOCK_ROWS as u64 * 12 + 123)
+            .map(|row| {
+                let file = u32::from(row > BLOCK_ROWS as u64 * 8);
+                let mixed = mix(row + 1);
+                (
+                    position(file, row),
+                    format!("F{}", mixed % 3),
+                    (mixed >> 8) as u32 % 2,
+                    (mixed >> 16) as usize % 2,
+                    (mixed >> 20) as i64 % 5_000_000,
+                )
+            })
+            .collect();
+        let mut one = Accumulator::new(&costs, Itemise::Never);
+        for (position, id, service, window, millionths) in &rows {
+            let family = one.family(id, *position);
+            one.add(
+                family,
+                *position,
+                *window,
+                ServiceId(*service),
+                Quantity::Millionths(*millionths),
+                None,
+            )
+            .unwrap();
+        }
+        let partitions = Partitions::new(&costs);
+        let mut scatters = [Scatter::new(), Scatter::new()];
+        for (row, (position, id, service, window, millionths)) in rows.iter().enumerate() {
+            scatters[row / 1000 % 2]
+                .add(
+                    &partitions,
+                    id,
+                    *position,
+                    *window,
+                    ServiceId(*service),
+                    Quantity::Millionths(*millionths),
+                    None,
+                )
+                .unwrap();
+        }
+        for scatter in &mut scatters {
+            scatter.flush(&partitions).unwrap();
+        }
+        assert_eq!(
+            figures(one),
+            figures(partitions.into_accumulator().unwrap())
+        );
     }
 
     proptest::proptest! {

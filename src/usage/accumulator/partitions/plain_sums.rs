@@ -130,7 +130,7 @@ impl PlainSums {
 /// Asks for the cache line holding `value` to be fetched, without waiting for it: a hint, which
 /// changes no result.
 #[inline(always)]
-fn prefetch<T>(value: &T) {
+pub(super) fn prefetch<T>(value: &T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
