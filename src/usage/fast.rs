@@ -155,7 +155,7 @@ pub fn read<'c>(
     let abandon = AtomicBool::new(false);
     let reason = Mutex::new(None);
     // Where threads whose rows turn out scattered add them up (see `ThreadSums`).
-    let partitions = Partitions::new(costs);
+    let partitions = Partitions::new(costs, itemise);
     let partitioned = sums::partitions_forced();
 
     // (No room is set aside from the size of the input: memory must grow with the families, never

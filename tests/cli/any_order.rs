@@ -155,9 +155,10 @@ proptest! {
 }
 
 /// A family's itemised lines and their notes come in the order of its rows, however many threads
-/// read the files: a file of a few megabytes is cut into chunks, a thread that runs out takes a
-/// later chunk of another's, and every family here has rows in every chunk (before, the order of
-/// a family's lines could change from run to run).
+/// read the files, and whether added up by the accumulator or in the partitions: a file of a few
+/// megabytes is cut into chunks, a thread that runs out takes a later chunk of another's, and
+/// every family here has rows in every chunk (before, the order of a family's lines could change
+/// from run to run).
 #[test]
 fn itemised_lines_are_in_the_order_of_the_rows_whatever_the_threads() {
     let scratch = Scratch::new();
@@ -187,9 +188,12 @@ fn itemised_lines_are_in_the_order_of_the_rows_whatever_the_threads() {
         }
         scratch.write(file, text);
     }
-    let family_json = |threads: &str| {
-        scratch
-            .tfcalc()
+    let family_json_read = |threads: &str, partitioned: bool| {
+        let mut command = scratch.tfcalc();
+        if partitioned {
+            command.env("TFCALC_READER", "partitioned");
+        }
+        command
             .args([
                 "family",
                 ".",
@@ -203,6 +207,7 @@ fn itemised_lines_are_in_the_order_of_the_rows_whatever_the_threads() {
             .unwrap()
             .stdout
     };
+    let family_json = |threads: &str| family_json_read(threads, false);
     let one_thread = family_json("1");
     let parsed: serde_json::Value = serde_json::from_slice(&one_thread).unwrap();
     assert!(
@@ -213,6 +218,14 @@ fn itemised_lines_are_in_the_order_of_the_rows_whatever_the_threads() {
         assert!(
             family_json(threads) == one_thread,
             "{threads} threads gave other lines than one"
+        );
+    }
+    // Itemised rows in no order are added up in the partitions too, each family's lines kept
+    // once, in the same order.
+    for threads in ["1", "2", "3", "4"] {
+        assert!(
+            family_json_read(threads, true) == one_thread,
+            "the partitions on {threads} threads gave other lines than the accumulator"
         );
     }
 }

@@ -98,7 +98,9 @@ mod tests {
         Value {
             name: format!("value \"{number}\"\n"),
             figures: (0..number as u32 % 4).collect(),
-            inner: number.is_multiple_of(3).then(|| Box::new(value(number + 1))),
+            inner: number
+                .is_multiple_of(3)
+                .then(|| Box::new(value(number + 1))),
             empty: Vec::new(),
         }
     }

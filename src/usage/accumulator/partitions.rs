@@ -53,6 +53,9 @@ fn partition_of(spread: u64) -> usize {
 /// The partitions, shared by the reading threads.
 pub struct Partitions<'c> {
     parts: Vec<Mutex<Partition<'c>>>,
+    /// Whether the partitions keep every family's itemised lines: then every row is added to
+    /// its partition's accumulator, a block at a time (see [`add_block`]).
+    itemise: bool,
 }
 
 /// One partition's families: the sums of plain rows in a table of their own ([`PlainSums`]),
@@ -91,17 +94,32 @@ pub struct Scatter {
 }
 
 impl<'c> Partitions<'c> {
-    pub fn new(costs: &'c FixedCosts) -> Partitions<'c> {
+    /// Partitions that keep every family's itemised lines if `itemise` is [`Itemise::Always`],
+    /// and none otherwise (a limit on the families itemised is the whole read's, which no
+    /// partition knows: see [`Partitions::takes`]).
+    pub fn new(costs: &'c FixedCosts, itemise: Itemise) -> Partitions<'c> {
+        let itemise = if itemise == Itemise::Always {
+            Itemise::Always
+        } else {
+            Itemise::Never
+        };
         Partitions {
             parts: (0..PARTITIONS)
                 .map(|_| {
                     Mutex::new(Partition {
                         plain: PlainSums::default(),
-                        accumulator: Accumulator::new(costs, Itemise::Never),
+                        accumulator: Accumulator::new(costs, itemise),
                     })
                 })
                 .collect(),
+            itemise: itemise == Itemise::Always,
         }
+    }
+
+    /// Whether a thread's accumulator can move its families here: it keeps no lines, or these
+    /// keep every family's.
+    pub fn takes(&self, accumulator: &Accumulator<'_>) -> bool {
+        self.itemise || !accumulator.itemises()
     }
 
     fn part(&self, partition: usize) -> std::sync::MutexGuard<'_, Partition<'c>> {
@@ -283,6 +301,19 @@ const PREFETCH_AHEAD: usize = 16;
 /// misses of different rows overlap rather than follow one another.
 #[inline(never)]
 fn add_block(part: &mut Partition<'_>, block: &mut Block) -> Result<(), RowError> {
+    if part.accumulator.itemises() {
+        // Each row to its family's lines: a block of a partition's rows together still finds
+        // their families in a table a sixty-fourth the size, and each family is kept once rather
+        // than once for each thread.
+        for row in &block.rows {
+            let position = block.base + u64::from(row.after_base);
+            let window = (row.service_window & 1) as usize;
+            let service = (row.service_window >> 1) as usize;
+            add_through_accumulator(&mut part.accumulator, row, position, window, service)?;
+        }
+        block.rows.clear();
+        return Ok(());
+    }
     for (at, row) in block.rows.iter().enumerate() {
         if let Some(ahead) = block.rows.get(at + PREFETCH_AHEAD) {
             part.plain.prefetch(ahead.key);
@@ -336,6 +367,18 @@ fn add_plain(
 /// Adds a row that is not the common case to its family in the partition's accumulator.
 #[cold]
 fn add_to_accumulator(
+    accumulator: &mut Accumulator<'_>,
+    row: &Waiting,
+    position: u64,
+    window: usize,
+    service: usize,
+) -> Result<(), RowError> {
+    add_through_accumulator(accumulator, row, position, window, service)
+}
+
+/// Adds a waiting row to its family in the partition's accumulator.
+#[inline(always)]
+fn add_through_accumulator(
     accumulator: &mut Accumulator<'_>,
     row: &Waiting,
     position: u64,
@@ -404,7 +447,27 @@ mod tests {
         let mut out: Vec<String> = usage
             .families
             .iter()
-            .map(|family| format!("{} {:?} {}", family.family_id, family.money, family.windows))
+            .map(|family| {
+                let lines: Vec<String> = family
+                    .lines
+                    .iter()
+                    .flat_map(|lines| {
+                        lines.iter().map(|line| {
+                            let notes: Vec<&str> = lines.notes(&line).collect();
+                            format!(
+                                "{:?} {} {} {notes:?}",
+                                line.service(),
+                                line.window(),
+                                line.quantity()
+                            )
+                        })
+                    })
+                    .collect();
+                format!(
+                    "{} {:?} {} {lines:?}",
+                    family.family_id, family.money, family.windows
+                )
+            })
             .collect();
         out.push(format!("{:?} {:?}", usage.quantities, usage.services_used));
         out
@@ -443,7 +506,7 @@ mod tests {
             )
             .unwrap();
         }
-        let partitions = Partitions::new(&costs);
+        let partitions = Partitions::new(&costs, Itemise::Never);
         let mut scatters = [Scatter::new(), Scatter::new()];
         for (row, (position, id, service, window, millionths)) in rows.iter().enumerate() {
             scatters[row / 1000 % 2]
@@ -472,47 +535,52 @@ mod tests {
 
         /// Rows added through the partitions, by any number of threads, each moving its own
         /// accumulator's families in part way through, give exactly what one accumulator reading
-        /// every row in order gives: the same sums at the same scale, families in the same order.
+        /// every row in order gives: the same sums at the same scale, families in the same order,
+        /// and when itemised the same lines and notes in the same order.
         #[test]
         fn partitions_add_up_as_one_accumulator(
             rows in proptest::collection::vec(
-                (0u16..300, 0u32..3, 0usize..2, 0i64..5_000_000, proptest::bool::ANY),
+                (0u16..300, 0u32..3, 0usize..2, 0i64..5_000_000, proptest::bool::ANY, 0u8..8),
                 1..800,
             ),
             style in 0u8..3,
+            itemised in proptest::bool::ANY,
             threads in 1usize..4,
             switch_at in proptest::collection::vec(0usize..800, 3),
         ) {
             let costs = costs();
-            let rows: Vec<(String, u32, usize, Quantity)> = rows
+            // Itemised, every family's lines too (as `family` reads), and some rows with notes.
+            let itemise = if itemised { Itemise::Always } else { Itemise::Never };
+            let rows: Vec<(String, u32, usize, Quantity, Option<String>)> = rows
                 .into_iter()
-                .map(|(number, service, window, millionths, exact)| {
+                .map(|(number, service, window, millionths, exact, note)| {
                     let quantity = if exact {
                         Quantity::Exact(Decimal::new(millionths, 3))
                     } else {
                         Quantity::Millionths(millionths)
                     };
-                    (family_id(number, style), service, window, quantity)
+                    let note = (note < 2).then(|| format!("note {}", millionths % 9));
+                    (family_id(number, style), service, window, quantity, note)
                 })
                 .collect();
-            let mut one = Accumulator::new(&costs, Itemise::Never);
-            for (row, (id, service, window, quantity)) in rows.iter().enumerate() {
+            let mut one = Accumulator::new(&costs, itemise);
+            for (row, (id, service, window, quantity, note)) in rows.iter().enumerate() {
                 let family = one.family(id, position(0, row as u64));
-                one.add(family, position(0, row as u64), *window, ServiceId(*service), *quantity, None).unwrap();
+                one.add(family, position(0, row as u64), *window, ServiceId(*service), *quantity, note.as_deref()).unwrap();
             }
 
             // Rows dealt to the threads in turn; each starts with its own accumulator and moves
             // to the partitions at its own row.
-            let partitions = Partitions::new(&costs);
+            let partitions = Partitions::new(&costs, itemise);
             let mut own: Vec<Accumulator<'_>> =
-                (0..threads).map(|_| Accumulator::new(&costs, Itemise::Never)).collect();
+                (0..threads).map(|_| Accumulator::new(&costs, itemise)).collect();
             let mut scatters: Vec<Option<Scatter>> = (0..threads).map(|_| None).collect();
-            for (row, (id, service, window, quantity)) in rows.iter().enumerate() {
+            for (row, (id, service, window, quantity, note)) in rows.iter().enumerate() {
                 let thread = row % threads;
                 if scatters[thread].is_none() && row >= switch_at[thread] {
                     let moved = std::mem::replace(
                         &mut own[thread],
-                        Accumulator::new(&costs, Itemise::Never),
+                        Accumulator::new(&costs, itemise),
                     );
                     partitions.absorb(moved).unwrap();
                     scatters[thread] = Some(Scatter::new());
@@ -520,11 +588,11 @@ mod tests {
                 let position = position(0, row as u64);
                 match &mut scatters[thread] {
                     Some(scatter) => scatter
-                        .add(&partitions, id, position, *window, ServiceId(*service), *quantity, None)
+                        .add(&partitions, id, position, *window, ServiceId(*service), *quantity, note.as_deref())
                         .unwrap(),
                     None => {
                         let family = own[thread].family(id, position);
-                        own[thread].add(family, position, *window, ServiceId(*service), *quantity, None).unwrap();
+                        own[thread].add(family, position, *window, ServiceId(*service), *quantity, note.as_deref()).unwrap();
                     }
                 }
             }

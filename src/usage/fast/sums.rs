@@ -39,14 +39,14 @@ pub(super) struct ThreadSums<'c, 'p> {
 
 impl<'c, 'p> ThreadSums<'c, 'p> {
     /// Sums starting with the accumulator, or if `partitioned` (to test the partitions on small
-    /// files: see [`partitions_forced`]) with the partitions from the first row, or when not
-    /// itemising from the end of the first block.
+    /// files: see [`partitions_forced`]) with the partitions from the first row, where they take
+    /// the accumulator's families (see [`Partitions::takes`]).
     pub(super) fn new(
         accumulator: Accumulator<'c>,
         partitions: &'p Partitions<'c>,
         partitioned: bool,
     ) -> Self {
-        let scatter = (partitioned && !accumulator.itemises()).then(Scatter::new);
+        let scatter = (partitioned && partitions.takes(&accumulator)).then(Scatter::new);
         ThreadSums {
             accumulator,
             partitions,
@@ -98,7 +98,7 @@ impl<'c, 'p> ThreadSums<'c, 'p> {
         let scattered = rows > 0
             && in_block * SCATTERED_ONE_IN > rows
             && self.accumulator.family_count() >= FEWEST_FAMILIES;
-        if (scattered || self.forced) && !self.accumulator.itemises() {
+        if (scattered || self.forced) && self.partitions.takes(&self.accumulator) {
             let empty = Accumulator::new(self.accumulator.costs(), crate::usage::Itemise::Never);
             let accumulator = std::mem::replace(&mut self.accumulator, empty);
             self.partitions
