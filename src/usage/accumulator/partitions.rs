@@ -309,7 +309,7 @@ fn add_block(part: &mut Partition<'_>, block: &mut Block) -> Result<(), RowError
             let position = block.base + u64::from(row.after_base);
             let window = (row.service_window & 1) as usize;
             let service = (row.service_window >> 1) as usize;
-            add_through_accumulator(&mut part.accumulator, row, position, window, service)?;
+            add_to_accumulator(&mut part.accumulator, row, position, window, service)?;
         }
         block.rows.clear();
         return Ok(());
@@ -364,21 +364,10 @@ fn add_plain(
     true
 }
 
-/// Adds a row that is not the common case to its family in the partition's accumulator.
-#[cold]
+/// Adds a waiting row to its family in the partition's accumulator: every row when the partitions
+/// itemise, and otherwise a row that is not the common case (see [`add_plain`]).
+#[inline]
 fn add_to_accumulator(
-    accumulator: &mut Accumulator<'_>,
-    row: &Waiting,
-    position: u64,
-    window: usize,
-    service: usize,
-) -> Result<(), RowError> {
-    add_through_accumulator(accumulator, row, position, window, service)
-}
-
-/// Adds a waiting row to its family in the partition's accumulator.
-#[inline(always)]
-fn add_through_accumulator(
     accumulator: &mut Accumulator<'_>,
     row: &Waiting,
     position: u64,
