@@ -324,7 +324,8 @@ mod tests {
     /// plain numbers, and rows hunted far for their family's slot.
     #[test]
     fn sequential_ids_fill_the_low_bits() {
-        let shapes: [(&str, fn(u32) -> String); 5] = [
+        type Shape = (&'static str, fn(u32) -> String);
+        let shapes: [Shape; 5] = [
             ("F0000000", |number| format!("F{number:07}")),
             ("0", |number| number.to_string()),
             ("FAM00000", |number| format!("FAM{number:05}")),
