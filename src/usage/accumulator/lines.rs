@@ -511,32 +511,51 @@ pub(super) fn merge(lines: &mut Lines, theirs: Lines) -> Result<(), RowError> {
 }
 
 /// A family's lines in the order reported: in the order their first rows were read, each line's
-/// notes in the order read, packed without where they were read (see [`ItemisedLines`]).
-pub(super) fn in_reading_order(lines: Lines) -> ItemisedLines {
+/// notes in the order read, packed without where they were read (see [`ItemisedLines`]); and the
+/// bytes they were read into, for the caller to let go (see
+/// [`map_pairs_releasing`](crate::large_lists::map_pairs_releasing)).
+///
+/// The lines are packed again into a list of exactly their size, allocated here: shrinking the
+/// list they were read into would go back to the reading thread's memory, as letting it go does.
+pub(super) fn in_reading_order(lines: Lines) -> (ItemisedLines, Vec<u8>) {
     let mut read: Vec<LineRead> = lines.lines_read().collect();
     if !read.is_sorted_by_key(|line| line.position) {
         read.sort_by_key(|line| line.position);
     }
     let Lines {
-        mut packed, rare, ..
+        packed: read_into,
+        rare,
+        ..
     } = lines;
-    // Packed again in the same bytes, which a line without its length and position never
-    // outgrows, and shrunk in place: a new list for each family, made while the old ones were
-    // still being let go, would add to the job's peak.
-    packed.clear();
+    let size = read
+        .iter()
+        .map(|line| varint_len(u64::from(line.key.0)) + varint_len(line.code.0))
+        .sum();
+    let mut packed = Vec::with_capacity(size);
     for line in &read {
         put_varint(&mut packed, u64::from(line.key.0));
         put_varint(&mut packed, line.code.0);
     }
+    debug_assert_eq!(
+        packed.len(),
+        size,
+        "the size worked out is the size written"
+    );
     let rare = rare.map(|mut rare| {
         let read = std::mem::take(&mut rare.notes_read);
         sort_by_reading(&mut rare.notes, &read);
         rare
     });
-    ItemisedLines {
+    let lines = ItemisedLines {
         packed: packed.into_boxed_slice(),
         rare,
-    }
+    };
+    (lines, read_into)
+}
+
+/// How many bytes [`put_varint`] writes of `value`.
+fn varint_len(value: u64) -> usize {
+    (u64::BITS - value.leading_zeros()).max(1).div_ceil(7) as usize
 }
 
 /// Puts `items` in the order of where each was read (`read`, index for index), in place: each
@@ -586,6 +605,22 @@ mod tests {
         );
     }
 
+    /// The size worked out for a variable-length integer is the size written, at each length's
+    /// edges.
+    #[test]
+    fn a_varints_size_is_the_size_written() {
+        let mut edges = vec![0, 1, u64::MAX];
+        for bits in (7..64).step_by(7) {
+            edges.extend([(1 << bits) - 1, 1 << bits]);
+        }
+        for value in edges {
+            let mut written = Vec::new();
+            put_varint(&mut written, value);
+            assert_eq!(varint_len(value), written.len(), "{value}");
+            assert_eq!(varint(&written, &mut 0), value);
+        }
+    }
+
     /// A line's quantity comes back exactly as it was set, the same digits at the same scale,
     /// whether it packs or is kept aside, and however it changes between the two.
     #[test]
@@ -620,7 +655,7 @@ mod tests {
             let (kept, _) = line_so_far(Some(&lines), 1, ServiceId(service as u32));
             assert_eq!(kept.serialize(), quantity.serialize(), "{quantity}");
         }
-        let read = in_reading_order(lines);
+        let (read, _) = in_reading_order(lines);
         let given: Vec<_> = read
             .window(1)
             .map(|line| line.quantity().serialize())
@@ -671,7 +706,7 @@ mod tests {
             }
             merge(&mut ours, theirs).unwrap();
             model.sort_by_key(|line| line.3);
-            let read = in_reading_order(ours);
+            let (read, _) = in_reading_order(ours);
             let given: Vec<(usize, u32, Decimal)> = read
                 .iter()
                 .map(|line| (line.window(), line.service().0, line.quantity()))

@@ -64,9 +64,25 @@ impl Accumulator<'_> {
             }
             Ok(money)
         };
-        let out: Vec<FamilyUsage> =
-            crate::large_lists::map_pairs_releasing(ids, families, |_, (family_id, sums)| {
-                FamilyUsage {
+        // What each family's sums were read into (its extra figures' box and its lines' bytes)
+        // is let go on this thread, not where the families are mapped (see
+        // `map_pairs_releasing`).
+        let out: Vec<FamilyUsage> = crate::large_lists::map_pairs_releasing(
+            ids,
+            families,
+            crate::large_lists::PIECE_WITH_LEFTOVERS,
+            |_, (family_id, mut sums)| {
+                let money = family_money(&sums).unwrap_or_else(|_| {
+                    too_large.store(true, std::sync::atomic::Ordering::Relaxed);
+                    [Decimal::ZERO; 2]
+                });
+                let (lines, read_into) = sums
+                    .extra
+                    .as_mut()
+                    .and_then(|extra| extra.lines.take())
+                    .map(super::lines::in_reading_order)
+                    .unzip();
+                let family = FamilyUsage {
                     // A short id was left empty while reading (see `Accumulator::find_family`
                     // and `partitions::add_block`): it is written from its key, its packed
                     // bytes, only now, as each piece of the families is turned into figures.
@@ -75,17 +91,13 @@ impl Accumulator<'_> {
                     } else {
                         unpacked(sums.key)
                     },
-                    money: family_money(&sums).unwrap_or_else(|_| {
-                        too_large.store(true, std::sync::atomic::Ordering::Relaxed);
-                        [Decimal::ZERO; 2]
-                    }),
+                    money,
                     windows: sums.windows,
-                    lines: sums
-                        .extra
-                        .and_then(|extra| extra.lines)
-                        .map(super::lines::in_reading_order),
-                }
-            });
+                    lines,
+                };
+                (family, (sums.extra, read_into))
+            },
+        );
         if too_large.into_inner() {
             return Err(RowError::TotalTooLarge);
         }
