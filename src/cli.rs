@@ -52,7 +52,7 @@ pub struct GlobalArgs {
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
 
-    /// Write the output to FILE instead of the terminal
+    /// Write the output to FILE instead of the terminal (`-`: standard output)
     #[arg(long, short = 'o', value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
 

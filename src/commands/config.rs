@@ -60,14 +60,19 @@ impl RunConfig {
             }
             threads
         });
-        let on_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+        // `-o -` is standard output, as for most command-line tools (a file named `-` is `./-`).
+        let output = args
+            .output
+            .clone()
+            .filter(|output| output.as_os_str() != "-");
+        let on_terminal = output.is_none() && std::io::stdout().is_terminal();
         let rejects_file = args
             .rejects
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_REJECTS_FILE));
         RunConfig {
-            format: resolve_format(args.format, args.output.as_deref()).map_err(|e| e.to_string()),
-            output: args.output.clone(),
+            format: resolve_format(args.format, output.as_deref()).map_err(|e| e.to_string()),
+            output,
             precision: if args.pence {
                 Precision::Pence
             } else {

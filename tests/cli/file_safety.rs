@@ -597,3 +597,28 @@ fn an_endless_toml_input_is_an_error_not_a_hang() {
         );
     }
 }
+
+/// `-o -` is standard output, as for most tools: the output is printed, and no file named `-`
+/// is written (one run of the national study wrote 3.6 GB to `./-`). `./-` is still a file.
+#[test]
+fn a_dash_for_output_is_standard_output() {
+    let scratch = small_study();
+    let printed = scratch.succeeds(&["report", ".", "--format", "json", "-o", "-"]);
+    let report: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(
+        report["studies"][0]["families"].as_array().unwrap().len(),
+        1
+    );
+    assert!(!scratch.path().join("-").exists());
+    let csv = scratch.succeeds(&["family", ".", "--format", "csv", "--output", "-"]);
+    assert!(
+        csv.starts_with("Family,Item,Amount,Unit cost\nA,Costs in the 6 months before,1930,\n"),
+        "{csv}"
+    );
+    assert!(!scratch.path().join("-").exists());
+    assert_eq!(
+        scratch.succeeds(&["report", ".", "--format", "json", "-o", "./-"]),
+        ""
+    );
+    assert!(scratch.path().join("-").is_file());
+}
