@@ -36,23 +36,35 @@ const LONGEST: usize = 31;
 /// a national study's JSON has tens of millions of figures, and `Display` goes through
 /// `fmt`'s machinery for each.
 fn normalised(value: Decimal, text: &mut [u8; LONGEST]) -> &[u8] {
-    let value = value.normalize();
-    let mantissa = value.mantissa().unsigned_abs();
     let mut buffer = itoa::Buffer::new();
-    // Most figures fit in 64 bits, whose digits are quicker to find than 128 bits'.
-    let digits = match u64::try_from(mantissa) {
-        Ok(small) => buffer.format(small),
-        Err(_) => buffer.format(mantissa),
-    }
-    .as_bytes();
-    let scale = value.scale() as usize;
+    // Most figures fit in 64 bits: their trailing zeros are dropped here, by 64-bit division,
+    // and their digits found quicker than 128 bits'. (`normalize` divides the 96-bit mantissa by
+    // ten in a loop, and was a tenth of writing a national study's family JSON.)
+    let (negative, digits, scale) = match u64::try_from(value.mantissa().unsigned_abs()) {
+        Ok(mut small) => {
+            let mut scale = value.scale();
+            while scale > 0 && small % 10 == 0 {
+                small /= 10;
+                scale -= 1;
+            }
+            // A zero has no sign, as `normalize` leaves it.
+            let negative = small != 0 && value.is_sign_negative();
+            (negative, buffer.format(small), scale)
+        }
+        Err(_) => {
+            let value = value.normalize();
+            let digits = buffer.format(value.mantissa().unsigned_abs());
+            (value.is_sign_negative(), digits, value.scale())
+        }
+    };
+    let digits = digits.as_bytes();
+    let scale = scale as usize;
     let mut length = 0;
     let mut push = |bytes: &[u8]| {
         text[length..length + bytes.len()].copy_from_slice(bytes);
         length += bytes.len();
     };
-    // `normalize` has already dropped the sign of a zero.
-    if value.is_sign_negative() {
+    if negative {
         push(b"-");
     }
     if scale == 0 {
