@@ -41,7 +41,7 @@ pub(crate) mod funding;
 pub(crate) mod intervention_file;
 pub(crate) mod large_lists;
 mod logging;
-pub(crate) mod memory;
+pub mod memory;
 pub(crate) mod output;
 pub(crate) mod price_year;
 pub(crate) mod spreadsheet;

@@ -8,6 +8,7 @@ fn main() -> ExitCode {
             "internal error: {info}\nThis is a bug in tfcalc; please report it with the command you ran."
         );
     }));
+    tfcalc::memory::hand_large_blocks_to_the_system();
     let cli = tfcalc::cli::Cli::parse();
     match tfcalc::run(cli) {
         Ok(code) => code,
