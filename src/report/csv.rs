@@ -4,6 +4,7 @@
 use super::format::{Style, cell_text};
 use super::renderer::Renderer;
 use super::view::{Cell, Document, Row, TableView};
+use super::waves::WaveError;
 use crate::money::Precision;
 use crate::spreadsheet::safe_text;
 use std::io::Write;
@@ -42,33 +43,18 @@ pub fn render_table(
         let rows = |range: std::ops::Range<usize>| generated.rows(range);
         let threads = rayon::current_num_threads();
         if generated.count > PARALLEL_ROWS && threads > 1 {
-            // In waves of a few blocks per thread, each written into a buffer kept from wave to
-            // wave, then copied out in order: memory stays a few megabytes however many families.
-            use rayon::prelude::*;
             let blocks = generated.count.div_ceil(BLOCK_ROWS);
-            let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); threads * 2];
-            let mut first = 0;
-            while first < blocks {
-                let wave = (blocks - first).min(buffers.len());
-                buffers[..wave]
-                    .par_iter_mut()
-                    .enumerate()
-                    .try_for_each(|(offset, buffer)| {
-                        let block = first + offset;
-                        buffer.clear();
-                        write_rows(
-                            rows(
-                                block * BLOCK_ROWS..((block + 1) * BLOCK_ROWS).min(generated.count),
-                            ),
-                            precision,
-                            buffer,
-                        )
-                    })?;
-                for buffer in &buffers[..wave] {
-                    output.write_all(buffer)?;
-                }
-                first += wave;
-            }
+            let block_rows =
+                |block: usize| block * BLOCK_ROWS..((block + 1) * BLOCK_ROWS).min(generated.count);
+            super::waves::write_in_waves(
+                blocks,
+                |block, buffer| write_rows(rows(block_rows(block)), precision, buffer),
+                |buffer| output.write_all(buffer),
+            )
+            .map_err(|error| match error {
+                WaveError::Making(error) => error,
+                WaveError::Writing(error) => error.into(),
+            })?;
         } else {
             write_rows(rows(0..generated.count), precision, output)?;
         }

@@ -11,6 +11,7 @@ mod svg;
 pub mod terminal;
 pub mod view;
 pub mod views;
+pub(crate) mod waves;
 pub(crate) mod xlsx;
 
 pub use view::{

@@ -4,7 +4,7 @@
 //! are gigabytes of JSON, which one thread takes most of a run to write.
 
 use super::pretty;
-use rayon::prelude::*;
+use crate::report::waves::WaveError;
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 
@@ -39,28 +39,20 @@ where
         let per_piece = self.per_piece.max(1);
         let pieces = self.items.len().div_ceil(per_piece);
         let mut array = serializer.serialize_seq(Some(pieces))?;
-        // In waves of two pieces a thread, each serialised into a buffer kept from wave to wave
-        // and then written out in order, as the CSV's rows are: memory stays a few megabytes
-        // however many values.
-        let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); rayon::current_num_threads() * 2];
-        let mut first = 0;
-        while first < pieces {
-            let wave = (pieces - first).min(buffers.len());
-            buffers[..wave]
-                .par_iter_mut()
-                .enumerate()
-                .try_for_each(|(offset, buffer)| {
-                    let start = (first + offset) * per_piece;
-                    let end = (start + per_piece).min(self.items.len());
-                    buffer.clear();
-                    self.piece(&self.items[start..end], buffer)
-                })
-                .map_err(S::Error::custom)?;
-            for buffer in &buffers[..wave] {
-                array.serialize_element(&Raw(buffer))?;
-            }
-            first += wave;
-        }
+        // Made on every core, a wave at a time, and written out in order, as the CSV's rows are.
+        crate::report::waves::write_in_waves(
+            pieces,
+            |piece, buffer| {
+                let start = piece * per_piece;
+                let end = (start + per_piece).min(self.items.len());
+                self.piece(&self.items[start..end], buffer)
+            },
+            |buffer| array.serialize_element(&Raw(buffer)),
+        )
+        .map_err(|error| match error {
+            WaveError::Making(error) => S::Error::custom(error),
+            WaveError::Writing(error) => error,
+        })?;
         array.end()
     }
 }
